@@ -1,0 +1,59 @@
+package org.xmppiot.core.bus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.Reading;
+
+/**
+ * The newest value of every field of every thing. A reading may carry only some fields,
+ * so the cache keeps each field with its own timestamp instead of the last reading as a whole.
+ */
+public final class LatestValueCache {
+
+    /** A field as last seen, with the time of the reading that carried it. */
+    public record LatestField(Field field, Instant timestamp, long sequence) {
+    }
+
+    private final Map<String, Map<String, LatestField>> byThing = new ConcurrentHashMap<>();
+
+    void update(Reading reading) {
+        Map<String, LatestField> fields = byThing.computeIfAbsent(reading.thingId(), id -> new LinkedHashMap<>());
+        synchronized (fields) {
+            for (Field f : reading.fields()) {
+                LatestField previous = fields.get(f.name());
+                // Drivers may deliver out of order after a replay; never let an older value win.
+                if (previous == null || !previous.timestamp().isAfter(reading.timestamp())) {
+                    fields.put(f.name(), new LatestField(f, reading.timestamp(), reading.sequence()));
+                }
+            }
+        }
+    }
+
+    /** The latest fields of a thing in the order they first appeared; empty if it never reported. */
+    public List<LatestField> fields(String thingId) {
+        Map<String, LatestField> fields = byThing.get(thingId);
+        if (fields == null) {
+            return List.of();
+        }
+        synchronized (fields) {
+            return new ArrayList<>(fields.values());
+        }
+    }
+
+    public Optional<LatestField> field(String thingId, String fieldName) {
+        Map<String, LatestField> fields = byThing.get(thingId);
+        if (fields == null) {
+            return Optional.empty();
+        }
+        synchronized (fields) {
+            return Optional.ofNullable(fields.get(fieldName));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.xmppiot.core.bus;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.ReadingSink;
+
+/**
+ * The internal bus: drivers publish readings, every subscriber gets each one on its own thread.
+ * Publishing never blocks; each subscriber has a bounded queue whose drops are counted.
+ */
+public final class ReadingBus implements ReadingSink, AutoCloseable {
+
+    private final List<BusSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final LatestValueCache latest = new LatestValueCache();
+
+    @Override
+    public void accept(Reading reading) {
+        publish(reading);
+    }
+
+    public void publish(Reading reading) {
+        latest.update(reading);
+        for (BusSubscription s : subscriptions) {
+            s.offer(reading);
+        }
+    }
+
+    /**
+     * Adds a subscriber with its own queue of {@code capacity} readings, served by its own thread.
+     * Close the returned subscription to remove it.
+     */
+    public BusSubscription subscribe(String name, int capacity, Consumer<Reading> consumer) {
+        BusSubscription[] holder = new BusSubscription[1];
+        BusSubscription subscription = new BusSubscription(name, capacity, consumer, () -> subscriptions.remove(holder[0]));
+        holder[0] = subscription;
+        subscriptions.add(subscription);
+        subscription.start();
+        return subscription;
+    }
+
+    public LatestValueCache latest() {
+        return latest;
+    }
+
+    public List<SubscriberStats> stats() {
+        return subscriptions.stream().map(BusSubscription::stats).toList();
+    }
+
+    @Override
+    public void close() {
+        for (BusSubscription s : List.copyOf(subscriptions)) {
+            s.close();
+        }
+    }
+}

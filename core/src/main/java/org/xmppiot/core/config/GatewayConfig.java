@@ -1,0 +1,12 @@
+package org.xmppiot.core.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The whole, validated gateway configuration. */
+public record GatewayConfig(Path file, XmppConfig xmpp, AccessConfig access, List<ThingConfig> things, int busQueueCapacity) {
+
+    public GatewayConfig {
+        things = List.copyOf(things);
+    }
+}

@@ -1,0 +1,211 @@
+package org.xmppiot.core.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.xmppiot.core.spi.DriverFactory;
+import org.xmppiot.core.spi.DriverRegistry;
+
+/**
+ * Reads and validates the gateway's YAML configuration. Every mistake ends in one
+ * {@link ConfigException} naming file, line, key and what is allowed.
+ */
+public final class GatewayConfigLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus");
+    private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
+            "port", "tls", "connect-timeout", "reconnect-max-delay", "pubsub");
+    private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items");
+    private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
+    private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
+
+    private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
+    private static final Pattern THING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern RESOURCE = Pattern.compile("[^\\s/]{1,64}");
+
+    private GatewayConfigLoader() {
+    }
+
+    /** Loads the whole configuration and checks every thing's driver settings. */
+    public static GatewayConfig load(Path file, DriverRegistry drivers) throws ConfigException {
+        ConfigNode root = YamlConfigReader.read(file);
+        root.expectOnlyKeys(TOP_KEYS);
+        XmppConfig xmpp = xmpp(root.section("xmpp"), file);
+        AccessConfig access = access(root.section("access"));
+        List<ThingConfig> things = things(root, drivers);
+        ConfigNode bus = root.section("bus");
+        bus.expectOnlyKeys(BUS_KEYS);
+        int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
+        return new GatewayConfig(file, xmpp, access, things, capacity);
+    }
+
+    /**
+     * Loads only the {@code xmpp} section, for tools such as {@code watch} that connect with an
+     * account of their own; other sections are ignored.
+     */
+    public static XmppConfig loadXmpp(Path file) throws ConfigException {
+        ConfigNode root = YamlConfigReader.read(file);
+        return xmpp(root.section("xmpp"), file);
+    }
+
+    static XmppConfig xmpp(ConfigNode x, Path file) throws ConfigException {
+        if (!x.isPresent() || x.keys().isEmpty()) {
+            throw x.error("the xmpp section is required: it needs at least jid and password-file (or password-env)");
+        }
+        x.expectOnlyKeys(XMPP_KEYS);
+        String jid = x.string("jid");
+        if (!BARE_JID.matcher(jid).matches()) {
+            throw x.get("jid").error("'" + jid + "' is not a bare JID; write it as name@domain, without a /resource");
+        }
+        Secret password = password(x, file);
+        String resource = x.string("resource", "gateway");
+        if (!RESOURCE.matcher(resource).matches()) {
+            throw x.get("resource").error("'" + resource + "' is not a usable resource; use up to 64 characters without spaces or '/'");
+        }
+        String server = x.string("server", null);
+        int port = x.integer("port", 5222, 1, 65535);
+        if (x.has("port") && server == null) {
+            throw x.get("port").error("a port only makes sense with xmpp.server; without a server the port comes from DNS SRV");
+        }
+        XmppConfig.TlsMode tls = "disabled".equals(x.choice("tls", "required", "required", "disabled"))
+                ? XmppConfig.TlsMode.DISABLED : XmppConfig.TlsMode.REQUIRED;
+        if (tls == XmppConfig.TlsMode.DISABLED && !isLoopback(server)) {
+            throw x.get("tls").error("'disabled' is only allowed when xmpp.server is on this machine's loopback "
+                    + "(127.0.0.1, ::1 or localhost), so no password crosses a network in clear; use 'required'");
+        }
+        Duration connectTimeout = x.duration("connect-timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        Duration reconnectMax = x.duration("reconnect-max-delay", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1));
+        String localpart = jid.substring(0, jid.indexOf('@'));
+        String domain = jid.substring(jid.indexOf('@') + 1);
+        return new XmppConfig(jid, password, resource, server, port, tls, connectTimeout, reconnectMax,
+                pubsub(x.section("pubsub"), localpart, domain));
+    }
+
+    private static PubSubConfig pubsub(ConfigNode p, String localpart, String domain) throws ConfigException {
+        p.expectOnlyKeys(PUBSUB_KEYS);
+        String service = p.string("service", "pubsub." + domain);
+        if (service.contains("@") || service.contains("/") || service.isBlank()) {
+            throw p.get("service").error("'" + service + "' is not a service address; write a domain such as pubsub." + domain);
+        }
+        String prefix = p.has("node-prefix") ? p.get("node-prefix").asString() : localpart + "/";
+        if (prefix.chars().anyMatch(Character::isWhitespace)) {
+            throw p.get("node-prefix").error("must not contain spaces");
+        }
+        String accessModel = p.choice("access-model", "whitelist", PubSubConfig.ACCESS_MODELS);
+        int maxItems = p.integer("max-items", 10, 1, 1_000_000);
+        boolean persist = p.bool("persist-items", true);
+        return new PubSubConfig(service, prefix, accessModel, maxItems, persist);
+    }
+
+    private static Secret password(ConfigNode x, Path configFile) throws ConfigException {
+        boolean hasFile = x.has("password-file");
+        boolean hasEnv = x.has("password-env");
+        if (hasFile == hasEnv) {
+            throw (hasFile ? x.get("password-env") : x).error(hasFile
+                    ? "give either password-file or password-env, not both"
+                    : "a password is required: set password-file (a file holding only the password) or password-env "
+                      + "(the name of an environment variable)");
+        }
+        if (hasEnv) {
+            String name = x.string("password-env");
+            String value = System.getenv(name);
+            if (value == null || value.isEmpty()) {
+                throw x.get("password-env").error("the environment variable " + name + " is not set or empty");
+            }
+            return new Secret(value, "environment variable " + name);
+        }
+        Path path = Path.of(x.string("password-file"));
+        Path parent = configFile.toAbsolutePath().getParent();
+        if (!path.isAbsolute() && parent != null) {
+            path = parent.resolve(path);
+        }
+        String value;
+        try {
+            value = Files.readString(path, StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            throw x.get("password-file").error("no such file: " + path);
+        } catch (AccessDeniedException e) {
+            throw x.get("password-file").error("permission denied reading " + path + "; the gateway's user must be able to read it");
+        } catch (IOException e) {
+            throw x.get("password-file").error("cannot read " + path + ": " + e.getMessage());
+        }
+        if (value.isEmpty()) {
+            throw x.get("password-file").error(path + " is empty; it must hold the account's password");
+        }
+        return new Secret(value, path.toString());
+    }
+
+    private static boolean isLoopback(String server) {
+        if (server == null) {
+            return false;
+        }
+        try {
+            for (InetAddress a : InetAddress.getAllByName(server)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static AccessConfig access(ConfigNode a) throws ConfigException {
+        a.expectOnlyKeys(ACCESS_KEYS);
+        return new AccessConfig(jids(a, "owners"), jids(a, "readers"));
+    }
+
+    private static List<String> jids(ConfigNode a, String key) throws ConfigException {
+        List<String> out = new ArrayList<>();
+        for (ConfigNode item : a.list(key)) {
+            String jid = item.asString();
+            if (!BARE_JID.matcher(jid).matches()) {
+                throw item.error("'" + jid + "' is not a bare JID; write it as name@domain");
+            }
+            out.add(jid);
+        }
+        return out;
+    }
+
+    private static List<ThingConfig> things(ConfigNode root, DriverRegistry drivers) throws ConfigException {
+        List<ThingConfig> things = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConfigNode t : root.list("things")) {
+            if (t.kind() != ConfigNode.Kind.MAP) {
+                throw t.error("each thing must be a section of keys with at least id and driver");
+            }
+            String id = t.string("id");
+            if (!THING_ID.matcher(id).matches()) {
+                throw t.get("id").error("'" + id + "' is not a usable id; use letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit, at most 64 characters");
+            }
+            Integer firstLine = seen.putIfAbsent(id, t.get("id").line());
+            if (firstLine != null) {
+                throw t.get("id").error("the id '" + id + "' is already used by the thing on line " + firstLine);
+            }
+            DriverFactory factory = drivers.find(t.get("driver"));
+            Set<String> allowed = new HashSet<>(ThingConfig.COMMON_KEYS);
+            allowed.addAll(factory.settingKeys());
+            t.expectOnlyKeys(allowed);
+            ThingConfig thing = new ThingConfig(id, t.string("name", id), factory.name(), t);
+            factory.create(thing).close();
+            things.add(thing);
+        }
+        return things;
+    }
+}

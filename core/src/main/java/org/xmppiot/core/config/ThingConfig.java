@@ -1,0 +1,13 @@
+package org.xmppiot.core.config;
+
+import java.util.Set;
+
+/**
+ * One configured thing: its id (used in node names and XMPP addresses), a display name, the driver
+ * that feeds it, and its whole section, from which the driver reads its own keys.
+ */
+public record ThingConfig(String id, String name, String driver, ConfigNode section) {
+
+    /** Keys every thing may have, whatever its driver. */
+    public static final Set<String> COMMON_KEYS = Set.of("id", "name", "driver");
+}

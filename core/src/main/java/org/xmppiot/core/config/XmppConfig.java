@@ -1,0 +1,35 @@
+package org.xmppiot.core.config;
+
+import java.time.Duration;
+
+/**
+ * The gateway's XMPP account and how to reach its server. {@code server} null means: find the
+ * server through the domain's DNS SRV records.
+ */
+public record XmppConfig(
+        String jid,
+        Secret password,
+        String resource,
+        String server,
+        int port,
+        TlsMode tls,
+        Duration connectTimeout,
+        Duration reconnectMaxDelay,
+        PubSubConfig pubsub) {
+
+    /** Whether the connection must be encrypted. */
+    public enum TlsMode {
+        /** STARTTLS with certificate and host name verification; login fails without it. */
+        REQUIRED,
+        /** No encryption; only accepted for a server on the loopback interface. */
+        DISABLED
+    }
+
+    public String localpart() {
+        return jid.substring(0, jid.indexOf('@'));
+    }
+
+    public String domain() {
+        return jid.substring(jid.indexOf('@') + 1);
+    }
+}

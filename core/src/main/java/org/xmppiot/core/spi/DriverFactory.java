@@ -1,0 +1,25 @@
+package org.xmppiot.core.spi;
+
+import java.util.Set;
+
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.ThingConfig;
+
+/**
+ * Makes drivers of one kind; found with {@link java.util.ServiceLoader} and chosen by a thing's
+ * {@code driver:} key in the configuration.
+ */
+public interface DriverFactory {
+
+    /** The value of {@code driver:} that selects this factory, e.g. {@code simulated}. */
+    String name();
+
+    /** The keys this driver reads from a thing's section, besides the ones every thing has. */
+    Set<String> settingKeys();
+
+    /**
+     * Validates the thing's settings and makes a driver that has not started yet. Must not open
+     * devices, so that {@code check-config} can call it safely.
+     */
+    Driver create(ThingConfig thing) throws ConfigException;
+}

@@ -1,0 +1,55 @@
+package org.xmppiot.gateway.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.core.spi.DriverRegistry;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code check-config}: validates a configuration without connecting or opening devices. */
+@Command(name = "check-config", description = "Validate a configuration file without connecting or opening devices.")
+final class CheckConfigCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        GatewayConfig c;
+        try {
+            c = GatewayConfigLoader.load(config.file, DriverRegistry.fromClassPath());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        XmppConfig x = c.xmpp();
+        out.println(config.file + ": OK");
+        out.println("  account:  " + x.jid() + "/" + x.resource() + ", password from " + x.password().origin());
+        out.println("  server:   " + (x.server() == null ? "from DNS SRV of " + x.domain() : x.server() + ":" + x.port())
+                + ", TLS " + x.tls().name().toLowerCase(java.util.Locale.ROOT));
+        out.println("  pub/sub:  " + x.pubsub().service() + ", nodes " + x.pubsub().nodePrefix() + "<thing>, access "
+                + x.pubsub().accessModel() + ", max-items " + x.pubsub().maxItems());
+        out.println("  access:   owners " + c.access().owners() + ", readers " + c.access().readers());
+        out.println("  things:   " + c.things().size());
+        for (ThingConfig t : c.things()) {
+            out.println("    " + t.id() + " (" + t.driver() + ") -> node " + x.pubsub().nodeFor(t.id()));
+        }
+        if (c.things().isEmpty()) {
+            out.println("  warning: no things are configured, so nothing will be published");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,45 @@
+package org.xmppiot.gateway.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code xmpp-iot-gateway} command. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code (0 ok, 1 failed at run time, 2 bad configuration or usage). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (Arrays.asList(args).contains("--debug")) {
+            // Read by logback.xml; must be set before the first logger exists.
+            System.setProperty("xmppiot.log.level", "DEBUG");
+            System.setProperty("xmppiot.log.smack", "INFO");
+            System.setProperty("xmppiot.log.exceptions", "%ex");
+        }
+        // Smack logs through java.util.logging; send it to the same place as ours.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        CommandLine cli = new CommandLine(new GatewayCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("xmpp-iot-gateway: " + e);
+            if (parseResult.hasMatchedOption("--debug")) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return ExitCodes.RUNTIME_FAILURE;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,286 @@
+package org.xmppiot.gateway.demo;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway Prosody XMPP server on 127.0.0.1: its own config and data under a temp directory,
+ * a free port, a pub/sub component, run in the foreground and stopped by PID. Used by the demo
+ * and by the tests; nothing of the machine's own Prosody set-up is touched.
+ */
+public final class ProsodyServer implements AutoCloseable {
+
+    public static final String DOMAIN = "localhost";
+    public static final String PUBSUB_SERVICE = "pubsub.localhost";
+    private static final String PROSODY_USER = "prosody";
+    private static final long START_TIMEOUT_MS = 15_000;
+
+    /** How to set the server up. */
+    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, boolean memoryStorage) {
+        public Options {
+            pubsubAdmins = List.copyOf(pubsubAdmins);
+        }
+
+        public static Options withPubSubAdmins(String... jids) {
+            return new Options(List.of(jids), 1000, false);
+        }
+    }
+
+    private final Path directory;
+    private final Path configFile;
+    private final int port;
+    private final Process process;
+
+    private ProsodyServer(Path directory, Path configFile, int port, Process process) {
+        this.directory = directory;
+        this.configFile = configFile;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts a server and waits until it accepts connections. */
+    public static ProsodyServer start(Options options) throws IOException, InterruptedException {
+        Path prosody = executable("prosody");
+        Path dir = Files.createTempDirectory("xmpp-iot-prosody-");
+        try {
+            Files.createDirectories(dir.resolve("data"));
+            IOException lastFailure = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                int port = freePort();
+                Path config = dir.resolve("prosody.cfg.lua");
+                Files.writeString(config, configText(dir, port, options), StandardCharsets.UTF_8);
+                handOver(dir);
+                List<String> command = new ArrayList<>();
+                if (isRoot()) {
+                    // Prosody refuses to run as root; run it as its own system user.
+                    command.addAll(List.of(executable("setpriv").toString(), "--reuid=" + PROSODY_USER,
+                            "--regid=" + PROSODY_USER, "--init-groups"));
+                }
+                command.addAll(List.of(prosody.toString(), "-F", "--config", config.toString()));
+                Process p = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("prosody.out").toFile())
+                        .start();
+                if (waitForPort(p, port)) {
+                    return new ProsodyServer(dir, config, port, p);
+                }
+                stop(p);
+                lastFailure = new IOException("Prosody did not start on 127.0.0.1:" + port + ":\n" + tail(dir));
+            }
+            throw lastFailure;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** Creates an account (SCRAM-hashed storage) with prosodyctl. */
+    public void register(String user, String password) throws IOException, InterruptedException {
+        List<String> command = List.of(executable("prosodyctl").toString(), "--config", configFile.toString(),
+                "register", user, DOMAIN, password);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("prosodyctl register " + user + "@" + DOMAIN + " failed: " + output.trim());
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Stops the server by its PID and deletes its directory. */
+    @Override
+    public void close() {
+        stop(process);
+        deleteTree(directory);
+    }
+
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String configText(Path dir, int port, Options options) {
+        StringBuilder admins = new StringBuilder();
+        for (String jid : options.pubsubAdmins()) {
+            admins.append(admins.length() == 0 ? "" : ", ").append(lua(jid));
+        }
+        return """
+                -- Throwaway server written by xmpp-iot-gateway; deleted when it stops.
+                pidfile = %s
+                data_path = %s
+                log = { { levels = { min = "info" }, to = "file", filename = %s } }
+                interfaces = { "127.0.0.1" }
+                local_interfaces = { "127.0.0.1" }
+                c2s_ports = { %d }
+                c2s_direct_tls_ports = { }
+                s2s_ports = { }
+                component_ports = { }
+                http_ports = { }
+                https_ports = { }
+                modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version" }
+                modules_disabled = { "s2s" }
+                -- Loopback only, for tests and the demo; the gateway requires TLS for anything else.
+                c2s_require_encryption = false
+                authentication = "internal_hashed"
+
+                VirtualHost "%s"
+
+                Component "%s" "pubsub"
+                    admins = { %s }
+                    pubsub_max_items = %d
+                %s
+                """.formatted(lua(dir.resolve("prosody.pid").toString()), lua(dir.resolve("data").toString()),
+                lua(dir.resolve("prosody.log").toString()), port, DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
+                options.memoryStorage() ? "    storage = \"memory\"\n" : "");
+    }
+
+    private static String lua(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static Path executable(String name) throws IOException {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String dir : List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IOException(name + " is not installed; install it with: sudo apt-get install -y prosody");
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** As root the server runs as the prosody user, which must own its config and data. */
+    private static void handOver(Path dir) throws IOException {
+        if (!isRoot()) {
+            return;
+        }
+        UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal user = lookup.lookupPrincipalByName(PROSODY_USER);
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(PROSODY_USER);
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                own(d);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                own(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void own(Path p) throws IOException {
+                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+                view.setOwner(user);
+                view.setGroup(group);
+            }
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean waitForPort(Process p, int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!p.isAlive()) {
+                return false;
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    private static String tail(Path dir) {
+        StringBuilder b = new StringBuilder();
+        for (String name : List.of("prosody.out", "prosody.log")) {
+            try {
+                List<String> lines = Files.readAllLines(dir.resolve(name), StandardCharsets.UTF_8);
+                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+            } catch (IOException ignored) {
+                // The log may not exist if Prosody died before writing it.
+            }
+        }
+        return b.toString();
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(f);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // A leftover temp directory is harmless; the server itself is already stopped.
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.xmppiot.gateway.pubsub;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.AccessModel;
+import org.jivesoftware.smackx.pubsub.Affiliation;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.Node;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jivesoftware.smackx.pubsub.form.ConfigureForm;
+import org.jivesoftware.smackx.pubsub.form.FillableConfigureForm;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.core.config.PubSubConfig;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.xmpp.SessionSetupException;
+
+/**
+ * Makes sure every thing's pub/sub node exists with the configured settings and that exactly the
+ * configured owners and readers may subscribe to it. Runs at the start of every session.
+ */
+public final class NodeProvisioner implements SessionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeProvisioner.class);
+
+    private final PubSubConfig config;
+    private final AccessConfig access;
+    private final List<ThingConfig> things;
+
+    public NodeProvisioner(PubSubConfig config, AccessConfig access, List<ThingConfig> things) {
+        this.config = config;
+        this.access = access;
+        this.things = List.copyOf(things);
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) throws Exception {
+        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.service()));
+        for (ThingConfig thing : things) {
+            String nodeId = config.nodeFor(thing.id());
+            try {
+                LeafNode node = findOrCreate(pubsub, nodeId);
+                configure(node, thing);
+                if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
+                    allowOnlyConfiguredReaders(node, connection.getUser().asBareJid());
+                }
+            } catch (XMPPErrorException e) {
+                throw new ProvisioningException(nodeId, config.service(), e);
+            }
+        }
+    }
+
+    private static LeafNode findOrCreate(PubSubManager pubsub, String nodeId) throws Exception {
+        try {
+            return pubsub.getLeafNode(nodeId);
+        } catch (XMPPErrorException e) {
+            if (e.getStanzaError().getCondition() != StanzaError.Condition.item_not_found) {
+                throw e;
+            }
+        }
+        Node created = pubsub.createNode(nodeId);
+        log.info("pubsub created node={} service={}", nodeId, pubsub.getServiceJid());
+        return (LeafNode) created;
+    }
+
+    private void configure(LeafNode node, ThingConfig thing) throws Exception {
+        ConfigureForm current = node.getNodeConfiguration();
+        FillableConfigureForm form = current.getFillableForm();
+        List<String> unsupported = new ArrayList<>();
+        // Servers differ in which options they offer; set what they have and say what they lack.
+        trySet(unsupported, "title", () -> form.setTitle(thing.name()));
+        trySet(unsupported, "access_model", () -> form.setAccessModel(AccessModel.valueOf(config.accessModel())));
+        trySet(unsupported, "max_items", () -> form.setMaxItems(config.maxItems()));
+        trySet(unsupported, "persist_items", () -> form.setPersistentItems(config.persistItems()));
+        trySet(unsupported, "deliver_payloads", () -> form.setDeliverPayloads(true));
+        node.sendConfigurationForm(form);
+        if (!unsupported.isEmpty()) {
+            log.warn("pubsub node={} the server does not offer the options {}; left at its defaults", node.getId(), unsupported);
+        }
+    }
+
+    private static void trySet(List<String> unsupported, String option, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            unsupported.add(option);
+        }
+    }
+
+    private void allowOnlyConfiguredReaders(LeafNode node, BareJid self) throws Exception {
+        Set<BareJid> wanted = new HashSet<>();
+        for (String jid : access.everyone()) {
+            wanted.add(JidCreate.bareFrom(jid));
+        }
+        List<Affiliation> changes = new ArrayList<>();
+        Set<BareJid> present = new HashSet<>();
+        for (Affiliation a : node.getAffiliationsAsOwner()) {
+            BareJid jid = a.getJid();
+            if (jid == null || jid.equals(self)) {
+                continue;
+            }
+            present.add(jid);
+            if (!wanted.contains(jid) && a.getAffiliation() != Affiliation.Type.outcast) {
+                changes.add(new Affiliation(jid, Affiliation.Type.none));
+            }
+        }
+        for (BareJid jid : wanted) {
+            if (!present.contains(jid) && !jid.equals(self)) {
+                changes.add(new Affiliation(jid, Affiliation.Type.member));
+            }
+        }
+        if (!changes.isEmpty()) {
+            node.modifyAffiliationAsOwner(changes);
+            log.info("pubsub node={} access updated: {}", node.getId(), changes.stream()
+                    .map(a -> a.getJid() + "=" + a.getAffiliation()).toList());
+        }
+    }
+
+    /** A node could not be created or set up; says what the server refused and what usually fixes it. */
+    public static final class ProvisioningException extends SessionSetupException {
+        ProvisioningException(String nodeId, String service, XMPPErrorException cause) {
+            super("Cannot set up pub/sub node '" + nodeId + "' on " + service + ": the server answered "
+                    + cause.getStanzaError().getCondition() + hint(cause.getStanzaError().getCondition()) + ".", cause);
+        }
+
+        private static String hint(StanzaError.Condition condition) {
+            return switch (condition) {
+                case forbidden, not_allowed, not_authorized ->
+                        " (the gateway's account may not create or configure nodes there; on Prosody list it in the pubsub component's admins)";
+                case service_unavailable, item_not_found, remote_server_not_found ->
+                        " (is xmpp.pubsub.service a pub/sub service?)";
+                case conflict -> " (the node exists and belongs to another account; choose another xmpp.pubsub.node-prefix)";
+                default -> "";
+            };
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.xmppiot.gateway.sensordata.element;
+
+import java.util.List;
+
+import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.XmlEnvironment;
+import org.jivesoftware.smack.util.XmlStringBuilder;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Quality;
+import org.xmppiot.core.model.Reading;
+
+/**
+ * XEP-0323's {@code fields} element ({@code urn:xmpp:iot:sensordata}): readings of one or more
+ * things, each as a {@code node} with a {@code timestamp} holding typed fields. Used as a readout
+ * response and as the payload of a pub/sub item.
+ */
+public final class SensorDataFields implements ExtensionElement {
+
+    public static final String ELEMENT = "fields";
+    public static final String NAMESPACE = "urn:xmpp:iot:sensordata";
+
+    private final long seqnr;
+    private final boolean done;
+    private final List<Reading> readings;
+
+    public SensorDataFields(long seqnr, boolean done, List<Reading> readings) {
+        this.seqnr = seqnr;
+        this.done = done;
+        this.readings = List.copyOf(readings);
+    }
+
+    /** A complete {@code fields} element for one reading; its sequence number becomes {@code seqnr}. */
+    public static SensorDataFields of(Reading reading) {
+        return new SensorDataFields(reading.sequence(), true, List.of(reading));
+    }
+
+    public long seqnr() {
+        return seqnr;
+    }
+
+    public boolean done() {
+        return done;
+    }
+
+    public List<Reading> readings() {
+        return readings;
+    }
+
+    @Override
+    public String getElementName() {
+        return ELEMENT;
+    }
+
+    @Override
+    public String getNamespace() {
+        return NAMESPACE;
+    }
+
+    @Override
+    public XmlStringBuilder toXML(XmlEnvironment enclosing) {
+        XmlStringBuilder xml = new XmlStringBuilder(this, enclosing);
+        xml.attribute("seqnr", seqnr);
+        xml.optBooleanAttribute("done", done);
+        xml.rightAngleBracket();
+        for (Reading r : readings) {
+            xml.halfOpenElement("node").attribute("nodeId", r.thingId()).rightAngleBracket();
+            xml.halfOpenElement("timestamp").attribute("value", r.timestamp().toString()).rightAngleBracket();
+            for (Field f : r.fields()) {
+                appendField(xml, f);
+            }
+            xml.closeElement("timestamp");
+            xml.closeElement("node");
+        }
+        xml.closeElement(this);
+        return xml;
+    }
+
+    private static void appendField(XmlStringBuilder xml, Field f) {
+        FieldValue v = f.value();
+        String value;
+        String element;
+        String unit = null;
+        if (v instanceof FieldValue.NumericValue n) {
+            element = "numeric";
+            value = n.value().toPlainString();
+            unit = n.unit();
+        } else if (v instanceof FieldValue.BooleanValue b) {
+            element = "boolean";
+            value = Boolean.toString(b.value());
+        } else if (v instanceof FieldValue.IntegerValue i) {
+            element = i.fitsInt() ? "int" : "long";
+            value = Long.toString(i.value());
+        } else {
+            element = "string";
+            value = ((FieldValue.StringValue) v).value();
+        }
+        xml.halfOpenElement(element).attribute("name", f.name()).attribute("momentary", true);
+        for (Quality q : f.quality()) {
+            xml.attribute(q.xmlName(), true);
+        }
+        xml.attribute("value", value);
+        xml.optAttribute("unit", unit);
+        xml.closeEmptyElement();
+    }
+}

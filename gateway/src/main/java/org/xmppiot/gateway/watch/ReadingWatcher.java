@@ -1,0 +1,86 @@
+package org.xmppiot.gateway.watch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.Item;
+import org.jivesoftware.smackx.pubsub.ItemPublishEvent;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.xmpp.SessionSetupException;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
+
+/**
+ * Subscribes an XMPP account to pub/sub nodes and hands every reading that arrives to a callback.
+ * The subscription is made for this connection's full JID and removed on close.
+ */
+public final class ReadingWatcher implements AutoCloseable {
+
+    private final XmppConfig config;
+    private final Consumer<Reading> onReading;
+    private final List<LeafNode> subscribed = new ArrayList<>();
+    private XMPPTCPConnection connection;
+
+    public ReadingWatcher(XmppConfig config, Consumer<Reading> onReading) {
+        this.config = config;
+        this.onReading = onReading;
+    }
+
+    /** Connects, logs in and subscribes to every node; throws what Smack throws on failure. */
+    public void start(List<String> nodes) throws Exception {
+        connection = XmppConnectionFactory.create(config);
+        connection.connect().login();
+        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.pubsub().service()));
+        for (String nodeId : nodes) {
+            LeafNode node;
+            try {
+                node = pubsub.getLeafNode(nodeId);
+            } catch (XMPPErrorException e) {
+                throw new SessionSetupException("Cannot watch node '" + nodeId + "' on " + config.pubsub().service() + ": "
+                        + e.getStanzaError().getCondition() + (e.getStanzaError().getCondition() == StanzaError.Condition.item_not_found
+                        ? " (no such node: is the gateway running, and is the name right?)" : "") + ".", e);
+            }
+            node.addItemEventListener(new Listener());
+            node.subscribe(connection.getUser());
+            subscribed.add(node);
+        }
+    }
+
+    private final class Listener implements ItemEventListener<Item> {
+        @Override
+        public void handlePublishedItems(ItemPublishEvent<Item> event) {
+            for (Item item : event.getItems()) {
+                if (item instanceof PayloadItem<?> p && p.getPayload() instanceof SensorDataFields fields) {
+                    fields.readings().forEach(onReading);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection == null) {
+            return;
+        }
+        if (connection.isAuthenticated()) {
+            for (LeafNode node : subscribed) {
+                try {
+                    node.unsubscribe(connection.getUser().toString());
+                } catch (Exception e) {
+                    // Best effort: a subscription left for a gone full JID receives nothing.
+                }
+            }
+        }
+        connection.disconnect();
+    }
+}

@@ -1,0 +1,114 @@
+package org.xmppiot.gateway.xmpp;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.util.rce.RemoteConnectionException;
+import org.xmppiot.core.config.XmppConfig;
+
+/** Turns what Smack throws into one sentence a user can act on, without a stack trace. */
+public final class XmppFailures {
+
+    private XmppFailures() {
+    }
+
+    public static String describe(Throwable e, XmppConfig config) {
+        if (e instanceof SessionSetupException) {
+            return e.getMessage();
+        }
+        String where = config.server() != null ? config.server() + ":" + config.port() : "the server of " + config.domain() + " (DNS SRV)";
+        if (e instanceof SASLErrorException sasl) {
+            return "The server refused the login of " + config.jid() + " (" + sasl.getMechanism() + ": "
+                    + sasl.getSASLFailure().getSASLErrorString() + "): wrong password or no such account; check "
+                    + config.password().origin() + ".";
+        }
+        if (e instanceof SmackException.SmackSaslException) {
+            return "No common login method with " + where + ": the gateway only logs in with SCRAM-SHA-1; "
+                    + "enable SCRAM (e.g. Prosody's authentication = \"internal_hashed\").";
+        }
+        if (e instanceof SmackException.SecurityRequiredByClientException) {
+            return where + " does not offer TLS (STARTTLS), and xmpp.tls is 'required': enable TLS on the server.";
+        }
+        if (e instanceof SmackException.EndpointConnectionException ece) {
+            if (!ece.getConnectionExceptions().isEmpty()) {
+                RemoteConnectionException<?> first = ece.getConnectionExceptions().get(0);
+                return "Cannot reach " + first.getAddress() + ": " + socketProblem(first.getException())
+                        + "; is the XMPP server running, and are xmpp.server and xmpp.port right?";
+            }
+            return "Cannot find the XMPP server of " + config.domain() + ": " + ece.getLookupFailures()
+                    + "; set xmpp.server (and xmpp.port) if the domain has no DNS SRV records.";
+        }
+        Throwable cert = find(e, CertificateException.class);
+        if (cert != null || find(e, SSLHandshakeException.class) != null) {
+            Throwable reason = cert != null ? cert : find(e, SSLHandshakeException.class);
+            return "The TLS certificate of " + where + " is not trusted for " + config.domain() + " (" + firstLine(reason.getMessage())
+                    + "); give the server a certificate from a trusted CA for that name.";
+        }
+        if (find(e, SSLException.class) != null) {
+            return "TLS with " + where + " failed: " + firstLine(find(e, SSLException.class).getMessage()) + ".";
+        }
+        if (e instanceof SmackException.NoResponseException) {
+            return "No answer from " + where + " within " + config.connectTimeout().toSeconds() + " s: "
+                    + firstLine(e.getMessage()) + ".";
+        }
+        if (e instanceof XMPPException.XMPPErrorException xee) {
+            StanzaError error = xee.getStanzaError();
+            return "The server answered with an error: " + error.getCondition()
+                    + (error.getDescriptiveText() != null ? " (" + error.getDescriptiveText() + ")" : "") + ".";
+        }
+        if (e instanceof XMPPException.StreamErrorException see) {
+            return "The server closed the stream: " + see.getStreamError().getCondition() + ".";
+        }
+        if (e instanceof SmackException.NotConnectedException) {
+            return "The connection to " + where + " was lost.";
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));
+    }
+
+    private static String socketProblem(Exception e) {
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        return e == null ? "failed" : firstLine(String.valueOf(e.getMessage()));
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}

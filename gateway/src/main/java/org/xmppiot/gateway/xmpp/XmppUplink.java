@@ -1,0 +1,244 @@
+package org.xmppiot.gateway.xmpp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmppiot.core.config.XmppConfig;
+
+/**
+ * The gateway's one XMPP client connection. Keeps it up: connects, logs in, runs the session
+ * listeners, and after any failure tries again with exponential backoff and jitter, logging one
+ * clear sentence per failure.
+ */
+public final class XmppUplink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(XmppUplink.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+    private final XmppConfig config;
+    private final List<SessionListener> listeners;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Thread thread;
+    private XMPPTCPConnection connection;
+    private boolean ready;
+    private boolean closed;
+    private String lastFailure;
+
+    public XmppUplink(XmppConfig config, List<SessionListener> listeners) {
+        this.config = config;
+        this.listeners = List.copyOf(listeners);
+        this.thread = new Thread(this::run, "xmpp-uplink");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The connection once logged in and set up, waiting at most {@code timeout}; null if not ready by then. */
+    public XMPPTCPConnection awaitReady(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!ready && !closed) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return ready ? connection : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isReady() {
+        lock.lock();
+        try {
+            return ready;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sentence describing the last failed attempt, or null after a successful one. */
+    public String lastFailure() {
+        lock.lock();
+        try {
+            return lastFailure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        Duration delay = FIRST_RETRY;
+        while (true) {
+            lock.lock();
+            try {
+                while (ready && !closed) {
+                    changed.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            XMPPTCPConnection c = null;
+            try {
+                c = XmppConnectionFactory.create(config);
+                c.addConnectionListener(new LossListener(c));
+                c.connect();
+                c.login();
+                for (SessionListener l : listeners) {
+                    l.sessionStarted(c);
+                }
+                if (!publishReady(c)) {
+                    disconnectQuietly(c);
+                    return;
+                }
+                log.info("xmpp connected jid={} server={} tls={}", c.getUser(), c.getXMPPServiceDomain() + " (" + c.getHost().replaceFirst("^/", "") + ":" + c.getPort() + ")",
+                        c.isSecureConnection() ? "on" : "off");
+                delay = FIRST_RETRY;
+            } catch (InterruptedException e) {
+                disconnectQuietly(c);
+                return;
+            } catch (Exception e) {
+                disconnectQuietly(c);
+                String sentence = XmppFailures.describe(e, config);
+                lock.lock();
+                try {
+                    lastFailure = sentence;
+                } finally {
+                    lock.unlock();
+                }
+                Duration wait = withJitter(delay);
+                log.warn("xmpp {} Retrying in {} s.", sentence, Math.max(1, wait.toSeconds()));
+                log.debug("xmpp connection failure", e);
+                if (!sleep(wait)) {
+                    return;
+                }
+                delay = delay.multipliedBy(2).compareTo(config.reconnectMaxDelay()) > 0 ? config.reconnectMaxDelay() : delay.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Makes the session available to publishers; false when the uplink was closed meanwhile. */
+    private boolean publishReady(XMPPTCPConnection c) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            connection = c;
+            ready = true;
+            lastFailure = null;
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Many gateways restarting together must not reconnect in lockstep: spread each wait by up to +-25 %. */
+    private static Duration withJitter(Duration d) {
+        double factor = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
+        return Duration.ofMillis((long) (d.toMillis() * factor));
+    }
+
+    private boolean sleep(Duration d) {
+        lock.lock();
+        try {
+            long nanos = d.toNanos();
+            while (!closed && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            return !closed;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void disconnectQuietly(XMPPTCPConnection c) {
+        if (c != null) {
+            try {
+                c.disconnect();
+            } catch (RuntimeException ignored) {
+                // Already broken; nothing more to free.
+            }
+        }
+    }
+
+    /** Marks the session lost when the server or network drops it, so the loop reconnects. */
+    private final class LossListener implements ConnectionListener {
+        private final XMPPTCPConnection owner;
+
+        LossListener(XMPPTCPConnection owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void connectionClosedOnError(Exception e) {
+            lock.lock();
+            try {
+                if (connection != owner || closed) {
+                    return;
+                }
+                ready = false;
+                connection = null;
+                lastFailure = XmppFailures.describe(e, config);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            log.warn("xmpp connection lost: {} Reconnecting.", lastFailure());
+        }
+
+        @Override
+        public void connectionClosed() {
+            // Our own disconnect: nothing to do.
+        }
+
+        @Override
+        public void connected(XMPPConnection c) {
+        }
+
+        @Override
+        public void authenticated(XMPPConnection c, boolean resumed) {
+        }
+    }
+
+    @Override
+    public void close() {
+        XMPPTCPConnection c;
+        lock.lock();
+        try {
+            closed = true;
+            ready = false;
+            c = connection;
+            connection = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        disconnectQuietly(c);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

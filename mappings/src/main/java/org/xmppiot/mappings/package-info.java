@@ -1,0 +1,2 @@
+/** Declarative rules and stock device profiles that turn frames from drivers into typed readings. */
+package org.xmppiot.mappings;
