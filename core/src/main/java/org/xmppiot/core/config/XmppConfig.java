@@ -25,6 +25,11 @@ public record XmppConfig(
         DISABLED
     }
 
+    /** The same account under another resource, so a second connection does not replace the first. */
+    public XmppConfig withResource(String otherResource) {
+        return new XmppConfig(jid, password, otherResource, server, port, tls, connectTimeout, reconnectMaxDelay, pubsub);
+    }
+
     public String localpart() {
         return jid.substring(0, jid.indexOf('@'));
     }

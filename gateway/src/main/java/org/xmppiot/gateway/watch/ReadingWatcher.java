@@ -32,7 +32,8 @@ public final class ReadingWatcher implements AutoCloseable {
     private XMPPTCPConnection connection;
 
     public ReadingWatcher(XmppConfig config, Consumer<Reading> onReading) {
-        this.config = config;
+        // Its own resource: watching with the gateway's account must not log the gateway out.
+        this.config = config.withResource(config.resource() + "-watch-" + Long.toString(System.nanoTime() & 0xffffff, 36));
         this.onReading = onReading;
     }
 

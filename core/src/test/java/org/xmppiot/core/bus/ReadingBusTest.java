@@ -1,0 +1,144 @@
+package org.xmppiot.core.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+
+class ReadingBusTest {
+
+    private static Reading reading(String thing, long seq) {
+        return new Reading(thing, seq, Instant.ofEpochSecond(1_700_000_000L + seq),
+                List.of(Field.readout("t", FieldValue.NumericValue.of(seq, 1, "°C"))));
+    }
+
+    @Test
+    void everySubscriberGetsEveryReadingInOrder() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            List<Long> a = new CopyOnWriteArrayList<>();
+            List<Long> b = new CopyOnWriteArrayList<>();
+            BusSubscription sa = bus.subscribe("a", 1000, r -> a.add(r.sequence()));
+            BusSubscription sb = bus.subscribe("b", 1000, r -> b.add(r.sequence()));
+            for (long i = 1; i <= 500; i++) {
+                bus.publish(reading("x", i));
+            }
+            assertThat(sa.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(sb.drain(Duration.ofSeconds(10))).isTrue();
+            List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 500).boxed().toList();
+            assertThat(a).isEqualTo(expected);
+            assertThat(b).isEqualTo(expected);
+            assertThat(bus.stats()).allSatisfy(s -> {
+                assertThat(s.delivered()).isEqualTo(500);
+                assertThat(s.dropped()).isZero();
+            });
+        }
+    }
+
+    @Test
+    void aStuckSubscriberNeverBlocksTheProducerAndItsDropsAreCounted() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Long> got = new CopyOnWriteArrayList<>();
+            List<Long> fast = new CopyOnWriteArrayList<>();
+            BusSubscription slow = bus.subscribe("slow", 10, r -> {
+                got.add(r.sequence());
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            BusSubscription quick = bus.subscribe("quick", 2000, r -> fast.add(r.sequence()));
+            bus.publish(reading("x", 1));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            // The slow consumer holds reading 1; 999 more must go through without waiting for it.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                for (long i = 2; i <= 1000; i++) {
+                    bus.publish(reading("x", i));
+                }
+            });
+            SubscriberStats stuck = slow.stats();
+            assertThat(stuck.queued()).isEqualTo(10);
+            assertThat(stuck.dropped()).isEqualTo(989);
+            release.countDown();
+            assertThat(slow.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(quick.drain(Duration.ofSeconds(10))).isTrue();
+            // Oldest readings go first: the slow one keeps the newest ten.
+            assertThat(got).containsExactly(1L, 991L, 992L, 993L, 994L, 995L, 996L, 997L, 998L, 999L, 1000L);
+            assertThat(fast).hasSize(1000);
+            assertThat(quick.stats().dropped()).isZero();
+        }
+    }
+
+    @Test
+    void aConsumerThatThrowsIsCountedAndKeepsReceiving() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            List<Long> got = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribe("flaky", 100, r -> {
+                if (r.sequence() % 2 == 0) {
+                    throw new IllegalStateException("boom " + r.sequence());
+                }
+                got.add(r.sequence());
+            });
+            for (long i = 1; i <= 10; i++) {
+                bus.publish(reading("x", i));
+            }
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(got).containsExactly(1L, 3L, 5L, 7L, 9L);
+            assertThat(s.stats().failed()).isEqualTo(5);
+            assertThat(s.stats().delivered()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void closingASubscriptionHandsOverWhatIsQueuedAndThenStops() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            List<Long> got = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribe("s", 100, r -> got.add(r.sequence()));
+            for (long i = 1; i <= 50; i++) {
+                bus.publish(reading("x", i));
+            }
+            s.close();
+            bus.publish(reading("x", 51));
+            assertThat(got).hasSize(50);
+            assertThat(bus.stats()).isEmpty();
+        }
+    }
+
+    @Test
+    void latestValueCacheKeepsTheNewestValueOfEachField() {
+        try (ReadingBus bus = new ReadingBus()) {
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            bus.publish(new Reading("tank", 1, t0, List.of(
+                    Field.readout("level", FieldValue.NumericValue.of(10, 1, "cm")),
+                    Field.readout("pump", new FieldValue.BooleanValue(false)))));
+            // A later reading with only one field must not erase the other.
+            bus.publish(new Reading("tank", 2, t0.plusSeconds(5), List.of(
+                    Field.readout("level", FieldValue.NumericValue.of(12.5, 1, "cm")))));
+            // A late, older reading must not win over the newer value.
+            bus.publish(new Reading("tank", 0, t0.minusSeconds(5), List.of(
+                    Field.readout("level", FieldValue.NumericValue.of(1, 1, "cm")))));
+
+            LatestValueCache cache = bus.latest();
+            assertThat(cache.fields("tank")).extracting(f -> f.field().name()).containsExactly("level", "pump");
+            assertThat(cache.field("tank", "level")).get().satisfies(f -> {
+                assertThat(f.timestamp()).isEqualTo(t0.plusSeconds(5));
+                assertThat(((FieldValue.NumericValue) f.field().value()).value()).isEqualByComparingTo("12.5");
+            });
+            assertThat(cache.field("tank", "pump")).get().extracting(f -> f.timestamp()).isEqualTo(t0);
+            assertThat(cache.fields("nothing")).isEmpty();
+        }
+    }
+}

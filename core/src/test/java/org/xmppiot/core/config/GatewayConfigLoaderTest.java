@@ -1,0 +1,256 @@
+package org.xmppiot.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.spi.DriverRegistry;
+
+class GatewayConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final DriverRegistry drivers = DriverRegistry.fromClassPath();
+
+    @BeforeEach
+    void password() throws IOException {
+        Files.writeString(dir.resolve("pw"), "s3cret\n");
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private ConfigException failure(String yaml) throws IOException {
+        Path file = write(yaml);
+        return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> GatewayConfigLoader.load(file, drivers));
+    }
+
+    private static final String XMPP = """
+            xmpp:
+              jid: gw@example.org
+              password-file: pw
+            """;
+
+    @Test
+    void aMinimalConfigGetsSafeDefaults() throws Exception {
+        GatewayConfig c = GatewayConfigLoader.load(write(XMPP + """
+                things:
+                  - id: tank
+                    driver: recording
+                """), drivers);
+        XmppConfig x = c.xmpp();
+        assertThat(x.jid()).isEqualTo("gw@example.org");
+        assertThat(x.password().reveal()).isEqualTo("s3cret");
+        assertThat(x.password().toString()).doesNotContain("s3cret");
+        assertThat(x.tls()).isEqualTo(XmppConfig.TlsMode.REQUIRED);
+        assertThat(x.server()).isNull();
+        assertThat(x.resource()).isEqualTo("gateway");
+        assertThat(x.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(x.pubsub().service()).isEqualTo("pubsub.example.org");
+        assertThat(x.pubsub().nodeFor("tank")).isEqualTo("gw/tank");
+        assertThat(x.pubsub().accessModel()).isEqualTo("whitelist");
+        assertThat(c.things()).singleElement().satisfies(t -> {
+            assertThat(t.id()).isEqualTo("tank");
+            assertThat(t.name()).isEqualTo("tank");
+            assertThat(t.driver()).isEqualTo("recording");
+        });
+        assertThat(c.busQueueCapacity()).isEqualTo(10_000);
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        GatewayConfig c = GatewayConfigLoader.load(write("""
+                xmpp:
+                  jid: gw@example.org
+                  password-file: pw
+                  resource: shed
+                  server: 127.0.0.1
+                  port: 5333
+                  tls: disabled
+                  connect-timeout: 1500ms
+                  reconnect-max-delay: 2m
+                  pubsub:
+                    service: ps.example.org
+                    node-prefix: site1/
+                    access-model: presence
+                    max-items: 5
+                    persist-items: false
+                access:
+                  owners: [ alice@example.org ]
+                  readers: [ bob@example.org, alice@example.org ]
+                bus:
+                  queue-capacity: 500
+                things:
+                  - { id: tank, name: Rain tank, driver: recording, level: 3 }
+                """), drivers);
+        XmppConfig x = c.xmpp();
+        assertThat(x.resource()).isEqualTo("shed");
+        assertThat(x.server()).isEqualTo("127.0.0.1");
+        assertThat(x.port()).isEqualTo(5333);
+        assertThat(x.tls()).isEqualTo(XmppConfig.TlsMode.DISABLED);
+        assertThat(x.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(x.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false));
+        assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org");
+        assertThat(c.busQueueCapacity()).isEqualTo(500);
+        assertThat(c.things().get(0).name()).isEqualTo("Rain tank");
+    }
+
+    @Test
+    void anUnknownKeyNamesFileLineKeyAndTheLikelyMeaning() throws Exception {
+        ConfigException e = failure("""
+                xmpp:
+                  jid: gw@example.org
+                  pasword-file: pw
+                """);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.getMessage())
+                .startsWith(dir.resolve("gateway.yaml") + ":3:3: xmpp.pasword-file: unknown key 'pasword-file'")
+                .contains("did you mean 'password-file'?")
+                .contains("allowed here: connect-timeout, jid, password-env, password-file");
+    }
+
+    @Test
+    void aValueOutsideTheAllowedSetListsWhatIsAllowed() throws Exception {
+        ConfigException e = failure(XMPP + "  tls: maybe\n");
+        assertThat(e.getMessage()).contains(":4:").contains("xmpp.tls: 'maybe' is not allowed; use one of: required, disabled");
+    }
+
+    @Test
+    void plainTextIsRefusedForARemoteServer() throws Exception {
+        ConfigException e = failure(XMPP + "  server: 192.0.2.10\n  tls: disabled\n");
+        assertThat(e.path()).isEqualTo("xmpp.tls");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.problem()).contains("only allowed when xmpp.server is on this machine's loopback");
+    }
+
+    @Test
+    void plainTextWithoutAnExplicitServerIsRefused() throws Exception {
+        assertThat(failure(XMPP + "  tls: disabled\n").path()).isEqualTo("xmpp.tls");
+    }
+
+    @Test
+    void aMissingPasswordFileIsNamed() throws Exception {
+        ConfigException e = failure("""
+                xmpp:
+                  jid: gw@example.org
+                  password-file: nowhere/pw
+                """);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.problem()).isEqualTo("no such file: " + dir.resolve("nowhere/pw"));
+    }
+
+    @Test
+    void thePasswordCanComeFromTheEnvironmentButMustBeThere() throws Exception {
+        ConfigException e = failure("""
+                xmpp:
+                  jid: gw@example.org
+                  password-env: XMPP_IOT_GATEWAY_TEST_UNSET_VARIABLE
+                """);
+        assertThat(e.problem()).contains("XMPP_IOT_GATEWAY_TEST_UNSET_VARIABLE is not set");
+        String path = System.getenv("PATH");
+        GatewayConfig c = GatewayConfigLoader.load(write("xmpp:\n  jid: gw@example.org\n  password-env: PATH\n"), drivers);
+        assertThat(c.xmpp().password().reveal()).isEqualTo(path);
+        assertThat(c.xmpp().password().origin()).isEqualTo("environment variable PATH");
+    }
+
+    @Test
+    void bothOrNeitherPasswordSourceIsAnError() throws Exception {
+        assertThat(failure("xmpp:\n  jid: gw@example.org\n").problem()).contains("a password is required");
+        assertThat(failure(XMPP + "  password-env: HOME\n").problem()).contains("either password-file or password-env");
+    }
+
+    @Test
+    void aJidWithAResourceIsRefused() throws Exception {
+        ConfigException e = failure("xmpp:\n  jid: gw@example.org/home\n  password-file: pw\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.problem()).contains("not a bare JID");
+    }
+
+    @Test
+    void brokenYamlGivesItsLine() throws Exception {
+        ConfigException e = failure(XMPP + "things:\n  - id: [unclosed\n");
+        assertThat(e.line()).isGreaterThanOrEqualTo(5);
+        assertThat(e.problem()).startsWith("not valid YAML");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAnError() throws Exception {
+        ConfigException e = failure(XMPP + "  jid: other@example.org\n");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.problem()).contains("appears twice").contains("first on line 2");
+    }
+
+    @Test
+    void thingIdsAreUniqueAndUsable() throws Exception {
+        ConfigException twice = failure(XMPP + """
+                things:
+                  - { id: tank, driver: recording }
+                  - { id: tank, driver: recording }
+                """);
+        assertThat(twice.line()).isEqualTo(6);
+        assertThat(twice.problem()).contains("already used by the thing on line 5");
+        assertThat(failure(XMPP + "things:\n  - { id: 'a tank', driver: recording }\n").problem()).contains("not a usable id");
+    }
+
+    @Test
+    void anUnknownDriverListsTheAvailableOnes() throws Exception {
+        ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: modbus\n");
+        assertThat(e.path()).isEqualTo("things[0].driver");
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.problem()).isEqualTo("no driver named 'modbus'; available: recording");
+    }
+
+    @Test
+    void driverSettingsAreCheckedWithTheirLines() throws Exception {
+        ConfigException bad = failure(XMPP + "things:\n  - id: tank\n    driver: recording\n    level: 11\n");
+        assertThat(bad.path()).isEqualTo("things[0].level");
+        assertThat(bad.line()).isEqualTo(7);
+        assertThat(bad.problem()).contains("11 is out of range; expected 0 to 10");
+        ConfigException unknown = failure(XMPP + "things:\n  - id: tank\n    driver: recording\n    levle: 1\n");
+        assertThat(unknown.problem()).contains("unknown key 'levle'").contains("did you mean 'level'?");
+    }
+
+    @Test
+    void wrongShapesAreNamed() throws Exception {
+        assertThat(failure("xmpp: yes please\n").problem()).contains("expected a section of keys");
+        assertThat(failure(XMPP + "things: tank\n").problem()).contains("expected a list");
+        assertThat(failure(XMPP + "  pubsub:\n    max-items: lots\n").problem()).contains("'lots' is not a whole number");
+        assertThat(failure(XMPP + "  pubsub:\n    persist-items: \"true\"\n").problem()).contains("use true or false");
+        assertThat(failure(XMPP + "  connect-timeout: soon\n").problem()).contains("not a duration");
+        assertThat(failure("- just\n- a list\n").problem()).contains("must be a section of keys");
+    }
+
+    @Test
+    void anEmptyOrMissingFileIsExplained() throws Exception {
+        assertThat(failure("").problem()).contains("the xmpp section is required");
+        ConfigException missing = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> GatewayConfigLoader.load(dir.resolve("absent.yaml"), drivers));
+        assertThat(missing.getMessage()).isEqualTo(dir.resolve("absent.yaml") + ": no such file");
+    }
+
+    @Test
+    void watchersNeedOnlyTheXmppSection() throws Exception {
+        XmppConfig x = GatewayConfigLoader.loadXmpp(write(XMPP + "whatever: ignored\n"));
+        assertThat(x.jid()).isEqualTo("gw@example.org");
+    }
+
+    @Test
+    void aThrowingLoaderNeverLeaksThePassword() throws Exception {
+        ConfigException e = failure(XMPP + "  port: 99999\n");
+        assertThat(e.getMessage()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> GatewayConfigLoader.load(write(XMPP + "  server: localhost\n  port: 0\n"), drivers))
+                .hasMessageContaining("0 is out of range; expected 1 to 65535");
+    }
+}

@@ -1,0 +1,157 @@
+package org.xmppiot.gateway.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.cli.Main;
+import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.watch.ReadingFormatter;
+import org.xmppiot.gateway.watch.ReadingWatcher;
+import org.xmppiot.gateway.xmpp.XmppFailures;
+
+/** The skeleton's promise end to end: simulated things -> gateway -> real Prosody pub/sub -> a subscriber. */
+class PubSubPublishingTest {
+
+    @RegisterExtension
+    static final ProsodyExtension prosody = new ProsodyExtension("gateway")
+            .withAccount("gateway").withAccount("reader").withAccount("stranger");
+
+    @TempDir
+    Path dir;
+
+    private static final DriverRegistry DRIVERS = DriverRegistry.fromClassPath();
+
+    private GatewayConfig gatewayConfig(String readers) throws Exception {
+        Path file = prosody.writeConfig(dir, "gateway", """
+                    node-prefix: it/
+                access:
+                  readers: [ %s ]
+                things:
+                  - id: greenhouse
+                    driver: simulated
+                    interval: 40ms
+                    fields:
+                      - { name: temperature, unit: "°C", waveform: sine, min: 18, max: 26, period: 3s, decimals: 2 }
+                      - { name: door, type: boolean, waveform: square, period: 1s }
+                  - id: tank
+                    driver: simulated
+                    interval: 60ms
+                    fields:
+                      - { name: level, unit: cm, waveform: random-walk, min: 0, max: 200, step: 3, decimals: 1 }
+                """.formatted(readers));
+        return GatewayConfigLoader.load(file, DRIVERS);
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<Reading> of(List<Reading> readings, String thing) {
+        return readings.stream().filter(r -> r.thingId().equals(thing)).toList();
+    }
+
+    @Test
+    void aSubscriberReceivesEveryReadingOfTwoThingsWithValuesUnitsAndTimestamps() throws Exception {
+        GatewayConfig config = gatewayConfig("reader@localhost");
+        // The first run creates and configures the nodes.
+        try (Gateway first = new Gateway(config, DRIVERS)) {
+            first.start();
+            assertThat(first.uplink().awaitReady(Duration.ofSeconds(20))).as(first.uplink().lastFailure()).isNotNull();
+        }
+
+        List<Reading> received = new CopyOnWriteArrayList<>();
+        XmppConfig readerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", ""));
+        try (ReadingWatcher subscriber = new ReadingWatcher(readerAccount, received::add)) {
+            subscriber.start(List.of("it/greenhouse", "it/tank"));
+
+            // The second run finds the nodes, and everything it reads must reach the subscriber.
+            Gateway second = new Gateway(config, DRIVERS);
+            List<Reading> published = new CopyOnWriteArrayList<>();
+            second.bus().subscribe("test-recorder", 100_000, published::add);
+            StringWriter watchOut = new StringWriter();
+            StringWriter watchErr = new StringWriter();
+            CompletableFuture<Integer> watch;
+            try {
+                second.start();
+                await("the first readings", Duration.ofSeconds(20), () -> of(received, "greenhouse").size() >= 5);
+                watch = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"watch", "-c", dir.resolve("reader.yaml").toString(),
+                        "--count", "12", "--timeout", "30", "it/greenhouse", "it/tank"},
+                        new PrintWriter(watchOut, true), new PrintWriter(watchErr, true)));
+                await("20 readings of each thing", Duration.ofSeconds(30),
+                        () -> of(received, "greenhouse").size() >= 20 && of(received, "tank").size() >= 20);
+                assertThat(watch.get(40, TimeUnit.SECONDS)).as(watchErr.toString()).isZero();
+            } finally {
+                second.close();
+            }
+            await("every published reading", Duration.ofSeconds(15), () -> received.size() >= published.size());
+
+            for (String thing : List.of("greenhouse", "tank")) {
+                List<Reading> sent = of(published, thing);
+                List<Reading> got = of(received, thing);
+                assertThat(sent).hasSizeGreaterThanOrEqualTo(20);
+                // Exactly what was read, in order, once each: values, units, decimals, timestamps, sequence.
+                assertThat(got).containsExactlyElementsOf(sent);
+            }
+            assertThat(second.publisher().failed()).isZero();
+
+            List<String> lines = watchOut.toString().lines().toList();
+            assertThat(lines).hasSize(12);
+            List<String> expected = new ArrayList<>();
+            published.forEach(r -> expected.add(ReadingFormatter.format(r)));
+            assertThat(expected).containsAll(lines);
+            assertThat(lines).anyMatch(l -> l.matches("\\S+Z greenhouse temperature=\\d+\\.\\d\\d °C door=(true|false)"));
+            assertThat(lines).anyMatch(l -> l.matches("\\S+Z tank level=\\d+\\.\\d cm"));
+        }
+    }
+
+    @Test
+    void onlyConfiguredReadersMaySubscribe() throws Exception {
+        GatewayConfig config = gatewayConfig("reader@localhost");
+        try (Gateway gateway = new Gateway(config, DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            XmppConfig strangerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "stranger", ""));
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            try (ReadingWatcher stranger = new ReadingWatcher(strangerAccount, got::add)) {
+                Exception refused = assertThrows(Exception.class, () -> stranger.start(List.of("it/greenhouse")));
+                assertThat(XmppFailures.describe(refused, strangerAccount)).containsAnyOf("forbidden", "not_authorized", "not-authorized");
+            }
+            assertThat(got).isEmpty();
+        }
+        // Taking a reader off the list takes its access away at the next start.
+        try (Gateway gateway = new Gateway(gatewayConfig(""), DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            XmppConfig readerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", ""));
+            try (ReadingWatcher former = new ReadingWatcher(readerAccount, r -> { })) {
+                assertThrows(Exception.class, () -> former.start(List.of("it/tank")));
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.xmppiot.gateway.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.xmppiot.gateway.demo.ProsodyServer;
+
+/**
+ * One real Prosody per test class on 127.0.0.1, with the accounts the class asks for, stopped by
+ * PID after the class. Register with {@code @RegisterExtension static}.
+ */
+public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private final Map<String, String> accounts = new LinkedHashMap<>();
+    private final String[] pubsubAdmins;
+    private ProsodyServer server;
+
+    /** {@code pubsubAdmins} are local parts that may create pub/sub nodes. */
+    public ProsodyExtension(String... pubsubAdmins) {
+        this.pubsubAdmins = pubsubAdmins;
+    }
+
+    /** An account created before the tests run; its password is {@code <user>-password}. */
+    public ProsodyExtension withAccount(String user) {
+        accounts.put(user, user + "-password");
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        String[] admins = new String[pubsubAdmins.length];
+        for (int i = 0; i < admins.length; i++) {
+            admins[i] = pubsubAdmins[i] + "@" + ProsodyServer.DOMAIN;
+        }
+        server = ProsodyServer.start(ProsodyServer.Options.withPubSubAdmins(admins));
+        for (Map.Entry<String, String> a : accounts.entrySet()) {
+            server.register(a.getKey(), a.getValue());
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    public ProsodyServer server() {
+        return server;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String password(String user) {
+        return accounts.get(user);
+    }
+
+    /**
+     * Writes a configuration for {@code user} on this server into {@code dir} (its password beside it)
+     * and returns the file. {@code rest} is appended as further top-level YAML.
+     */
+    public Path writeConfig(Path dir, String user, String password, String rest) throws IOException {
+        Path pw = dir.resolve(user + ".password");
+        Files.writeString(pw, password + "\n", StandardCharsets.UTF_8);
+        Path file = dir.resolve(user + ".yaml");
+        Files.writeString(file, """
+                xmpp:
+                  jid: %s@localhost
+                  password-file: %s
+                  server: 127.0.0.1
+                  port: %d
+                  tls: disabled
+                  connect-timeout: 5s
+                  pubsub:
+                    service: pubsub.localhost
+                %s""".formatted(user, pw.getFileName(), server.port(), rest), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    public Path writeConfig(Path dir, String user, String rest) throws IOException {
+        return writeConfig(dir, user, password(user), rest);
+    }
+}
