@@ -124,7 +124,7 @@ public final class XmppUplink implements AutoCloseable {
                     lock.unlock();
                 }
                 Duration wait = withJitter(delay);
-                log.warn("xmpp {} Retrying in {} s.", sentence, Math.max(1, wait.toSeconds()));
+                log.warn("{} Retrying in {} s.", sentence, Math.max(1, wait.toSeconds()));
                 log.debug("xmpp connection failure", e);
                 if (!sleep(wait)) {
                     return;

@@ -1,0 +1,44 @@
+package org.xmppiot.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The README's first command: a throwaway server, the gateway and a watcher, all stopped at the end. */
+class DemoCommandTest {
+
+    @Test
+    void showsReadingsOfBothThingsAtTheWatcherAndStopsEverythingItStarted() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        long start = System.nanoTime();
+        int exit = Main.run(new String[] {"demo", "--seconds", "6"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(exit).as(err.toString()).isZero();
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).anyMatch(l -> l.matches("watcher: \\S+Z greenhouse temperature=\\d+\\.\\d °C humidity=\\d+ %"));
+        assertThat(lines).anyMatch(l -> l.matches("watcher: \\S+Z water-tank level=\\d+\\.\\d cm pump=(true|false)"));
+        // Six seconds at one reading a second per thing: several of each must have arrived.
+        assertThat(lines.stream().filter(l -> l.contains(" greenhouse ")).count()).isGreaterThanOrEqualTo(3);
+        System.out.printf("demo ran %.1f s with %d readings at the watcher%n", seconds, lines.size());
+
+        Matcher pid = Pattern.compile("Prosody pid=(\\d+)").matcher(err.toString());
+        assertThat(pid.find()).as(err.toString()).isTrue();
+        Optional<ProcessHandle> server = ProcessHandle.of(Long.parseLong(pid.group(1)));
+        assertThat(server.map(ProcessHandle::isAlive).orElse(false)).as("Prosody still running after the demo").isFalse();
+        Matcher config = Pattern.compile("gateway configuration (\\S+):").matcher(err.toString());
+        assertThat(config.find()).isTrue();
+        assertThat(Files.exists(Path.of(config.group(1)))).as("demo files left behind").isFalse();
+        assertThat(err.toString()).contains("demo: stopped the gateway and Prosody");
+    }
+}
