@@ -1,5 +1,5 @@
 # Installs Debian packages for commands that are missing. Sourced by the scripts beside it.
-# Usage: install_missing COMMAND:PACKAGE ...
+# Usage: install_missing COMMAND:PACKAGE ...   (installs PACKAGE when COMMAND is not on the PATH)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -17,6 +17,12 @@ install_missing() {
     for pair in "$@"; do
         command -v "${pair%%:*}" >/dev/null 2>&1 || wanted+=("${pair#*:}")
     done
+    install_packages "${wanted[@]}"
+}
+
+# Usage: install_packages PACKAGE ...   (does nothing without arguments)
+install_packages() {
+    local wanted=("$@")
     [ ${#wanted[@]} -eq 0 ] && return 0
     echo "installing ${wanted[*]} ..." >&2
     as_root apt-get update -qq
