@@ -106,7 +106,8 @@ public final class Gateway implements AutoCloseable {
         }
         bus.close();
         if (publisher != null) {
-            log.info("gateway stopped published={} failed={} dropped={}", publisher.published(), publisher.failed(),
+            log.info("gateway stopped published={} retried={} failed={} unsent={} dropped={}", publisher.published(),
+                    publisher.retried(), publisher.failed(), publisher.waitingForRetry() + publishing.stats().queued(),
                     publishing.stats().dropped());
         }
     }

@@ -45,7 +45,7 @@ public final class ProsodyServer implements AutoCloseable {
     private final Path directory;
     private final Path configFile;
     private final int port;
-    private final Process process;
+    private volatile Process process;
 
     private ProsodyServer(Path directory, Path configFile, int port, Process process) {
         this.directory = directory;
@@ -66,17 +66,7 @@ public final class ProsodyServer implements AutoCloseable {
                 Path config = dir.resolve("prosody.cfg.lua");
                 Files.writeString(config, configText(dir, port, options), StandardCharsets.UTF_8);
                 handOver(dir);
-                List<String> command = new ArrayList<>();
-                if (isRoot()) {
-                    // Prosody refuses to run as root; run it as its own system user.
-                    command.addAll(List.of(executable("setpriv").toString(), "--reuid=" + PROSODY_USER,
-                            "--regid=" + PROSODY_USER, "--init-groups"));
-                }
-                command.addAll(List.of(prosody.toString(), "-F", "--config", config.toString()));
-                Process p = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("prosody.out").toFile())
-                        .start();
+                Process p = launch(prosody, dir, config);
                 if (waitForPort(p, port)) {
                     return new ProsodyServer(dir, config, port, p);
                 }
@@ -87,6 +77,29 @@ public final class ProsodyServer implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             deleteTree(dir);
             throw e;
+        }
+    }
+
+    private static Process launch(Path prosody, Path dir, Path config) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (isRoot()) {
+            // Prosody refuses to run as root; run it as its own system user.
+            command.addAll(List.of(executable("setpriv").toString(), "--reuid=" + PROSODY_USER,
+                    "--regid=" + PROSODY_USER, "--init-groups"));
+        }
+        command.addAll(List.of(prosody.toString(), "-F", "--config", config.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prosody.out").toFile()))
+                .start();
+    }
+
+    /** Stops the server and starts it again on the same port with the same data, as after a crash or an upgrade. */
+    public synchronized void restart() throws IOException, InterruptedException {
+        stop(process);
+        process = launch(executable("prosody"), directory, configFile);
+        if (!waitForPort(process, port)) {
+            throw new IOException("Prosody did not come back on 127.0.0.1:" + port + ":\n" + tail(directory));
         }
     }
 

@@ -1,11 +1,14 @@
 package org.xmppiot.gateway.pubsub;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
@@ -39,6 +42,10 @@ public final class PubSubPublisher implements Consumer<Reading> {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
+    /** Publishes lost with a connection, sent again (oldest first) before anything newer. */
+    private final PriorityBlockingQueue<Reading> retries = new PriorityBlockingQueue<>(64,
+            Comparator.comparing(Reading::timestamp).thenComparingLong(Reading::sequence));
+    private final AtomicLong retried = new AtomicLong();
     private volatile boolean closing;
 
     public PubSubPublisher(XmppUplink uplink, PubSubConfig config, int window) throws XmppStringprepException {
@@ -61,6 +68,12 @@ public final class PubSubPublisher implements Consumer<Reading> {
                 }
                 connection = uplink.awaitReady(Duration.ofSeconds(1));
             }
+            Reading lost;
+            while ((lost = retries.poll()) != null) {
+                inFlight.acquire();
+                retried.incrementAndGet();
+                send(connection, lost);
+            }
             inFlight.acquire();
             send(connection, reading);
         } catch (InterruptedException e) {
@@ -79,9 +92,15 @@ public final class PubSubPublisher implements Consumer<Reading> {
                     inFlight.release();
                 })
                 .onError(e -> {
-                    failed.incrementAndGet();
+                    if (e instanceof XMPPException.XMPPErrorException || closing) {
+                        // The server refused this item (or we are stopping): sending it again will not help.
+                        failed.incrementAndGet();
+                        logFailure(node, e);
+                    } else {
+                        // The connection went away (or never answered): keep the reading for the next session.
+                        retries.add(reading);
+                    }
                     inFlight.release();
-                    logFailure(node, e);
                 });
     }
 
@@ -98,13 +117,32 @@ public final class PubSubPublisher implements Consumer<Reading> {
         }
     }
 
-    /** Waits until no publish is awaiting its result, at most {@code timeout}. */
+    /**
+     * Waits until no publish is awaiting its result and none waits to be sent again, at most
+     * {@code timeout}. Sends the waiting ones itself when the session is up.
+     */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (inFlight.tryAcquire(window, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (!inFlight.tryAcquire(window, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
             inFlight.release(window);
-            return true;
+            Reading lost = retries.peek();
+            if (lost == null) {
+                return true;
+            }
+            XMPPTCPConnection connection = uplink.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (connection == null) {
+                return false;
+            }
+            while ((lost = retries.poll()) != null) {
+                inFlight.acquire();
+                retried.incrementAndGet();
+                send(connection, lost);
+            }
         }
-        return false;
     }
 
     /** Stops waiting for a session: readings still arriving are counted as failed, not held forever. */
@@ -118,5 +156,15 @@ public final class PubSubPublisher implements Consumer<Reading> {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Publishes sent again after their connection was lost. */
+    public long retried() {
+        return retried.get();
+    }
+
+    /** Readings waiting to be sent again. */
+    public int waitingForRetry() {
+        return retries.size();
     }
 }

@@ -42,7 +42,8 @@ public final class XmppFailures {
         if (e instanceof SmackException.EndpointConnectionException ece) {
             if (!ece.getConnectionExceptions().isEmpty()) {
                 RemoteConnectionException<?> first = ece.getConnectionExceptions().get(0);
-                return "Cannot reach " + first.getAddress() + ": " + socketProblem(first.getException())
+                java.net.InetSocketAddress address = first.getAddress().getInetSocketAddress();
+                return "Cannot reach " + address.getHostString() + ":" + address.getPort() + ": " + socketProblem(first.getException())
                         + "; is the XMPP server running, and are xmpp.server and xmpp.port right?";
             }
             return "Cannot find the XMPP server of " + config.domain() + ": " + ece.getLookupFailures()
@@ -69,8 +70,11 @@ public final class XmppFailures {
         if (e instanceof XMPPException.StreamErrorException see) {
             return "The server closed the stream: " + see.getStreamError().getCondition() + ".";
         }
-        if (e instanceof SmackException.NotConnectedException) {
-            return "The connection to " + where + " was lost.";
+        if (e instanceof SmackException.NotConnectedException || find(e, java.io.EOFException.class) != null
+                || find(e, java.net.SocketException.class) != null
+                || find(e, org.jivesoftware.smack.xml.XmlPullParserException.class) != null) {
+            // A server that stops, or a network that drops, ends the stream mid-way: the parser error is only the symptom.
+            return "The connection to " + where + " was closed (the server stopped or the network dropped).";
         }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));

@@ -204,7 +204,7 @@ public final class XmppUplink implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            log.warn("xmpp connection lost: {} Reconnecting.", lastFailure());
+            log.warn("{} Reconnecting.", lastFailure());
         }
 
         @Override

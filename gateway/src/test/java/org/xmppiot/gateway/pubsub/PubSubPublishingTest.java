@@ -131,6 +131,54 @@ class PubSubPublishingTest {
     }
 
     @Test
+    void readingsTakenWhileTheServerRestartsAreAllPublishedAfterwards() throws Exception {
+        Path file = prosody.writeConfig(dir, "gateway", """
+                    node-prefix: restart/
+                    max-items: 1000
+                things:
+                  - id: meter
+                    driver: simulated
+                    interval: 25ms
+                    fields:
+                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
+                """);
+        List<Reading> taken = new CopyOnWriteArrayList<>();
+        Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS);
+        try {
+            gateway.bus().subscribe("test-recorder", 100_000, taken::add);
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            await("readings before the restart", Duration.ofSeconds(20), () -> gateway.publisher().published() >= 40);
+            prosody.server().restart();
+            await("the gateway back on the restarted server", Duration.ofSeconds(30),
+                    () -> gateway.uplink().isReady() && gateway.publisher().published() >= taken.size() - 5);
+        } finally {
+            gateway.close();
+        }
+        assertThat(gateway.publisher().failed()).isZero();
+
+        // Read the node back from the server: every reading taken must be there, once, with its values.
+        GatewayConfig owner = GatewayConfigLoader.load(file, DRIVERS);
+        org.jivesoftware.smack.tcp.XMPPTCPConnection c = org.xmppiot.gateway.xmpp.XmppConnectionFactory.create(owner.xmpp().withResource("check"));
+        try {
+            c.connect().login();
+            org.jivesoftware.smackx.pubsub.LeafNode node = org.jivesoftware.smackx.pubsub.PubSubManager
+                    .getInstanceFor(c, org.jxmpp.jid.impl.JidCreate.bareFrom("pubsub.localhost")).getLeafNode("restart/meter");
+            List<org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.sensordata.element.SensorDataFields>> items = node.getItems();
+            java.util.Map<String, Reading> stored = new java.util.HashMap<>();
+            for (var item : items) {
+                stored.put(item.getId(), item.getPayload().readings().get(0));
+            }
+            assertThat(items).hasSameSizeAs(taken);
+            for (Reading r : taken) {
+                assertThat(stored.get(PubSubPublisher.itemId(r))).as("reading %d", r.sequence()).isEqualTo(r);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    @Test
     void onlyConfiguredReadersMaySubscribe() throws Exception {
         GatewayConfig config = gatewayConfig("reader@localhost");
         try (Gateway gateway = new Gateway(config, DRIVERS)) {
