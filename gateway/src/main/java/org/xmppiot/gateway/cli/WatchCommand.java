@@ -58,11 +58,15 @@ final class WatchCommand implements Callable<Integer> {
         CountDownLatch enough = new CountDownLatch(1);
         ReadingWatcher watcher = new ReadingWatcher(xmpp, reading -> {
             synchronized (out) {
+                // With --count, print exactly that many, even if more arrive before we are gone.
+                if (count > 0 && seen.get() >= count) {
+                    return;
+                }
                 out.println(ReadingFormatter.format(reading));
                 out.flush();
-            }
-            if (count > 0 && seen.incrementAndGet() >= count) {
-                enough.countDown();
+                if (seen.incrementAndGet() == count) {
+                    enough.countDown();
+                }
             }
         });
         Thread hook = new Thread(() -> {
