@@ -26,14 +26,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        GatewayConfig c;
-        try {
-            c = GatewayConfigLoader.load(config.file, DriverRegistry.fromClassPath());
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return ExitCodes.BAD_CONFIG;
-        }
+    public Integer call() throws ConfigException {
+        GatewayConfig c = GatewayConfigLoader.load(config.file, DriverRegistry.fromClassPath());
         PrintWriter out = spec.commandLine().getOut();
         XmppConfig x = c.xmpp();
         out.println(config.file + ": OK");

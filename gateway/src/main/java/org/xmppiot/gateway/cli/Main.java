@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.xmppiot.core.config.ConfigException;
 
 import picocli.CommandLine;
 
@@ -34,6 +35,11 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                // Already one sentence with file, line and key.
+                commandLine.getErr().println(e.getMessage());
+                return ExitCodes.BAD_CONFIG;
+            }
             commandLine.getErr().println("xmpp-iot-gateway: " + e);
             if (parseResult.hasMatchedOption("--debug")) {
                 e.printStackTrace(commandLine.getErr());

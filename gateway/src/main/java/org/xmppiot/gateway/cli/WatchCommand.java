@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.config.XmppConfig;
 import org.xmppiot.gateway.watch.ReadingFormatter;
@@ -47,13 +46,7 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        XmppConfig xmpp;
-        try {
-            xmpp = GatewayConfigLoader.loadXmpp(config.file);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return ExitCodes.BAD_CONFIG;
-        }
+        XmppConfig xmpp = GatewayConfigLoader.loadXmpp(config.file);
         AtomicLong seen = new AtomicLong();
         CountDownLatch enough = new CountDownLatch(1);
         ReadingWatcher watcher = new ReadingWatcher(xmpp, reading -> {
