@@ -8,6 +8,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +30,7 @@ public final class GatewayConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
-            "port", "tls", "connect-timeout", "reconnect-max-delay", "pubsub");
+            "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
     private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
@@ -87,12 +89,42 @@ public final class GatewayConfigLoader {
             throw x.get("tls").error("'disabled' is only allowed when xmpp.server is on this machine's loopback "
                     + "(127.0.0.1, ::1 or localhost), so no password crosses a network in clear; use 'required'");
         }
+        Path caFile = caFile(x, file, tls);
         Duration connectTimeout = x.duration("connect-timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
         Duration reconnectMax = x.duration("reconnect-max-delay", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1));
         String localpart = jid.substring(0, jid.indexOf('@'));
         String domain = jid.substring(jid.indexOf('@') + 1);
-        return new XmppConfig(jid, password, resource, server, port, tls, connectTimeout, reconnectMax,
+        return new XmppConfig(jid, password, resource, server, port, tls, caFile, connectTimeout, reconnectMax,
                 pubsub(x.section("pubsub"), localpart, domain));
+    }
+
+    /** A PEM file of CA certificates to trust instead of the system's, checked to hold at least one. */
+    private static Path caFile(ConfigNode x, Path configFile, XmppConfig.TlsMode tls) throws ConfigException {
+        if (!x.has("ca-file")) {
+            return null;
+        }
+        ConfigNode node = x.get("ca-file");
+        if (tls == XmppConfig.TlsMode.DISABLED) {
+            throw node.error("a CA file only makes sense with tls: required");
+        }
+        Path path = relativeToConfig(Path.of(x.string("ca-file")), configFile);
+        try (var in = Files.newInputStream(path)) {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw node.error(path + " holds no certificate; it must hold PEM certificates (-----BEGIN CERTIFICATE-----)");
+            }
+        } catch (NoSuchFileException e) {
+            throw node.error("no such file: " + path);
+        } catch (AccessDeniedException e) {
+            throw node.error("permission denied reading " + path);
+        } catch (IOException | CertificateException e) {
+            throw node.error(path + " is not a readable PEM certificate file: " + e.getMessage());
+        }
+        return path;
+    }
+
+    private static Path relativeToConfig(Path path, Path configFile) {
+        Path parent = configFile.toAbsolutePath().getParent();
+        return path.isAbsolute() || parent == null ? path : parent.resolve(path);
     }
 
     private static PubSubConfig pubsub(ConfigNode p, String localpart, String domain) throws ConfigException {
@@ -128,11 +160,7 @@ public final class GatewayConfigLoader {
             }
             return new Secret(value, "environment variable " + name);
         }
-        Path path = Path.of(x.string("password-file"));
-        Path parent = configFile.toAbsolutePath().getParent();
-        if (!path.isAbsolute() && parent != null) {
-            path = parent.resolve(path);
-        }
+        Path path = relativeToConfig(Path.of(x.string("password-file")), configFile);
         String value;
         try {
             value = Files.readString(path, StandardCharsets.UTF_8).strip();

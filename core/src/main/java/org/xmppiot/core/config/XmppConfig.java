@@ -1,10 +1,11 @@
 package org.xmppiot.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The gateway's XMPP account and how to reach its server. {@code server} null means: find the
- * server through the domain's DNS SRV records.
+ * server through the domain's DNS SRV records; {@code caFile} null means: trust the system's CAs.
  */
 public record XmppConfig(
         String jid,
@@ -13,6 +14,7 @@ public record XmppConfig(
         String server,
         int port,
         TlsMode tls,
+        Path caFile,
         Duration connectTimeout,
         Duration reconnectMaxDelay,
         PubSubConfig pubsub) {
@@ -27,7 +29,7 @@ public record XmppConfig(
 
     /** The same account under another resource, so a second connection does not replace the first. */
     public XmppConfig withResource(String otherResource) {
-        return new XmppConfig(jid, password, otherResource, server, port, tls, connectTimeout, reconnectMaxDelay, pubsub);
+        return new XmppConfig(jid, password, otherResource, server, port, tls, caFile, connectTimeout, reconnectMaxDelay, pubsub);
     }
 
     public String localpart() {

@@ -118,7 +118,7 @@ class GatewayConfigLoaderTest {
         assertThat(e.getMessage())
                 .startsWith(dir.resolve("gateway.yaml") + ":3:3: xmpp.pasword-file: unknown key 'pasword-file'")
                 .contains("did you mean 'password-file'?")
-                .contains("allowed here: connect-timeout, jid, password-env, password-file");
+                .contains("allowed here: ca-file, connect-timeout, jid, password-env, password-file");
     }
 
     @Test
@@ -169,6 +169,17 @@ class GatewayConfigLoaderTest {
     void bothOrNeitherPasswordSourceIsAnError() throws Exception {
         assertThat(failure("xmpp:\n  jid: gw@example.org\n").problem()).contains("a password is required");
         assertThat(failure(XMPP + "  password-env: HOME\n").problem()).contains("either password-file or password-env");
+    }
+
+    @Test
+    void aCaFileMustHoldCertificatesAndGoWithTls() throws Exception {
+        ConfigException missing = failure(XMPP + "  ca-file: ca.pem\n");
+        assertThat(missing.path()).isEqualTo("xmpp.ca-file");
+        assertThat(missing.problem()).isEqualTo("no such file: " + dir.resolve("ca.pem"));
+        Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+        assertThat(failure(XMPP + "  ca-file: ca.pem\n").problem()).contains("ca.pem").contains("certificate");
+        assertThat(failure(XMPP + "  server: localhost\n  tls: disabled\n  ca-file: ca.pem\n").problem())
+                .isEqualTo("a CA file only makes sense with tls: required");
     }
 
     @Test

@@ -31,14 +31,21 @@ public final class ProsodyServer implements AutoCloseable {
     private static final String PROSODY_USER = "prosody";
     private static final long START_TIMEOUT_MS = 15_000;
 
-    /** How to set the server up. */
-    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, boolean memoryStorage) {
+    /**
+     * How to set the server up. With a certificate and key (PEM), the server offers STARTTLS;
+     * without, it speaks plain XMPP, which clients accept only on loopback.
+     */
+    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, boolean memoryStorage, Path tlsCertificate, Path tlsKey) {
         public Options {
             pubsubAdmins = List.copyOf(pubsubAdmins);
         }
 
         public static Options withPubSubAdmins(String... jids) {
-            return new Options(List.of(jids), 1000, false);
+            return new Options(List.of(jids), 1000, false, null, null);
+        }
+
+        public Options withTls(Path certificate, Path key) {
+            return new Options(pubsubAdmins, pubsubMaxItems, memoryStorage, certificate, key);
         }
     }
 
@@ -60,6 +67,11 @@ public final class ProsodyServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("xmpp-iot-prosody-");
         try {
             Files.createDirectories(dir.resolve("data"));
+            if (options.tlsCertificate() != null) {
+                // Inside the server's own directory, which is handed over to the prosody user below.
+                Files.copy(options.tlsCertificate(), dir.resolve("tls.crt"));
+                Files.copy(options.tlsKey(), dir.resolve("tls.key"));
+            }
             IOException lastFailure = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
@@ -169,11 +181,12 @@ public final class ProsodyServer implements AutoCloseable {
                 component_ports = { }
                 http_ports = { }
                 https_ports = { }
-                modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version" }
+                modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version"%s }
                 modules_disabled = { "s2s" }
                 -- Loopback only, for tests and the demo; the gateway requires TLS for anything else.
                 c2s_require_encryption = false
                 authentication = "internal_hashed"
+                %s
 
                 VirtualHost "%s"
 
@@ -182,7 +195,11 @@ public final class ProsodyServer implements AutoCloseable {
                     pubsub_max_items = %d
                 %s
                 """.formatted(lua(dir.resolve("prosody.pid").toString()), lua(dir.resolve("data").toString()),
-                lua(dir.resolve("prosody.log").toString()), port, DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
+                lua(dir.resolve("prosody.log").toString()), port,
+                options.tlsCertificate() == null ? "" : ", \"tls\"",
+                options.tlsCertificate() == null ? "" : "ssl = { certificate = " + lua(dir.resolve("tls.crt").toString())
+                        + ", key = " + lua(dir.resolve("tls.key").toString()) + " }",
+                DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
                 options.memoryStorage() ? "    storage = \"memory\"\n" : "");
     }
 

@@ -1,6 +1,18 @@
 package org.xmppiot.gateway.xmpp;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.List;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
@@ -29,7 +41,7 @@ public final class XmppConnectionFactory {
     private XmppConnectionFactory() {
     }
 
-    public static XMPPTCPConnection create(XmppConfig config) throws XmppStringprepException {
+    public static XMPPTCPConnection create(XmppConfig config) throws XmppStringprepException, IOException, GeneralSecurityException {
         XMPPTCPConnectionConfiguration.Builder b = XMPPTCPConnectionConfiguration.builder()
                 .setXmppAddressAndPassword(config.jid(), config.password().reveal())
                 .setResource(config.resource())
@@ -40,10 +52,34 @@ public final class XmppConnectionFactory {
         if (config.server() != null) {
             b.setHost(config.server()).setPort(config.port());
         }
+        if (config.caFile() != null) {
+            // Only the chain is judged by our CAs; Smack still checks the certificate against the domain.
+            b.setCustomX509TrustManager(trustManager(config.caFile()));
+        }
         XMPPTCPConnection connection = new XMPPTCPConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
         // Reconnecting is the uplink's job (with its own backoff and messages), not Smack's.
         ReconnectionManager.getInstanceFor(connection).disableAutomaticReconnection();
         return connection;
+    }
+
+    /** Trusts exactly the CA certificates in a PEM file. */
+    static X509TrustManager trustManager(Path caFile) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, c);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager tm : factory.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager for " + caFile);
     }
 }

@@ -53,7 +53,7 @@ public final class XmppFailures {
         if (cert != null || find(e, SSLHandshakeException.class) != null) {
             Throwable reason = cert != null ? cert : find(e, SSLHandshakeException.class);
             return "The TLS certificate of " + where + " is not trusted for " + config.domain() + " (" + firstLine(reason.getMessage())
-                    + "); give the server a certificate from a trusted CA for that name.";
+                    + "); give the server a certificate for that name from a CA the system trusts, or set xmpp.ca-file to the CA that signed it.";
         }
         if (find(e, SSLException.class) != null) {
             return "TLS with " + where + " failed: " + firstLine(find(e, SSLException.class).getMessage()) + ".";

@@ -192,6 +192,19 @@ public final class XmppUplink implements AutoCloseable {
 
         @Override
         public void connectionClosedOnError(Exception e) {
+            lost(XmppFailures.describe(e, config));
+        }
+
+        /**
+         * Also a loss: a server that shuts down cleanly ends the stream, and Smack reports that as a
+         * normal close. Only a close of a session we no longer hold (our own disconnect) is ignored.
+         */
+        @Override
+        public void connectionClosed() {
+            lost("The server " + config.domain() + " ended the session.");
+        }
+
+        private void lost(String reason) {
             lock.lock();
             try {
                 if (connection != owner || closed) {
@@ -199,17 +212,12 @@ public final class XmppUplink implements AutoCloseable {
                 }
                 ready = false;
                 connection = null;
-                lastFailure = XmppFailures.describe(e, config);
+                lastFailure = reason;
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            log.warn("{} Reconnecting.", lastFailure());
-        }
-
-        @Override
-        public void connectionClosed() {
-            // Our own disconnect: nothing to do.
+            log.warn("{} Reconnecting.", reason);
         }
 
         @Override

@@ -20,6 +20,8 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
 
     private final Map<String, String> accounts = new LinkedHashMap<>();
     private final String[] pubsubAdmins;
+    private String certificateName;
+    private TestCertificates certificates;
     private ProsodyServer server;
 
     /** {@code pubsubAdmins} are local parts that may create pub/sub nodes. */
@@ -33,23 +35,42 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** Offers STARTTLS with a certificate for {@code hostName}, signed by a test CA made for this class. */
+    public ProsodyExtension withTlsCertificateFor(String hostName) {
+        this.certificateName = hostName;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         String[] admins = new String[pubsubAdmins.length];
         for (int i = 0; i < admins.length; i++) {
             admins[i] = pubsubAdmins[i] + "@" + ProsodyServer.DOMAIN;
         }
-        server = ProsodyServer.start(ProsodyServer.Options.withPubSubAdmins(admins));
+        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins(admins);
+        if (certificateName != null) {
+            certificates = TestCertificates.create(certificateName);
+            options = options.withTls(certificates.serverCertificate(), certificates.serverKey());
+        }
+        server = ProsodyServer.start(options);
         for (Map.Entry<String, String> a : accounts.entrySet()) {
             server.register(a.getKey(), a.getValue());
         }
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws Exception {
         if (server != null) {
             server.close();
         }
+        if (certificates != null) {
+            certificates.close();
+        }
+    }
+
+    /** The PEM file of the CA that signed the server's certificate. */
+    public Path caFile() {
+        return certificates.caCertificate();
     }
 
     public ProsodyServer server() {
