@@ -92,18 +92,35 @@ public final class ProsodyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs Prosody under a small shell watchdog in a session of its own: Ctrl-C at a terminal then
+     * reaches only the JVM, which stops the server in order; and should the JVM die without doing so,
+     * the watchdog stops the server within a second, so none is ever left behind.
+     */
+    private static final String WATCHDOG = """
+            trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+            "$@" &
+            child=$!
+            while kill -0 "$XMPP_IOT_OWNER_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+            kill -TERM "$child" 2>/dev/null
+            wait "$child"
+            kill -0 "$XMPP_IOT_OWNER_PID" 2>/dev/null || rm -rf "$XMPP_IOT_SERVER_DIR"
+            """;
+
     private static Process launch(Path prosody, Path dir, Path config) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(List.of(executable("setsid").toString(), "/bin/sh", "-c", WATCHDOG, "prosody-watchdog"));
         if (isRoot()) {
             // Prosody refuses to run as root; run it as its own system user.
             command.addAll(List.of(executable("setpriv").toString(), "--reuid=" + PROSODY_USER,
                     "--regid=" + PROSODY_USER, "--init-groups"));
         }
         command.addAll(List.of(prosody.toString(), "-F", "--config", config.toString()));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prosody.out").toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prosody.out").toFile()));
+        builder.environment().put("XMPP_IOT_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+        builder.environment().put("XMPP_IOT_SERVER_DIR", dir.toString());
+        return builder.start();
     }
 
     /** Stops the server and starts it again on the same port with the same data, as after a crash or an upgrade. */
@@ -131,6 +148,7 @@ public final class ProsodyServer implements AutoCloseable {
         return port;
     }
 
+    /** The PID of the process that holds the server; stopping it stops the server. */
     public long pid() {
         return process.pid();
     }

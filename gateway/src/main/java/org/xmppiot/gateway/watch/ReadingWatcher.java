@@ -74,6 +74,8 @@ public final class ReadingWatcher implements AutoCloseable {
             return;
         }
         if (connection.isAuthenticated()) {
+            // Leaving should not wait long for a server that is already gone.
+            connection.setReplyTimeout(2_000);
             for (LeafNode node : subscribed) {
                 try {
                     node.unsubscribe(connection.getUser().toString());
