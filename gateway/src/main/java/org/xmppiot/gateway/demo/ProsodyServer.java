@@ -301,7 +301,7 @@ public final class ProsodyServer implements AutoCloseable {
         for (String name : List.of("prosody.out", "prosody.log")) {
             try {
                 List<String> lines = Files.readAllLines(dir.resolve(name), StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> b.append(l).append('\n'));
             } catch (IOException ignored) {
                 // The log may not exist if Prosody died before writing it.
             }

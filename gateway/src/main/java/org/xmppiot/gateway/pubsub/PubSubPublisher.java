@@ -2,6 +2,7 @@ package org.xmppiot.gateway.pubsub;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,54 +28,58 @@ import org.xmppiot.gateway.xmpp.XmppUplink;
 /**
  * Publishes each reading as an XEP-0323 {@code fields} item to its thing's node. Keeps a bounded
  * window of publishes in flight instead of waiting for each result: one round trip per reading
- * would cap a gateway at a few hundred readings a second.
+ * would cap a gateway at a few hundred readings a second. What a lost session did not confirm is
+ * sent again, oldest first, with the same item id.
  */
 public final class PubSubPublisher implements Consumer<Reading> {
 
     private static final Logger log = LoggerFactory.getLogger(PubSubPublisher.class);
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final XmppUplink uplink;
     private final PubSubConfig config;
     private final BareJid service;
-    private final int window;
-    private final Semaphore inFlight;
+    private final Semaphore places;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
-    /** Publishes lost with a connection, sent again (oldest first) before anything newer. */
+    /** Readings a lost session did not confirm, to be sent again before anything newer. */
     private final PriorityBlockingQueue<Reading> retries = new PriorityBlockingQueue<>(64,
             Comparator.comparing(Reading::timestamp).thenComparingLong(Reading::sequence));
-    private final AtomicLong retried = new AtomicLong();
+    /**
+     * Publishes awaiting their result, by item id, with the session they were sent on. Whoever removes
+     * an entry first (its result, or the change to a new session) settles it and frees its place.
+     */
+    private final ConcurrentHashMap<String, InFlight> awaiting = new ConcurrentHashMap<>();
+    private XMPPTCPConnection session;
+    private long sessionNumber;
     private volatile boolean closing;
+
+    private record InFlight(long session, Reading reading) {
+    }
 
     public PubSubPublisher(XmppUplink uplink, PubSubConfig config, int window) throws XmppStringprepException {
         this.uplink = uplink;
         this.config = config;
         this.service = JidCreate.bareFrom(config.service());
-        this.window = window;
-        this.inFlight = new Semaphore(window);
+        this.places = new Semaphore(window);
     }
 
     /** Called on the bus thread; waits (only this thread) for a session and a free place in the window. */
     @Override
     public void accept(Reading reading) {
         try {
-            XMPPTCPConnection connection = null;
-            while (connection == null) {
-                if (closing) {
-                    failed.incrementAndGet();
-                    return;
-                }
-                connection = uplink.awaitReady(Duration.ofSeconds(1));
+            if (!sendRetries(Long.MAX_VALUE)) {
+                failed.incrementAndGet();
+                return;
             }
-            Reading lost;
-            while ((lost = retries.poll()) != null) {
-                inFlight.acquire();
-                retried.incrementAndGet();
-                send(connection, lost);
+            XMPPTCPConnection connection = place(Long.MAX_VALUE);
+            if (connection == null) {
+                failed.incrementAndGet();
+                return;
             }
-            inFlight.acquire();
             send(connection, reading);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -82,26 +87,89 @@ public final class PubSubPublisher implements Consumer<Reading> {
         }
     }
 
-    private void send(XMPPTCPConnection connection, Reading reading) {
+    /** Sends what lost sessions left, oldest first; false if stopped or out of time first. */
+    private boolean sendRetries(long deadline) throws InterruptedException {
+        Reading lost;
+        while ((lost = retries.peek()) != null) {
+            XMPPTCPConnection connection = place(deadline);
+            if (connection == null) {
+                return false;
+            }
+            lost = retries.poll();
+            if (lost == null) {
+                places.release();
+                break;
+            }
+            retried.incrementAndGet();
+            send(connection, lost);
+        }
+        return true;
+    }
+
+    /**
+     * Waits for a session and a free place in the window on it, until {@code deadline} (nanoTime).
+     * Switching to a new session frees the places the old one still held. Null when stopping or late.
+     */
+    private XMPPTCPConnection place(long deadline) throws InterruptedException {
+        while (!closing && System.nanoTime() < deadline) {
+            XMPPTCPConnection connection = uplink.awaitReady(POLL);
+            if (connection == null) {
+                continue;
+            }
+            useSession(connection);
+            if (places.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                return connection;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * On a new session, whatever still awaits a result from the old one may never get it: take it
+     * back for sending again instead of waiting for the old session's timeouts.
+     */
+    private synchronized void useSession(XMPPTCPConnection connection) {
+        if (connection == session) {
+            return;
+        }
+        session = connection;
+        sessionNumber++;
+        awaiting.forEach((id, entry) -> {
+            if (entry.session() < sessionNumber && awaiting.remove(id, entry)) {
+                retries.add(entry.reading());
+                places.release();
+            }
+        });
+    }
+
+    private synchronized void send(XMPPTCPConnection connection, Reading reading) {
         String node = config.nodeFor(reading.thingId());
-        PayloadItem<SensorDataFields> item = new PayloadItem<>(itemId(reading), node, SensorDataFields.of(reading));
+        String id = itemId(reading);
+        InFlight entry = new InFlight(sessionNumber, reading);
+        awaiting.put(id, entry);
+        PayloadItem<SensorDataFields> item = new PayloadItem<>(id, node, SensorDataFields.of(reading));
         PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, item));
         connection.sendIqRequestAsync(request)
-                .onSuccess(result -> {
-                    published.incrementAndGet();
-                    inFlight.release();
-                })
-                .onError(e -> {
-                    if (e instanceof XMPPException.XMPPErrorException || closing) {
-                        // The server refused this item (or we are stopping): sending it again will not help.
-                        failed.incrementAndGet();
-                        logFailure(node, e);
-                    } else {
-                        // The connection went away (or never answered): keep the reading for the next session.
-                        retries.add(reading);
-                    }
-                    inFlight.release();
-                });
+                .onSuccess(result -> settle(id, entry, null))
+                .onError(e -> settle(id, entry, e));
+    }
+
+    private void settle(String id, InFlight entry, Exception error) {
+        if (!awaiting.remove(id, entry)) {
+            return; // Taken back already, when its session was replaced.
+        }
+        if (error == null) {
+            published.incrementAndGet();
+        } else if (error instanceof XMPPException.XMPPErrorException || closing) {
+            // The server refused this item (or we are stopping): sending it again will not help.
+            failed.incrementAndGet();
+            logFailure(entry.reading(), error);
+        } else {
+            // The connection went away or did not answer: keep the reading for the next attempt.
+            retries.add(entry.reading());
+            logFailure(entry.reading(), error);
+        }
+        places.release();
     }
 
     /** Stable per reading, so publishing the same reading again replaces the item instead of adding one. */
@@ -109,40 +177,35 @@ public final class PubSubPublisher implements Consumer<Reading> {
         return reading.timestamp().toEpochMilli() + "-" + reading.sequence();
     }
 
-    private void logFailure(String node, Exception e) {
+    private void logFailure(Reading reading, Exception e) {
         long now = System.nanoTime();
         long last = lastFailureLog.get();
         if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
-            log.warn("pubsub publish to node={} failed: {} (failed_total={})", node, e.toString(), failed.get());
+            log.warn("pubsub publish to node={} failed: {} (failed_total={} waiting_to_retry={})",
+                    config.nodeFor(reading.thingId()), e.toString(), failed.get(), retries.size());
         }
     }
 
     /**
-     * Waits until no publish is awaiting its result and none waits to be sent again, at most
-     * {@code timeout}. Sends the waiting ones itself when the session is up.
+     * Waits until nothing awaits a result and nothing waits to be sent again, at most {@code timeout};
+     * sends what waits itself while the session is up.
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (!inFlight.tryAcquire(window, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+        while (System.nanoTime() < deadline) {
+            if (!sendRetries(deadline)) {
                 return false;
             }
-            inFlight.release(window);
-            Reading lost = retries.peek();
-            if (lost == null) {
+            if (awaiting.isEmpty() && retries.isEmpty()) {
                 return true;
             }
-            XMPPTCPConnection connection = uplink.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (connection == null) {
-                return false;
+            XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
+            if (connection != null) {
+                useSession(connection);
             }
-            while ((lost = retries.poll()) != null) {
-                inFlight.acquire();
-                retried.incrementAndGet();
-                send(connection, lost);
-            }
+            Thread.sleep(10);
         }
+        return awaiting.isEmpty() && retries.isEmpty();
     }
 
     /** Stops waiting for a session: readings still arriving are counted as failed, not held forever. */
@@ -158,7 +221,7 @@ public final class PubSubPublisher implements Consumer<Reading> {
         return failed.get();
     }
 
-    /** Publishes sent again after their connection was lost. */
+    /** Publishes sent again after their session was lost. */
     public long retried() {
         return retried.get();
     }

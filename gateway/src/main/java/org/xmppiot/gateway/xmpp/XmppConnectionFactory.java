@@ -58,6 +58,10 @@ public final class XmppConnectionFactory {
         }
         XMPPTCPConnection connection = new XMPPTCPConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
+        // Every attempt gets a new connection and the publisher sends again what a lost session
+        // did not confirm, so XEP-0198 resumption is never used; its "resumable" state would only
+        // change how Smack treats sends on a dead connection.
+        connection.setUseStreamManagement(false);
         // Reconnecting is the uplink's job (with its own backoff and messages), not Smack's.
         ReconnectionManager.getInstanceFor(connection).disableAutomaticReconnection();
         return connection;
