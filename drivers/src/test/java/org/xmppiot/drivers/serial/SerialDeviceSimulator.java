@@ -1,0 +1,95 @@
+package org.xmppiot.drivers.serial;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A serial device on a real pseudo-terminal pair made by socat: the gateway opens {@link #port()},
+ * the simulator writes to the device end. It can be unplugged (the device end vanishes, as when a
+ * USB adapter is pulled) and plugged in again under the same path.
+ */
+final class SerialDeviceSimulator implements AutoCloseable {
+
+    private final Path device;
+    private final Path port;
+    private Process socat;
+    private OutputStream out;
+
+    private SerialDeviceSimulator(Path dir) {
+        this.device = dir.resolve("device");
+        this.port = dir.resolve("ttyUSB-sim");
+    }
+
+    static SerialDeviceSimulator start(Path dir) throws IOException, InterruptedException {
+        SerialDeviceSimulator s = new SerialDeviceSimulator(dir);
+        s.replug();
+        return s;
+    }
+
+    /** The path the gateway opens, like /dev/serial/by-id/... for a real adapter. */
+    Path port() {
+        return port;
+    }
+
+    void send(String text) throws IOException {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(byte[] bytes) throws IOException {
+        if (out == null) {
+            // Through the link, never creating a file: a plain FileOutputStream would make a regular file here while unplugged.
+            out = Files.newOutputStream(device, StandardOpenOption.WRITE);
+        }
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The device end vanishes; the gateway's port reads fail and its path disappears. */
+    void unplug() throws IOException, InterruptedException {
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+        socat.destroy();
+        if (!socat.waitFor(5, TimeUnit.SECONDS)) {
+            socat.destroyForcibly();
+            socat.waitFor(5, TimeUnit.SECONDS);
+        }
+        waitFor(() -> !Files.exists(port, LinkOption.NOFOLLOW_LINKS) && !Files.exists(device, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The device comes back under the same path (usually on another /dev/pts number). */
+    void replug() throws IOException, InterruptedException {
+        socat = new ProcessBuilder(List.of("socat", "pty,raw,echo=0,link=" + device, "pty,raw,echo=0,link=" + port))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        socat.getOutputStream().close();
+        waitFor(() -> Files.exists(port) && Files.exists(device));
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || (socat != null && !socat.isAlive() && !condition.getAsBoolean()
+                    && Files.exists(port, LinkOption.NOFOLLOW_LINKS))) {
+                throw new IOException("socat pseudo-terminals did not reach the expected state at " + port);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (socat != null && socat.isAlive()) {
+            unplug();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.xmppiot.drivers.serial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.ConfigNode;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.config.YamlConfigReader;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+
+/** The serial driver against real pseudo-terminals from socat. */
+class SerialDriverTest {
+
+    @TempDir
+    Path dir;
+
+    private SerialDriver driver(Path port, String mapping) throws ConfigException {
+        ConfigNode section = YamlConfigReader.read("thing.yaml", "id: bench\nport: " + port + "\nbaud: 115200\n" + mapping);
+        return (SerialDriver) new SerialDriverFactory().create(new ThingConfig("bench", "bench", "serial", section));
+    }
+
+    private static final String FRAME_MAPPING = """
+            mapping:
+              type: regex
+              pattern: '^frame (?<n>\\d+) value=(?<v>-?\\d+\\.\\d)$'
+              fields:
+                - { name: n, type: integer }
+                - { name: v, unit: V }
+            """;
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static long number(Reading r) {
+        return ((FieldValue.IntegerValue) r.field("n").value()).value();
+    }
+
+    @Test
+    void linesFromTheDeviceBecomeReadingsWithUnits() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), """
+                    mapping:
+                      type: csv
+                      fields:
+                        - { name: temperature, column: 1, unit: "°C" }
+                        - { name: humidity, column: 2, unit: "%" }
+                    """);
+            d.start(got::add);
+            try {
+                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                device.send("21.50,40\r\n22.0,41\n\n");
+                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
+                assertThat(got.get(0).thingId()).isEqualTo("bench");
+                assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
+                assertThat(got.get(1).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("41"), "%"));
+                assertThat(got).extracting(Reading::sequence).containsExactly(1L, 2L);
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void garbageBetweenFramesIsCountedAndEveryValidFrameIsRead() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), FRAME_MAPPING);
+            d.start(got::add);
+            try {
+                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                Random random = new Random(42);
+                int garbageBytes = 0;
+                int frames = 0;
+                while (garbageBytes < 100_000) {
+                    byte[] garbage = new byte[1 + random.nextInt(2000)];
+                    random.nextBytes(garbage);
+                    garbageBytes += garbage.length;
+                    device.send(garbage);
+                    // A frame may be cut short by garbage, but never the frame after the next delimiter.
+                    device.send("\nframe " + frames + " value=" + (frames % 100) + ".5\n");
+                    frames++;
+                }
+                int sent = frames;
+                await("every valid frame", Duration.ofSeconds(30), () -> got.size() >= sent);
+                Set<Long> numbers = new HashSet<>();
+                for (Reading r : got) {
+                    assertThat(numbers.add(number(r))).as("frame %d read twice", number(r)).isTrue();
+                }
+                assertThat(numbers).hasSize(sent);
+                SerialDriver.Stats stats = d.stats();
+                assertThat(stats.rejected().values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(0);
+                assertThat(stats.rejected()).containsKey("no-match");
+                assertThat(stats.port().kind()).isEqualTo(PortState.Kind.CONNECTED);
+                System.out.printf("garbage test: %d garbage bytes, %d frames read, rejected %s%n", garbageBytes, sent, stats.rejected());
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void everyOneOfAHundredUnplugsRecoversWithoutLeakingThreadsOrFiles() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), FRAME_MAPPING);
+            d.start(got::add);
+            try {
+                sendUntilRead(device, got, 0);
+                long fdsBefore = openFiles();
+                int threadsBefore = Thread.getAllStackTraces().size();
+                long slowest = 0;
+                for (int cycle = 1; cycle <= 100; cycle++) {
+                    device.unplug();
+                    await("the unplug to be noticed", Duration.ofSeconds(10), () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
+                    device.replug();
+                    long start = System.nanoTime();
+                    sendUntilRead(device, got, cycle);
+                    slowest = Math.max(slowest, System.nanoTime() - start);
+                }
+                assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
+                assertThat(openFiles()).as("open files after 100 replugs").isEqualTo(fdsBefore);
+                assertThat(Thread.getAllStackTraces().size()).as("threads after 100 replugs").isLessThanOrEqualTo(threadsBefore);
+                System.out.printf("unplug test: 100 cycles, slowest replug-to-reading %d ms%n", slowest / 1_000_000);
+            } finally {
+                d.close();
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("serial-bench"));
+        }
+    }
+
+    /** Plays frame {@code n} every 50 ms until the driver reads it: the device talks whether or not anyone listens. */
+    private static void sendUntilRead(SerialDeviceSimulator device, List<Reading> got, long n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (got.stream().noneMatch(r -> number(r) == n)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("frame " + n + " was not read within 10 s of the replug");
+            }
+            device.send("frame " + n + " value=1.5\n");
+            Thread.sleep(50);
+        }
+    }
+
+    private static long openFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
