@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
-install_missing prosody:prosody prosodyctl:prosody javac:openjdk-17-jdk-headless mvn:maven
+install_missing prosody:prosody prosodyctl:prosody socat:socat javac:openjdk-17-jdk-headless mvn:maven
 jar=gateway/target/xmpp-iot-gateway.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./.git -prune -o -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
     echo "demo: building the gateway (the first build downloads its dependencies) ..." >&2

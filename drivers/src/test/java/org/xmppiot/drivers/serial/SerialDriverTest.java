@@ -23,6 +23,7 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
 
 /** The serial driver against real pseudo-terminals from socat. */
 class SerialDriverTest {

@@ -29,11 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = {
         "Start a throwaway Prosody on 127.0.0.1, the gateway with simulated sensors, and a watcher",
         "that prints the readings arriving from the server. Ctrl-C stops everything it started.",
-        "Needs Prosody installed (apt-get install prosody)."})
+        "Needs Prosody installed (apt-get install prosody), and socat for --serial."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", paramLabel = "N", description = "Stop by itself after N seconds (default: run until Ctrl-C).")
     long seconds;
+
+    @Option(names = "--serial", description = "Make the second thing a simulated Arduino on a pseudo-terminal, read by the serial driver (needs socat).")
+    boolean serial;
 
     @Spec
     CommandSpec spec;
@@ -43,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.println("demo: starting a throwaway Prosody on 127.0.0.1 ...");
-        DemoEnvironment env = DemoEnvironment.start();
+        DemoEnvironment env = DemoEnvironment.start(serial);
         Gateway gateway = null;
         ReadingWatcher watcher = null;
         CountDownLatch stop = new CountDownLatch(1);
@@ -76,12 +79,12 @@ final class DemoCommand implements Callable<Integer> {
                 }
             });
             try {
-                watcher.start(DemoEnvironment.NODES);
+                watcher.start(env.nodes());
             } catch (Exception e) {
                 err.println("demo: the watcher could not subscribe: " + XmppFailures.describe(e, watcherAccount));
                 return ExitCodes.RUNTIME_FAILURE;
             }
-            err.println("demo: watcher@localhost subscribed to " + String.join(", ", DemoEnvironment.NODES)
+            err.println("demo: watcher@localhost subscribed to " + String.join(", ", env.nodes())
                     + "; readings follow. Ctrl-C stops the demo.");
             if (seconds > 0) {
                 stop.await(seconds, TimeUnit.SECONDS);

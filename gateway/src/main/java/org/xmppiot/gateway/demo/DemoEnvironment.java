@@ -17,44 +17,64 @@ import java.util.List;
  */
 public final class DemoEnvironment implements AutoCloseable {
 
-    public static final List<String> NODES = List.of("demo/greenhouse", "demo/water-tank");
-
     private final ProsodyServer server;
     private final Path directory;
+    private final SimulatedArduino arduino;
+    private final List<String> nodes;
 
-    private DemoEnvironment(ProsodyServer server, Path directory) {
+    private DemoEnvironment(ProsodyServer server, Path directory, SimulatedArduino arduino) {
         this.server = server;
         this.directory = directory;
+        this.arduino = arduino;
+        this.nodes = List.of("demo/greenhouse", arduino == null ? "demo/water-tank" : "demo/workbench");
     }
 
-    public static DemoEnvironment start() throws IOException, InterruptedException {
+    /**
+     * Starts the server and writes the configurations. With {@code serial}, the second thing is a
+     * simulated Arduino on a pseudo-terminal (needs socat), read by the serial driver.
+     */
+    public static DemoEnvironment start(boolean serial) throws IOException, InterruptedException {
         ProsodyServer server = ProsodyServer.start(ProsodyServer.Options.withPubSubAdmins("gateway@" + ProsodyServer.DOMAIN));
         Path dir = null;
+        SimulatedArduino arduino = null;
         try {
             dir = Files.createTempDirectory("xmpp-iot-demo-");
+            if (serial) {
+                arduino = SimulatedArduino.start(dir);
+            }
             for (String account : List.of("gateway", "watcher")) {
                 String password = randomPassword();
                 server.register(account, password);
                 Path secret = dir.resolve(account + ".password");
                 Files.writeString(secret, password + "\n", StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-                Files.writeString(dir.resolve(account + ".yaml"), template(account + ".yaml", server.port()), StandardCharsets.UTF_8);
+                String template = serial && account.equals("gateway") ? "gateway-serial.yaml" : account + ".yaml";
+                Files.writeString(dir.resolve(account + ".yaml"), template(template, server.port(), arduino), StandardCharsets.UTF_8);
             }
-            return new DemoEnvironment(server, dir);
+            return new DemoEnvironment(server, dir, arduino);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (arduino != null) {
+                arduino.close();
+            }
             server.close();
             deleteQuietly(dir);
             throw e;
         }
     }
 
-    private static String template(String name, int port) throws IOException {
+    private static String template(String name, int port, SimulatedArduino arduino) throws IOException {
         try (InputStream in = DemoEnvironment.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IOException("demo template " + name + " is missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@PORT@", Integer.toString(port));
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@PORT@", Integer.toString(port));
+            return arduino == null ? text : text.replace("@SERIAL_PORT@", arduino.port().toString());
         }
+    }
+
+    /** The pub/sub nodes of the demo's two things. */
+    public List<String> nodes() {
+        return nodes;
     }
 
     private static String randomPassword() {
@@ -77,6 +97,9 @@ public final class DemoEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
+        if (arduino != null) {
+            arduino.close();
+        }
         server.close();
         deleteQuietly(directory);
     }

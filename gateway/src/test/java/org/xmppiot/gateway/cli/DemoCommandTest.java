@@ -41,4 +41,19 @@ class DemoCommandTest {
         assertThat(Files.exists(Path.of(config.group(1)))).as("demo files left behind").isFalse();
         assertThat(err.toString()).contains("demo: stopped the gateway and Prosody");
     }
+
+    @Test
+    void withSerialTheSecondThingIsADeviceOnAPseudoTerminal() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"demo", "--serial", "--seconds", "6"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).anyMatch(l -> l.matches("watcher: \\S+Z workbench temperature=\\d+\\.\\d °C light=\\d+ lx"));
+        assertThat(lines).anyMatch(l -> l.contains(" greenhouse "));
+        assertThat(err.toString()).contains("driver: serial");
+        Matcher port = Pattern.compile("port: (/\\S+ttyUSB-sim)").matcher(err.toString());
+        assertThat(port.find()).as(err.toString()).isTrue();
+        assertThat(Files.exists(Path.of(port.group(1)))).as("pseudo-terminal left behind").isFalse();
+    }
 }

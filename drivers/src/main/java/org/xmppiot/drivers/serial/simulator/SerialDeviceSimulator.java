@@ -1,4 +1,4 @@
-package org.xmppiot.drivers.serial;
+package org.xmppiot.drivers.serial.simulator;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A serial device on a real pseudo-terminal pair made by socat: the gateway opens {@link #port()},
- * the simulator writes to the device end. It can be unplugged (the device end vanishes, as when a
- * USB adapter is pulled) and plugged in again under the same path.
+ * A serial device on a real pseudo-terminal pair made by socat, for tests, the demo and benchmarks:
+ * the gateway opens {@link #port()}, the simulator writes to the device end. Faults are made by
+ * sending what a broken device sends (garbage, half frames, bursts) and by unplugging: the device
+ * end vanishes, as when a USB adapter is pulled, and comes back under the same path on replug.
  */
-final class SerialDeviceSimulator implements AutoCloseable {
+public final class SerialDeviceSimulator implements AutoCloseable {
 
     private final Path device;
     private final Path port;
@@ -27,22 +28,23 @@ final class SerialDeviceSimulator implements AutoCloseable {
         this.port = dir.resolve("ttyUSB-sim");
     }
 
-    static SerialDeviceSimulator start(Path dir) throws IOException, InterruptedException {
+    /** Starts a device whose port appears in {@code dir}. Needs socat (apt-get install socat). */
+    public static SerialDeviceSimulator start(Path dir) throws IOException, InterruptedException {
         SerialDeviceSimulator s = new SerialDeviceSimulator(dir);
         s.replug();
         return s;
     }
 
     /** The path the gateway opens, like /dev/serial/by-id/... for a real adapter. */
-    Path port() {
+    public Path port() {
         return port;
     }
 
-    void send(String text) throws IOException {
+    public synchronized void send(String text) throws IOException {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public synchronized void send(byte[] bytes) throws IOException {
         if (out == null) {
             // Through the link, never creating a file: a plain FileOutputStream would make a regular file here while unplugged.
             out = Files.newOutputStream(device, StandardOpenOption.WRITE);
@@ -52,7 +54,7 @@ final class SerialDeviceSimulator implements AutoCloseable {
     }
 
     /** The device end vanishes; the gateway's port reads fail and its path disappears. */
-    void unplug() throws IOException, InterruptedException {
+    public synchronized void unplug() throws IOException, InterruptedException {
         if (out != null) {
             out.close();
             out = null;
@@ -66,7 +68,10 @@ final class SerialDeviceSimulator implements AutoCloseable {
     }
 
     /** The device comes back under the same path (usually on another /dev/pts number). */
-    void replug() throws IOException, InterruptedException {
+    public synchronized void replug() throws IOException, InterruptedException {
+        if (!isInstalled()) {
+            throw new IOException("socat is not installed; install it with: sudo apt-get install -y socat");
+        }
         socat = new ProcessBuilder(List.of("socat", "pty,raw,echo=0,link=" + device, "pty,raw,echo=0,link=" + port))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -86,8 +91,17 @@ final class SerialDeviceSimulator implements AutoCloseable {
         }
     }
 
+    private static boolean isInstalled() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "socat"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
-    public void close() throws IOException, InterruptedException {
+    public synchronized void close() throws IOException, InterruptedException {
         if (socat != null && socat.isAlive()) {
             unplug();
         }
