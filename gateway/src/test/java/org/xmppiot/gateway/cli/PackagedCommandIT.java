@@ -44,7 +44,7 @@ class PackagedCommandIT {
         assertThat(version.exit()).isZero();
         assertThat(version.out().strip()).matches("xmpp-iot-gateway \\d+\\.\\d+\\.\\d+.*");
         Result help = run("--help");
-        assertThat(help.out()).contains("run", "check-config", "watch", "demo");
+        assertThat(help.out()).contains("run", "check-config", "watch", "ports", "demo");
     }
 
     @Test
