@@ -1,6 +1,7 @@
 package org.xmppiot.drivers.serial;
 
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -8,7 +9,7 @@ import java.util.function.Consumer;
  * is dropped). A line longer than {@code maxLength} is discarded up to the next delimiter and
  * reported, so a device that never sends a delimiter cannot make the gateway grow without bound.
  */
-final class LineFramer {
+final class LineFramer implements Framer {
 
     private final byte[] delimiter;
     private final int maxLength;
@@ -25,15 +26,13 @@ final class LineFramer {
         this.line = new byte[maxLength + delimiter.length];
     }
 
-    /**
-     * Feeds bytes; hands every complete line to {@code frames} and the start of every overlong one
-     * to {@code tooLong}. Empty lines are skipped.
-     */
-    void accept(byte[] buf, int length, Consumer<byte[]> frames, Consumer<byte[]> tooLong) {
+    /** Hands on every complete line; reports the start of every overlong one as {@code too-long}. Empty lines are skipped. */
+    @Override
+    public void accept(byte[] buf, int length, Consumer<byte[]> frames, BiConsumer<String, byte[]> rejects) {
         for (int i = 0; i < length; i++) {
             if (size == line.length) {
                 if (!overlong) {
-                    tooLong.accept(Arrays.copyOf(line, Math.min(size, 64)));
+                    rejects.accept("too-long", Arrays.copyOf(line, Math.min(size, 64)));
                     overlong = true;
                 }
                 // Keep the tail, which may hold the start of the delimiter.
@@ -56,8 +55,8 @@ final class LineFramer {
         }
     }
 
-    /** Forgets a partial line, e.g. when the device went away in the middle of one. */
-    void reset() {
+    @Override
+    public void reset() {
         size = 0;
         overlong = false;
     }

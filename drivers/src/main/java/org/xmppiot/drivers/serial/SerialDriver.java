@@ -24,7 +24,7 @@ final class SerialDriver implements Driver {
 
     private final String thingId;
     private final SerialSettings settings;
-    private final LineFramer framer;
+    private final Framer framer;
     private final FrameMapper mapper;
     private final FrameRejections rejections;
     private final AtomicLong frames = new AtomicLong();
@@ -32,7 +32,7 @@ final class SerialDriver implements Driver {
     private SerialPortSupervisor supervisor;
     private long sequence;
 
-    SerialDriver(String thingId, SerialSettings settings, LineFramer framer, FrameMapper mapper) {
+    SerialDriver(String thingId, SerialSettings settings, Framer framer, FrameMapper mapper) {
         this.thingId = thingId;
         this.settings = settings;
         this.framer = framer;
@@ -49,8 +49,7 @@ final class SerialDriver implements Driver {
             @Override
             public void bytes(byte[] buf, int length) {
                 framer.accept(buf, length, frame -> handle(frame, sink),
-                        start -> rejections.count("too-long", "no delimiter within the maximum line length; starts with '"
-                                + printable(start) + "'"));
+                        (kind, sample) -> rejections.count(kind, describe(kind) + " '" + printable(sample) + "'"));
             }
 
             @Override
@@ -75,7 +74,32 @@ final class SerialDriver implements Driver {
         }
     }
 
+    private static String describe(String kind) {
+        return switch (kind) {
+            case "too-long" -> "no delimiter within the maximum line length, starting";
+            case "bad-checksum" -> "checksum does not match in packet";
+            case "bad-length" -> "impossible length in packet starting";
+            case "bad-trailer" -> "wrong end bytes in packet";
+            case "skipped-bytes" -> "bytes between packets, such as";
+            default -> kind;
+        };
+    }
+
+    /** Text stays readable; binary is shown as hex. */
     private static String printable(byte[] bytes) {
+        int printable = 0;
+        for (byte b : bytes) {
+            if (b >= 0x20 && b < 0x7f) {
+                printable++;
+            }
+        }
+        if (printable < bytes.length * 3 / 4) {
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < Math.min(bytes.length, 32); i++) {
+                hex.append(String.format("%02X ", bytes[i] & 0xff));
+            }
+            return hex.toString().trim() + (bytes.length > 32 ? " ..." : "");
+        }
         String s = new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.UTF_8);
         return s.replaceAll("[^\\p{Print}]", "?") + (bytes.length > 60 ? "..." : "");
     }

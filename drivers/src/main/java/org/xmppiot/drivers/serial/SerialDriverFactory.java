@@ -8,13 +8,16 @@ import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DeviceProfile;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.core.spi.FrameMapper;
+import org.xmppiot.core.spi.FramingSpec;
 import org.xmppiot.core.spi.MapperRegistry;
+import org.xmppiot.core.spi.ProfileRegistry;
 
 /**
- * {@code driver: serial}: a device on a serial port (USB adapter, UART, pseudo-terminal) that sends
- * lines, mapped to fields by the thing's {@code mapping:}.
+ * {@code driver: serial}: a device on a serial port (USB adapter, UART, pseudo-terminal). Either a
+ * stock {@code profile:} says how to read it, or {@code framing:} (lines) and {@code mapping:} do.
  * <pre>
  * - id: bench
  *   driver: serial
@@ -35,19 +38,31 @@ public final class SerialDriverFactory implements DriverFactory {
     @Override
     public Set<String> settingKeys() {
         Set<String> keys = new HashSet<>(SerialSettings.KEYS);
-        keys.addAll(Set.of("framing", "mapping"));
+        keys.addAll(Set.of("framing", "mapping", "profile"));
         return keys;
     }
 
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
-        SerialSettings settings = SerialSettings.read(thing.section());
-        LineFramer framer = framer(thing.section().section("framing"));
-        FrameMapper mapper = MapperRegistry.fromClassPath().create(thing.section().get("mapping"));
+        ConfigNode section = thing.section();
+        if (section.has("profile")) {
+            for (String own : new String[] {"framing", "mapping"}) {
+                if (section.has(own)) {
+                    throw section.get(own).error("a profile brings its own framing and mapping; remove either "
+                            + own + " or the profile");
+                }
+            }
+            DeviceProfile profile = ProfileRegistry.fromClassPath().find(section.get("profile"));
+            SerialSettings settings = SerialSettings.read(section, profile.baud());
+            return new SerialDriver(thing.id(), settings, Framer.of(profile.framing()), profile.mapper());
+        }
+        SerialSettings settings = SerialSettings.read(section, 9600);
+        Framer framer = Framer.of(lines(section.section("framing")));
+        FrameMapper mapper = MapperRegistry.fromClassPath().create(section.get("mapping"));
         return new SerialDriver(thing.id(), settings, framer, mapper);
     }
 
-    private static LineFramer framer(ConfigNode framing) throws ConfigException {
+    private static FramingSpec lines(ConfigNode framing) throws ConfigException {
         framing.expectOnlyKeys(FRAMING_KEYS);
         framing.choice("type", "line", "line");
         String delimiter = framing.has("delimiter") ? framing.get("delimiter").asString() : "\n";
@@ -55,6 +70,6 @@ public final class SerialDriverFactory implements DriverFactory {
             throw framing.get("delimiter").error("must not be empty");
         }
         int maxLength = framing.integer("max-length", 1024, 1, 1_048_576);
-        return new LineFramer(delimiter.getBytes(StandardCharsets.UTF_8), maxLength);
+        return new FramingSpec.Lines(delimiter.getBytes(StandardCharsets.UTF_8), maxLength);
     }
 }

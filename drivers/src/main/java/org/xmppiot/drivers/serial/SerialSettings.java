@@ -12,9 +12,9 @@ record SerialSettings(String path, int baud, int dataBits, int parity, int stopB
 
     static final Set<String> KEYS = Set.of("port", "baud", "data-bits", "parity", "stop-bits", "flow-control");
 
-    static SerialSettings read(ConfigNode thing) throws ConfigException {
+    static SerialSettings read(ConfigNode thing, int defaultBaud) throws ConfigException {
         String path = thing.string("port");
-        int baud = thing.integer("baud", 9600, 50, 4_000_000);
+        int baud = thing.integer("baud", defaultBaud, 50, 4_000_000);
         int dataBits = thing.integer("data-bits", 8, 5, 8);
         int parity = switch (thing.choice("parity", "none", "none", "even", "odd")) {
             case "even" -> SerialPort.EVEN_PARITY;

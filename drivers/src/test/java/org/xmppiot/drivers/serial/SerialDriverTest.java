@@ -170,4 +170,39 @@ class SerialDriverTest {
             return fds.count();
         }
     }
+
+    @Test
+    void aStockProfileReadsItsDeviceAndCountsBadPackets() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), "profile: sds011\n");
+            d.start(got::add);
+            try {
+                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                // The datasheet's sample packet, a corrupted copy, line noise, and the sample again.
+                byte[] sample = {(byte) 0xAA, (byte) 0xC0, (byte) 0xD4, 0x04, 0x3A, 0x0A, (byte) 0xA1, 0x60, 0x1D, (byte) 0xAB};
+                byte[] corrupted = sample.clone();
+                corrupted[3] = 0x05;
+                device.send(sample);
+                device.send(corrupted);
+                device.send(new byte[] {0x00, (byte) 0xAA, 0x13, (byte) 0xFF});
+                device.send(sample);
+                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
+                Thread.sleep(200);
+                assertThat(got).hasSize(2);
+                assertThat(got.get(0).field("pm2.5").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("123.6"), "µg/m³"));
+                assertThat(got.get(1).field("pm10").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("261.8"), "µg/m³"));
+                assertThat(d.stats().rejected()).containsEntry("bad-checksum", 1L).containsKey("skipped-bytes");
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void aProfileAndAnOwnMappingDoNotMix() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> driver(Path.of("/dev/null"), "profile: pms5003\nmapping: { type: csv, fields: [ { name: a, column: 1 } ] }\n"));
+        assertThat(e.problem()).contains("a profile brings its own framing and mapping");
+    }
 }
