@@ -99,7 +99,7 @@ class ProfilesTest {
     @Test
     void anUnknownProfileListsTheKnownOnes() {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> profile("bme680"));
-        assertThat(e.getMessage()).contains("no device profile 'bme680'; available: pms5003, sds011");
+        assertThat(e.getMessage()).contains("no device profile 'bme680'; available: csv-lines, json-lines, nmea-gps, pms5003, sds011");
     }
 
     @Test
