@@ -97,9 +97,26 @@ class ProfilesTest {
     }
 
     @Test
+    void mhz19bIsPolledAndReadsTheDatasheetAnswer() throws Exception {
+        DeviceProfile p = profile("mhz19b");
+        byte[] answer = {(byte) 0xFF, (byte) 0x86, 0x02, 0x60, 0x47, 0, 0, 0, (byte) 0xD1};
+        assertThat(((FramingSpec.Binary) p.framing()).checksum().matches(answer)).isTrue();
+        assertThat(p.mapper().map(new Frame("t", Instant.EPOCH, answer)))
+                .containsExactly(Field.readout("co2", new FieldValue.NumericValue(new BigDecimal("608"), "ppm")));
+        byte[] request = p.poll().orElseThrow().request();
+        assertThat(request).containsExactly(0xFF, 0x01, 0x86, 0, 0, 0, 0, 0, 0x79);
+        // The request carries the same kind of checksum: bytes 1..8 sum to zero.
+        int sum = 0;
+        for (int i = 1; i < request.length; i++) {
+            sum += request[i] & 0xff;
+        }
+        assertThat(sum & 0xff).isZero();
+    }
+
+    @Test
     void anUnknownProfileListsTheKnownOnes() {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> profile("bme680"));
-        assertThat(e.getMessage()).contains("no device profile 'bme680'; available: csv-lines, json-lines, nmea-gps, pms5003, sds011");
+        assertThat(e.getMessage()).contains("no device profile 'bme680'; available: csv-lines, json-lines, mhz19b, nmea-gps, pms5003, sds011");
     }
 
     @Test

@@ -19,4 +19,9 @@ public interface DeviceProfile {
 
     /** A new mapper for one thing (mappers are used from one thread). */
     FrameMapper mapper();
+
+    /** For devices that only answer when asked: how to ask. Empty for devices that send by themselves. */
+    default java.util.Optional<Poll> poll() {
+        return java.util.Optional.empty();
+    }
 }

@@ -13,6 +13,7 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.FrameMapper;
 import org.xmppiot.core.spi.FrameRejectedException;
+import org.xmppiot.core.spi.Poll;
 import org.xmppiot.core.spi.ReadingSink;
 
 /** A device on a serial port: bytes are framed, frames mapped to fields, fields published as readings. */
@@ -29,14 +30,18 @@ final class SerialDriver implements Driver {
     private final FrameRejections rejections;
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
+    private final Poll poll;
     private SerialPortSupervisor supervisor;
+    private Poller poller;
     private long sequence;
 
-    SerialDriver(String thingId, SerialSettings settings, Framer framer, FrameMapper mapper) {
+    /** {@code poll} is null for devices that send by themselves. */
+    SerialDriver(String thingId, SerialSettings settings, Framer framer, FrameMapper mapper, Poll poll) {
         this.thingId = thingId;
         this.settings = settings;
         this.framer = framer;
         this.mapper = mapper;
+        this.poll = poll;
         this.rejections = new FrameRejections(thingId);
     }
 
@@ -60,10 +65,17 @@ final class SerialDriver implements Driver {
             }
         });
         supervisor.start();
+        if (poll != null) {
+            poller = new Poller(thingId, poll, supervisor, rejections);
+            poller.start();
+        }
     }
 
     private void handle(byte[] bytes, ReadingSink sink) {
         frames.incrementAndGet();
+        if (poller != null) {
+            poller.answered();
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         try {
             List<Field> fields = mapper.map(new Frame(settings.path(), now, bytes));
@@ -118,6 +130,9 @@ final class SerialDriver implements Driver {
 
     @Override
     public synchronized void close() {
+        if (poller != null) {
+            poller.close();
+        }
         if (supervisor != null) {
             supervisor.close();
         }

@@ -1,6 +1,7 @@
 package org.xmppiot.drivers.serial;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.core.spi.FrameMapper;
 import org.xmppiot.core.spi.FramingSpec;
 import org.xmppiot.core.spi.MapperRegistry;
+import org.xmppiot.core.spi.Poll;
 import org.xmppiot.core.spi.ProfileRegistry;
 
 /**
@@ -38,7 +40,7 @@ public final class SerialDriverFactory implements DriverFactory {
     @Override
     public Set<String> settingKeys() {
         Set<String> keys = new HashSet<>(SerialSettings.KEYS);
-        keys.addAll(Set.of("framing", "mapping", "profile"));
+        keys.addAll(Set.of("framing", "mapping", "profile", "poll-interval"));
         return keys;
     }
 
@@ -54,12 +56,22 @@ public final class SerialDriverFactory implements DriverFactory {
             }
             DeviceProfile profile = ProfileRegistry.fromClassPath().find(section.get("profile"));
             SerialSettings settings = SerialSettings.read(section, profile.baud());
-            return new SerialDriver(thing.id(), settings, Framer.of(profile.framing()), profile.mapper());
+            Poll poll = profile.poll().orElse(null);
+            if (section.has("poll-interval")) {
+                if (poll == null) {
+                    throw section.get("poll-interval").error("the " + profile.name() + " sends by itself; only polled devices have a poll-interval");
+                }
+                poll = poll.withInterval(section.duration("poll-interval", poll.interval(), Duration.ofMillis(100), Duration.ofDays(1)));
+            }
+            return new SerialDriver(thing.id(), settings, Framer.of(profile.framing()), profile.mapper(), poll);
+        }
+        if (section.has("poll-interval")) {
+            throw section.get("poll-interval").error("only a polled device profile (such as mhz19b) has a poll-interval");
         }
         SerialSettings settings = SerialSettings.read(section, 9600);
         Framer framer = Framer.of(lines(section.section("framing")));
         FrameMapper mapper = MapperRegistry.fromClassPath().create(section.get("mapping"));
-        return new SerialDriver(thing.id(), settings, framer, mapper);
+        return new SerialDriver(thing.id(), settings, framer, mapper, null);
     }
 
     private static FramingSpec lines(ConfigNode framing) throws ConfigException {

@@ -205,4 +205,70 @@ class SerialDriverTest {
                 () -> driver(Path.of("/dev/null"), "profile: pms5003\nmapping: { type: csv, fields: [ { name: a, column: 1 } ] }\n"));
         assertThat(e.problem()).contains("a profile brings its own framing and mapping");
     }
+
+    /** The MH-Z19B read command and an answer carrying {@code ppm}, laid out as in the datasheet. */
+    private static final byte[] READ_CO2 = {(byte) 0xFF, 0x01, (byte) 0x86, 0, 0, 0, 0, 0, 0x79};
+
+    private static byte[] co2Answer(int ppm) {
+        byte[] a = {(byte) 0xFF, (byte) 0x86, (byte) (ppm >> 8), (byte) ppm, 0x47, 0, 0, 0, 0};
+        int sum = 0;
+        for (int i = 1; i < 8; i++) {
+            sum += a[i] & 0xff;
+        }
+        a[8] = (byte) (0x100 - (sum & 0xff));
+        return a;
+    }
+
+    @Test
+    void aPolledSensorIsAskedAgainWhenItDoesNotAnswer() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            device.answer(bytes -> {
+                if (!java.util.Arrays.equals(bytes, READ_CO2)) {
+                    return null;
+                }
+                // Every third request goes unanswered, as a sensor that is busy now and then.
+                int n = requests.incrementAndGet();
+                return n % 3 == 1 ? null : co2Answer(400 + n);
+            });
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), "profile: mhz19b\npoll-interval: 100ms\n");
+            d.start(got::add);
+            try {
+                await("five CO2 readings", Duration.ofSeconds(20), () -> got.size() >= 5);
+                for (Reading r : got) {
+                    BigDecimal ppm = ((FieldValue.NumericValue) r.field("co2").value()).value();
+                    assertThat(ppm.intValue()).isBetween(401, 499);
+                    assertThat(((FieldValue.NumericValue) r.field("co2").value()).unit()).isEqualTo("ppm");
+                }
+                // Each unanswered request was retried at once, so none ended without an answer.
+                assertThat(d.stats().rejected()).doesNotContainKey("no-answer");
+                assertThat(requests.get()).isGreaterThan(got.size());
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void aSilentPolledSensorIsCountedNotWaitedForForever() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            device.answer(bytes -> null);
+            SerialDriver d = driver(device.port(), "profile: mhz19b\npoll-interval: 100ms\n");
+            d.start(r -> { });
+            try {
+                await("a no-answer", Duration.ofSeconds(20), () -> d.stats().rejected().getOrDefault("no-answer", 0L) >= 2);
+                assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void onlyPolledDevicesHaveAPollInterval() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> driver(Path.of("/dev/null"), "profile: sds011\npoll-interval: 1s\n"));
+        assertThat(e.problem()).contains("sends by itself");
+    }
 }

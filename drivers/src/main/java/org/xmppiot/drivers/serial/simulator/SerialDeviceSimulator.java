@@ -22,6 +22,8 @@ public final class SerialDeviceSimulator implements AutoCloseable {
     private final Path port;
     private Process socat;
     private OutputStream out;
+    private Thread listener;
+    private java.util.function.Function<byte[], byte[]> responder;
 
     private SerialDeviceSimulator(Path dir) {
         this.device = dir.resolve("device");
@@ -53,6 +55,39 @@ public final class SerialDeviceSimulator implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Makes the device answer what the gateway writes: {@code responder} gets each chunk of bytes read
+     * and returns the bytes to send back, or null for silence. Survives unplug and replug.
+     */
+    public synchronized void answer(java.util.function.Function<byte[], byte[]> responder) throws IOException {
+        this.responder = responder;
+        listen();
+    }
+
+    private void listen() throws IOException {
+        if (responder == null) {
+            return;
+        }
+        java.io.InputStream in = Files.newInputStream(device, StandardOpenOption.READ);
+        java.util.function.Function<byte[], byte[]> r = responder;
+        listener = new Thread(() -> {
+            byte[] buf = new byte[256];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    byte[] reply = r.apply(java.util.Arrays.copyOf(buf, n));
+                    if (reply != null) {
+                        send(reply);
+                    }
+                }
+            } catch (IOException e) {
+                // Unplugged: the device end is gone; replug starts a new listener.
+            }
+        }, "simulated-device");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
     /** The device end vanishes; the gateway's port reads fail and its path disappears. */
     public synchronized void unplug() throws IOException, InterruptedException {
         if (out != null) {
@@ -60,6 +95,10 @@ public final class SerialDeviceSimulator implements AutoCloseable {
             out = null;
         }
         socat.destroy();
+        if (listener != null) {
+            listener.interrupt();
+            listener = null;
+        }
         if (!socat.waitFor(5, TimeUnit.SECONDS)) {
             socat.destroyForcibly();
             socat.waitFor(5, TimeUnit.SECONDS);
@@ -78,6 +117,7 @@ public final class SerialDeviceSimulator implements AutoCloseable {
                 .start();
         socat.getOutputStream().close();
         waitFor(() -> Files.exists(port) && Files.exists(device));
+        listen();
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition) throws IOException, InterruptedException {
