@@ -84,6 +84,13 @@ class LineProfilesTest {
     }
 
     @Test
+    void nmeaIsAlsoAMappingTypeForDevicesWithOtherLineSettings() throws Exception {
+        FrameMapper m = org.xmppiot.core.spi.MapperRegistry.fromClassPath().create(
+                YamlConfigReader.read("t.yaml", "mapping: { type: nmea }").get("mapping"));
+        assertThat(map(m, "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47")).hasSize(6);
+    }
+
+    @Test
     void jsonLinesMakeAFieldOfEveryPlainValue() throws Exception {
         assertThat(map(mapper("json-lines"), "{\"t\":21.50,\"door\":false,\"state\":\"ok\",\"nested\":{\"x\":1}}")).containsExactly(
                 Field.readout("t", numeric("21.50", "")),

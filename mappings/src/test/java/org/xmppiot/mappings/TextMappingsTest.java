@@ -107,7 +107,7 @@ class TextMappingsTest {
     void mappingMistakesAreNamedWithTheirLines() {
         ConfigException type = assertThrows(ConfigException.class, () -> mapper("mapping:\n  type: xml\n"));
         assertThat(type.line()).isEqualTo(2);
-        assertThat(type.problem()).isEqualTo("no mapping type 'xml'; available: binary, csv, json, regex");
+        assertThat(type.problem()).isEqualTo("no mapping type 'xml'; available: binary, csv, json, nmea, regex");
         ConfigException group = assertThrows(ConfigException.class, () -> mapper(
                 "mapping:\n  type: regex\n  pattern: 'v=(?<v>\\d+)'\n  fields:\n    - { name: w }\n"));
         assertThat(group.line()).isEqualTo(5);

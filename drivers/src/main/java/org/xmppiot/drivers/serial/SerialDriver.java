@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Frame;
+import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.FrameMapper;
@@ -34,6 +35,8 @@ final class SerialDriver implements Driver {
     private SerialPortSupervisor supervisor;
     private Poller poller;
     private long sequence;
+    /** The fields of the last reading, re-sent flagged missing when the device goes away. Reader thread only. */
+    private List<Field> lastFields;
 
     /** {@code poll} is null for devices that send by themselves. */
     SerialDriver(String thingId, SerialSettings settings, Framer framer, FrameMapper mapper, Poll poll) {
@@ -61,6 +64,7 @@ final class SerialDriver implements Driver {
             public void stateChanged(PortState state) {
                 if (state.kind() != PortState.Kind.CONNECTED) {
                     framer.reset();
+                    markMissing(sink);
                 }
             }
         });
@@ -81,9 +85,26 @@ final class SerialDriver implements Driver {
             List<Field> fields = mapper.map(new Frame(settings.path(), now, bytes));
             sink.accept(new Reading(thingId, ++sequence, now, fields));
             readings.incrementAndGet();
+            lastFields = fields;
         } catch (FrameRejectedException e) {
             rejections.count(e.kind(), e.getMessage() + " in '" + printable(bytes) + "'");
         }
+    }
+
+    /**
+     * The device went away: its last values are no longer current. Subscribers get them once more,
+     * flagged {@code missing}, instead of silence that looks like a quiet sensor.
+     */
+    private void markMissing(ReadingSink sink) {
+        if (lastFields == null) {
+            return;
+        }
+        List<Field> missing = new java.util.ArrayList<>(lastFields.size());
+        for (Field f : lastFields) {
+            missing.add(new Field(f.name(), f.value(), java.util.Set.of(Quality.MISSING)));
+        }
+        lastFields = null;
+        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), missing));
     }
 
     private static String describe(String kind) {

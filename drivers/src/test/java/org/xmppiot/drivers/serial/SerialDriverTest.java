@@ -22,6 +22,7 @@ import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
 
@@ -135,8 +136,12 @@ class SerialDriverTest {
                 int threadsBefore = Thread.getAllStackTraces().size();
                 long slowest = 0;
                 for (int cycle = 1; cycle <= 100; cycle++) {
+                    int before = got.size();
                     device.unplug();
                     await("the unplug to be noticed", Duration.ofSeconds(10), () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
+                    // While away, the last values are marked missing once.
+                    await("a missing reading", Duration.ofSeconds(10), () -> got.size() > before);
+                    assertThat(got.get(before).field("v").quality()).containsExactly(Quality.MISSING);
                     device.replug();
                     long start = System.nanoTime();
                     sendUntilRead(device, got, cycle);
@@ -153,10 +158,29 @@ class SerialDriverTest {
         }
     }
 
+    @Test
+    void aPortThatIsNotThereYetIsWaitedFor() throws Exception {
+        Path dir2 = dir.resolve("later");
+        java.nio.file.Files.createDirectories(dir2);
+        List<Reading> got = new CopyOnWriteArrayList<>();
+        SerialDriver d = driver(dir2.resolve("ttyUSB-sim"), FRAME_MAPPING);
+        d.start(got::add);
+        try {
+            await("the port to be reported missing", Duration.ofSeconds(10),
+                    () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
+            try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir2)) {
+                sendUntilRead(device, got, 7);
+                assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
+            }
+        } finally {
+            d.close();
+        }
+    }
+
     /** Plays frame {@code n} every 50 ms until the driver reads it: the device talks whether or not anyone listens. */
     private static void sendUntilRead(SerialDeviceSimulator device, List<Reading> got, long n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (got.stream().noneMatch(r -> number(r) == n)) {
+        while (got.stream().noneMatch(r -> r.field("n").quality().contains(Quality.AUTOMATIC_READOUT) && number(r) == n)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("frame " + n + " was not read within 10 s of the replug");
             }

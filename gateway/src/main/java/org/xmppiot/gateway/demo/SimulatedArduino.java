@@ -1,11 +1,10 @@
 package org.xmppiot.gateway.demo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
 
@@ -13,26 +12,16 @@ import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
 final class SimulatedArduino implements AutoCloseable {
 
     private final SerialDeviceSimulator device;
-    private final ScheduledExecutorService clock;
 
     private SimulatedArduino(SerialDeviceSimulator device) {
         this.device = device;
-        this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-arduino");
-            t.setDaemon(true);
-            return t;
-        });
         long start = System.nanoTime();
-        clock.scheduleAtFixedRate(() -> {
+        device.play(() -> {
             double minutes = (System.nanoTime() - start) / 6e10;
             double temperature = 21 + 2 * Math.sin(minutes);
             long light = Math.round(400 + 150 * Math.cos(minutes * 3));
-            try {
-                device.send(String.format(Locale.ROOT, "%.1f,%d\r\n", temperature, light));
-            } catch (IOException e) {
-                // Unplugged or stopping: a real board would just keep printing into the void.
-            }
-        }, 0, 1, TimeUnit.SECONDS);
+            return String.format(Locale.ROOT, "%.1f,%d\r\n", temperature, light).getBytes(StandardCharsets.US_ASCII);
+        }, Duration.ofSeconds(1));
     }
 
     static SimulatedArduino start(Path dir) throws IOException, InterruptedException {
@@ -45,9 +34,7 @@ final class SimulatedArduino implements AutoCloseable {
 
     @Override
     public void close() {
-        clock.shutdownNow();
         try {
-            clock.awaitTermination(2, TimeUnit.SECONDS);
             device.close();
         } catch (IOException | InterruptedException e) {
             // socat is stopped by its PID in close(); an error here leaves nothing running.

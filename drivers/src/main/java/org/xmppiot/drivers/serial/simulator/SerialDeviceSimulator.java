@@ -23,6 +23,7 @@ public final class SerialDeviceSimulator implements AutoCloseable {
     private Process socat;
     private OutputStream out;
     private Thread listener;
+    private java.util.concurrent.ScheduledExecutorService player;
     private java.util.function.Function<byte[], byte[]> responder;
 
     private SerialDeviceSimulator(Path dir) {
@@ -53,6 +54,33 @@ public final class SerialDeviceSimulator implements AutoCloseable {
         }
         out.write(bytes);
         out.flush();
+    }
+
+    /**
+     * Plays frames by itself, one from {@code frames} every {@code interval}, as a sensor in active
+     * mode does; while unplugged the frames go nowhere, as on a real wire.
+     */
+    public synchronized void play(java.util.function.Supplier<byte[]> frames, java.time.Duration interval) {
+        stopPlaying();
+        player = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "simulated-device-player");
+            t.setDaemon(true);
+            return t;
+        });
+        player.scheduleAtFixedRate(() -> {
+            try {
+                send(frames.get());
+            } catch (IOException e) {
+                // Unplugged: nobody listens.
+            }
+        }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public synchronized void stopPlaying() {
+        if (player != null) {
+            player.shutdownNow();
+            player = null;
+        }
     }
 
     /**
@@ -142,6 +170,7 @@ public final class SerialDeviceSimulator implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException, InterruptedException {
+        stopPlaying();
         if (socat != null && socat.isAlive()) {
             unplug();
         }
