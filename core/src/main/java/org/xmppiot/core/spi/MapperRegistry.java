@@ -1,10 +1,7 @@
 package org.xmppiot.core.spi;
 
 import java.util.HashSet;
-import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
@@ -12,32 +9,24 @@ import org.xmppiot.core.config.ConfigNode;
 /** The frame mapper factories on the class path, by type. */
 public final class MapperRegistry {
 
-    private final Map<String, FrameMapperFactory> factories = new TreeMap<>();
+    private final ServiceCatalog<FrameMapperFactory> factories;
 
-    public MapperRegistry(Iterable<FrameMapperFactory> found) {
-        for (FrameMapperFactory f : found) {
-            if (factories.putIfAbsent(f.type(), f) != null) {
-                throw new IllegalStateException("two frame mapper factories have the type '" + f.type() + "'");
-            }
-        }
+    private MapperRegistry(ServiceCatalog<FrameMapperFactory> factories) {
+        this.factories = factories;
     }
 
     public static MapperRegistry fromClassPath() {
-        return new MapperRegistry(ServiceLoader.load(FrameMapperFactory.class));
+        return new MapperRegistry(ServiceCatalog.fromClassPath(FrameMapperFactory.class, FrameMapperFactory::type, "mapping type"));
     }
 
     /** A mapper for a {@code mapping:} section, whose {@code type} names the factory. */
     public FrameMapper create(ConfigNode mapping) throws ConfigException {
         if (!mapping.isPresent() || mapping.keys().isEmpty()) {
-            throw mapping.error("a mapping is required: a section with a type (" + String.join(", ", factories.keySet())
+            throw mapping.error("a mapping is required: a section with a type (" + String.join(", ", factories.names())
                     + ") and its rules");
         }
-        ConfigNode typeNode = mapping.get("type");
-        String type = mapping.string("type");
-        FrameMapperFactory f = factories.get(type);
-        if (f == null) {
-            throw typeNode.error("no mapping type '" + type + "'; available: " + String.join(", ", factories.keySet()));
-        }
+        mapping.string("type");
+        FrameMapperFactory f = factories.find(mapping.get("type"));
         Set<String> allowed = new HashSet<>(f.settingKeys());
         allowed.add("type");
         mapping.expectOnlyKeys(allowed);
