@@ -26,8 +26,8 @@ import org.xmppiot.mappings.rules.FieldRules;
  */
 public final class JsonMapping implements FrameMapperFactory {
 
-    /** Decimals exactly as sent: through a double, 23.40 would arrive as 23.4. */
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** Decimals exactly as sent: through a double, 23.40 would arrive as 23.4. Shared by the json-lines profile. */
+    static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 

@@ -6,10 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
@@ -24,10 +21,6 @@ import org.xmppiot.core.spi.FrameRejectedException;
  */
 public final class SelfDescribingLines {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
-
     private SelfDescribingLines() {
     }
 
@@ -35,7 +28,7 @@ public final class SelfDescribingLines {
         return frame -> {
             JsonNode doc;
             try {
-                doc = JSON.readTree(frame.bytes());
+                doc = JsonMapping.JSON.readTree(frame.bytes());
             } catch (java.io.IOException e) {
                 throw new FrameRejectedException("bad-json", "not a JSON object");
             }
