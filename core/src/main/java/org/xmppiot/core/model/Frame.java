@@ -18,10 +18,6 @@ public record Frame(String source, Instant receivedAt, byte[] bytes) {
         return bytes.clone();
     }
 
-    public int length() {
-        return bytes.length;
-    }
-
     /** The frame as text. Bytes that are not UTF-8 become U+FFFD, so garbage stays visible as garbage. */
     public String text() {
         return new String(bytes, StandardCharsets.UTF_8);

@@ -8,13 +8,13 @@ public final class DriverRegistry {
 
     private final ServiceCatalog<DriverFactory> catalog;
 
-    public DriverRegistry(Iterable<DriverFactory> factories) {
-        this.catalog = new ServiceCatalog<>(factories, DriverFactory::name, "driver named");
+    private DriverRegistry(ServiceCatalog<DriverFactory> catalog) {
+        this.catalog = catalog;
     }
 
     /** The factories registered under META-INF/services on the class path. */
     public static DriverRegistry fromClassPath() {
-        return new DriverRegistry(java.util.ServiceLoader.load(DriverFactory.class));
+        return new DriverRegistry(ServiceCatalog.fromClassPath(DriverFactory.class, DriverFactory::name, "driver named"));
     }
 
     /** The factory named by {@code node}'s value, or an error listing the drivers there are. */
