@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,11 @@ final class FrameRejections {
         this.thingId = thingId;
     }
 
-    void count(String kind, String detail) {
+    /** Counts one rejection; {@code detail} is only built for the first of its kind, the one that is logged. */
+    void count(String kind, Supplier<String> detail) {
         AtomicLong c = counts.computeIfAbsent(kind, k -> new AtomicLong());
         if (c.incrementAndGet() == 1) {
-            log.warn("thing={} rejected a frame kind={}: {} (further ones of this kind are only counted)", thingId, kind, detail);
+            log.warn("thing={} rejected a frame kind={}: {} (further ones of this kind are only counted)", thingId, kind, detail.get());
         }
     }
 

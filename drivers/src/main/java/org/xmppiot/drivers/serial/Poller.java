@@ -76,7 +76,7 @@ final class Poller implements AutoCloseable {
                 }
             }
         }
-        rejections.count("no-answer", "no answer within " + poll.timeout().toMillis() + " ms, asked " + attempts + " times");
+        rejections.count("no-answer", () -> "no answer within " + poll.timeout().toMillis() + " ms, asked " + attempts + " times");
     }
 
     @Override

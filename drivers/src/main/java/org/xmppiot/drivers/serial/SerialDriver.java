@@ -57,7 +57,7 @@ final class SerialDriver implements Driver {
             @Override
             public void bytes(byte[] buf, int length) {
                 framer.accept(buf, length, frame -> handle(frame, sink),
-                        (kind, sample) -> rejections.count(kind, describe(kind) + " '" + printable(sample) + "'"));
+                        (kind, sample) -> rejections.count(kind, () -> describe(kind) + " '" + printable(sample) + "'"));
             }
 
             @Override
@@ -87,7 +87,7 @@ final class SerialDriver implements Driver {
             readings.incrementAndGet();
             lastFields = fields;
         } catch (FrameRejectedException e) {
-            rejections.count(e.kind(), e.getMessage() + " in '" + printable(bytes) + "'");
+            rejections.count(e.kind(), () -> e.getMessage() + " in '" + printable(bytes) + "'");
         }
     }
 
