@@ -73,6 +73,8 @@ class TextMappingsTest {
         assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "tank;x1;0")).kind()).isEqualTo("bad-number");
         assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "tank;1;maybe")).kind()).isEqualTo("bad-boolean");
         assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "tank")).kind()).isEqualTo("missing-column");
+        FrameMapper counter = mapper("mapping:\n  type: csv\n  fields: [ { name: n, column: 1, type: integer } ]\n");
+        assertThat(assertThrows(FrameRejectedException.class, () -> map(counter, "1e30")).kind()).isEqualTo("bad-number");
     }
 
     @Test

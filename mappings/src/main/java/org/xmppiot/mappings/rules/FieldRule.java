@@ -62,17 +62,27 @@ public record FieldRule(String name, String type, String unit, BigDecimal scale,
     /** The field for one raw text value. */
     public Field apply(String raw) throws FrameRejectedException {
         String text = raw.trim();
-        return Field.readout(name, switch (type) {
-            case "boolean" -> bool(text);
-            case "string" -> new FieldValue.StringValue(text);
-            case "integer" -> new FieldValue.IntegerValue(scaled(number(text)).setScale(0, RoundingMode.HALF_UP).longValueExact());
-            default -> new FieldValue.NumericValue(scaled(number(text)), unit);
-        });
+        return switch (type) {
+            case "boolean" -> Field.readout(name, bool(text));
+            case "string" -> Field.readout(name, new FieldValue.StringValue(text));
+            default -> apply(number(text));
+        };
     }
 
-    /** The field for a number that is already numeric, as binary decoders produce. */
+    /** The field for a value that is already a number, as binary decoders and JSON give it. */
     public Field apply(BigDecimal value) throws FrameRejectedException {
-        return apply(value.toPlainString());
+        if (type.equals("boolean") || type.equals("string")) {
+            return apply(value.toPlainString());
+        }
+        BigDecimal v = scaled(value);
+        if (type.equals("numeric")) {
+            return Field.readout(name, new FieldValue.NumericValue(v, unit));
+        }
+        try {
+            return Field.readout(name, new FieldValue.IntegerValue(v.setScale(0, RoundingMode.HALF_UP).longValueExact()));
+        } catch (ArithmeticException e) {
+            throw new FrameRejectedException("bad-number", "field '" + name + "': " + shorten(v.toPlainString()) + " is out of range");
+        }
     }
 
     private FieldValue bool(String text) throws FrameRejectedException {

@@ -76,7 +76,7 @@ public final class JsonMapping implements FrameMapperFactory {
                             + paths.get(i));
                 }
                 // Numbers keep the digits the device sent (23.40 stays 23.40).
-                fields.add(rules.get(i).apply(v.isNumber() ? v.decimalValue().toPlainString() : v.asText()));
+                fields.add(v.isNumber() ? rules.get(i).apply(v.decimalValue()) : rules.get(i).apply(v.asText()));
             }
             return fields;
         };
