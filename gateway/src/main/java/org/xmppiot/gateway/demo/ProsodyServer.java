@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.xmppiot.core.process.WatchedProcess;
+
 /**
  * A throwaway Prosody XMPP server on 127.0.0.1: its own config and data under a temp directory,
  * a free port, a pub/sub component, run in the foreground and stopped by PID. Used by the demo
@@ -92,35 +94,16 @@ public final class ProsodyServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs Prosody under a small shell watchdog in a session of its own: Ctrl-C at a terminal then
-     * reaches only the JVM, which stops the server in order; and should the JVM die without doing so,
-     * the watchdog stops the server within a second, so none is ever left behind.
-     */
-    private static final String WATCHDOG = """
-            trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
-            "$@" &
-            child=$!
-            while kill -0 "$XMPP_IOT_OWNER_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
-            kill -TERM "$child" 2>/dev/null
-            wait "$child"
-            kill -0 "$XMPP_IOT_OWNER_PID" 2>/dev/null || rm -rf "$XMPP_IOT_SERVER_DIR"
-            """;
-
+    /** Runs Prosody in the foreground under a watchdog, so that no server outlives its JVM. */
     private static Process launch(Path prosody, Path dir, Path config) throws IOException {
-        List<String> command = new ArrayList<>(List.of(executable("setsid").toString(), "/bin/sh", "-c", WATCHDOG, "prosody-watchdog"));
+        List<String> command = new ArrayList<>();
         if (isRoot()) {
             // Prosody refuses to run as root; run it as its own system user.
-            command.addAll(List.of(executable("setpriv").toString(), "--reuid=" + PROSODY_USER,
+            command.addAll(List.of(WatchedProcess.executable("setpriv", "util-linux").toString(), "--reuid=" + PROSODY_USER,
                     "--regid=" + PROSODY_USER, "--init-groups"));
         }
         command.addAll(List.of(prosody.toString(), "-F", "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prosody.out").toFile()));
-        builder.environment().put("XMPP_IOT_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
-        builder.environment().put("XMPP_IOT_SERVER_DIR", dir.toString());
-        return builder.start();
+        return WatchedProcess.start(command, dir.resolve("prosody.out"), dir);
     }
 
     /** Stops the server and starts it again on the same port with the same data, as after a crash or an upgrade. */
@@ -169,16 +152,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     private static void stop(Process p) {
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        WatchedProcess.stop(p, 10);
     }
 
     static String configText(Path dir, int port, Options options) {
@@ -226,19 +200,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     private static Path executable(String name) throws IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        for (String dir : List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new IOException(name + " is not installed; install it with: sudo apt-get install -y prosody");
+        return WatchedProcess.executable(name, "prosody");
     }
 
     private static boolean isRoot() {

@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.xmppiot.core.process.WatchedProcess;
+
 /**
  * A serial device on a real pseudo-terminal pair made by socat, for tests, the demo and benchmarks:
  * the gateway opens {@link #port()}, the simulator writes to the device end. Faults are made by
@@ -122,28 +124,19 @@ public final class SerialDeviceSimulator implements AutoCloseable {
             out.close();
             out = null;
         }
-        socat.destroy();
+        WatchedProcess.stop(socat, 5);
         if (listener != null) {
             listener.interrupt();
             listener = null;
-        }
-        if (!socat.waitFor(5, TimeUnit.SECONDS)) {
-            socat.destroyForcibly();
-            socat.waitFor(5, TimeUnit.SECONDS);
         }
         waitFor(() -> !Files.exists(port, LinkOption.NOFOLLOW_LINKS) && !Files.exists(device, LinkOption.NOFOLLOW_LINKS));
     }
 
     /** The device comes back under the same path (usually on another /dev/pts number). */
     public synchronized void replug() throws IOException, InterruptedException {
-        if (!isInstalled()) {
-            throw new IOException("socat is not installed; install it with: sudo apt-get install -y socat");
-        }
-        socat = new ProcessBuilder(List.of("socat", "pty,raw,echo=0,link=" + device, "pty,raw,echo=0,link=" + port))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        socat.getOutputStream().close();
+        // Watched: a test JVM killed mid-run must not leave pseudo-terminals and their links behind.
+        socat = WatchedProcess.start(List.of(WatchedProcess.executable("socat", "socat").toString(),
+                "pty,raw,echo=0,link=" + device, "pty,raw,echo=0,link=" + port), null, null);
         waitFor(() -> Files.exists(port) && Files.exists(device));
         listen();
     }
@@ -157,15 +150,6 @@ public final class SerialDeviceSimulator implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-    }
-
-    private static boolean isInstalled() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "socat"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
