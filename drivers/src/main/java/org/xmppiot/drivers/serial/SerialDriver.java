@@ -3,8 +3,10 @@ package org.xmppiot.drivers.serial;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.xmppiot.core.model.Field;
@@ -23,6 +25,9 @@ final class SerialDriver implements Driver {
     /** What a serial thing has done so far. */
     record Stats(PortState port, long frames, long readings, Map<String, Long> rejected) {
     }
+
+    /** The status field that carries the port's state: connected, waiting (why) or error (why). */
+    static final String PORT_FIELD = "serial-port";
 
     private final String thingId;
     private final SerialSettings settings;
@@ -64,8 +69,8 @@ final class SerialDriver implements Driver {
             public void stateChanged(PortState state) {
                 if (state.kind() != PortState.Kind.CONNECTED) {
                     framer.reset();
-                    markMissing(sink);
                 }
+                announce(state, sink);
             }
         });
         supervisor.start();
@@ -92,19 +97,21 @@ final class SerialDriver implements Driver {
     }
 
     /**
-     * The device went away: its last values are no longer current. Subscribers get them once more,
-     * flagged {@code missing}, instead of silence that looks like a quiet sensor.
+     * Puts the port's new state on the bus as a status field, so that every subscriber and status view
+     * sees it. When the device went away, its last values come along once more, flagged
+     * {@code missing}: no longer current, rather than silence that looks like a quiet sensor.
      */
-    private void markMissing(ReadingSink sink) {
-        if (lastFields == null) {
-            return;
+    private void announce(PortState state, ReadingSink sink) {
+        List<Field> fields = new ArrayList<>();
+        if (state.kind() != PortState.Kind.CONNECTED && lastFields != null) {
+            for (Field f : lastFields) {
+                fields.add(f.withQuality(Set.of(Quality.MISSING)));
+            }
+            lastFields = null;
         }
-        List<Field> missing = new java.util.ArrayList<>(lastFields.size());
-        for (Field f : lastFields) {
-            missing.add(new Field(f.name(), f.value(), java.util.Set.of(Quality.MISSING)));
-        }
-        lastFields = null;
-        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), missing));
+        Field port = Field.status(PORT_FIELD, state.toString());
+        fields.add(state.kind() == PortState.Kind.ERROR ? port.withQuality(Set.of(Quality.AUTOMATIC_READOUT, Quality.ERROR)) : port);
+        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
     }
 
     private static String describe(String kind) {

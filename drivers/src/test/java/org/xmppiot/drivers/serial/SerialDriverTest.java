@@ -56,6 +56,18 @@ class SerialDriverTest {
         }
     }
 
+    /** States of the port, in order, as put on the bus. Filled by {@link #measurementsTo}. */
+    private final List<Reading> portStates = new CopyOnWriteArrayList<>();
+
+    /** Readings of the device go to {@code got}; those announcing the port's state to {@link #portStates}. */
+    private org.xmppiot.core.spi.ReadingSink measurementsTo(List<Reading> got) {
+        return r -> (r.field(SerialDriver.PORT_FIELD) == null ? got : portStates).add(r);
+    }
+
+    private static String portState(Reading r) {
+        return ((FieldValue.StringValue) r.field(SerialDriver.PORT_FIELD).value()).value();
+    }
+
     private static long number(Reading r) {
         return ((FieldValue.IntegerValue) r.field("n").value()).value();
     }
@@ -71,7 +83,7 @@ class SerialDriverTest {
                         - { name: temperature, column: 1, unit: "°C" }
                         - { name: humidity, column: 2, unit: "%" }
                     """);
-            d.start(got::add);
+            d.start(measurementsTo(got));
             try {
                 await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 device.send("21.50,40\r\n22.0,41\n\n");
@@ -79,7 +91,10 @@ class SerialDriverTest {
                 assertThat(got.get(0).thingId()).isEqualTo("bench");
                 assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
                 assertThat(got.get(1).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("41"), "%"));
-                assertThat(got).extracting(Reading::sequence).containsExactly(1L, 2L);
+                // First the bus heard that the port is open, then the two readings, numbered in that order.
+                assertThat(portStates).extracting(SerialDriverTest::portState).containsExactly("connected");
+                assertThat(portStates.get(0).sequence()).isEqualTo(1L);
+                assertThat(got).extracting(Reading::sequence).containsExactly(2L, 3L);
             } finally {
                 d.close();
             }
@@ -91,7 +106,7 @@ class SerialDriverTest {
         try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             List<Reading> got = new CopyOnWriteArrayList<>();
             SerialDriver d = driver(device.port(), FRAME_MAPPING);
-            d.start(got::add);
+            d.start(measurementsTo(got));
             try {
                 await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 Random random = new Random(42);
@@ -129,22 +144,26 @@ class SerialDriverTest {
         try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             List<Reading> got = new CopyOnWriteArrayList<>();
             SerialDriver d = driver(device.port(), FRAME_MAPPING);
-            d.start(got::add);
+            d.start(measurementsTo(got));
             try {
                 sendUntilRead(device, got, 0);
                 long fdsBefore = openFiles();
                 int threadsBefore = threadNames().size();
                 long slowest = 0;
                 for (int cycle = 1; cycle <= 100; cycle++) {
-                    int before = got.size();
+                    int before = portStates.size();
                     device.unplug();
                     await("the unplug to be noticed", Duration.ofSeconds(10), () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
-                    // While away, the last values are marked missing once.
-                    await("a missing reading", Duration.ofSeconds(10), () -> got.size() > before);
-                    assertThat(got.get(before).field("v").quality()).containsExactly(Quality.MISSING);
+                    // The bus hears of it, with the last values marked missing once.
+                    await("the port state on the bus", Duration.ofSeconds(10), () -> portStates.size() > before);
+                    Reading away = portStates.get(before);
+                    assertThat(portState(away)).startsWith("waiting (device gone");
+                    assertThat(away.field(SerialDriver.PORT_FIELD).category()).isEqualTo(org.xmppiot.core.model.Category.STATUS);
+                    assertThat(away.field("v").quality()).containsExactly(Quality.MISSING);
                     device.replug();
                     long start = System.nanoTime();
                     sendUntilRead(device, got, cycle);
+                    assertThat(portState(portStates.get(portStates.size() - 1))).isEqualTo("connected");
                     slowest = Math.max(slowest, System.nanoTime() - start);
                 }
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
@@ -170,10 +189,12 @@ class SerialDriverTest {
         java.nio.file.Files.createDirectories(dir2);
         List<Reading> got = new CopyOnWriteArrayList<>();
         SerialDriver d = driver(dir2.resolve("ttyUSB-sim"), FRAME_MAPPING);
-        d.start(got::add);
+        d.start(measurementsTo(got));
         try {
             await("the port to be reported missing", Duration.ofSeconds(10),
                     () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
+            assertThat(portStates).extracting(SerialDriverTest::portState)
+                    .containsExactly("waiting (no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it)");
             try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir2)) {
                 sendUntilRead(device, got, 7);
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
@@ -206,7 +227,7 @@ class SerialDriverTest {
         try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             List<Reading> got = new CopyOnWriteArrayList<>();
             SerialDriver d = driver(device.port(), "profile: sds011\n");
-            d.start(got::add);
+            d.start(measurementsTo(got));
             try {
                 await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 // The datasheet's sample packet, a corrupted copy, line noise, and the sample again.
@@ -263,7 +284,7 @@ class SerialDriverTest {
             });
             List<Reading> got = new CopyOnWriteArrayList<>();
             SerialDriver d = driver(device.port(), "profile: mhz19b\npoll-interval: 100ms\n");
-            d.start(got::add);
+            d.start(measurementsTo(got));
             try {
                 await("five CO2 readings", Duration.ofSeconds(20), () -> got.size() >= 5);
                 for (Reading r : got) {

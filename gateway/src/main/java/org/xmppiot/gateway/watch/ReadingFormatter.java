@@ -2,6 +2,7 @@ package org.xmppiot.gateway.watch;
 
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 
 /** One line per reading for people and scripts: {@code <time> <thing> name=value unit ...}. */
@@ -27,6 +28,12 @@ public final class ReadingFormatter {
                 b.append(i.value());
             } else {
                 b.append('"').append(((FieldValue.StringValue) v).value()).append('"');
+            }
+            // A value that is no longer current or known bad must not pass for a fresh one.
+            if (f.quality().contains(Quality.MISSING)) {
+                b.append(" (missing)");
+            } else if (f.quality().contains(Quality.ERROR)) {
+                b.append(" (error)");
             }
         }
         return b.toString();

@@ -12,6 +12,7 @@ import org.jivesoftware.smack.parsing.SmackParsingException;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.model.Category;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Quality;
@@ -35,7 +36,8 @@ class SensorDataFieldsTest {
                 Field.readout("door", new FieldValue.BooleanValue(true)),
                 Field.readout("pulses", new FieldValue.IntegerValue(12)),
                 Field.readout("energy", new FieldValue.IntegerValue(5_000_000_000L)),
-                new Field("state", new FieldValue.StringValue("a<b & \"c\""), Set.of(Quality.WARNING))));
+                new Field("state", new FieldValue.StringValue("a<b & \"c\""), Set.of(Quality.WARNING)),
+                Field.status("link", "connected")));
         String xml = SensorDataFields.of(r).toXML().toString();
         assertThat(xml).isEqualTo("<fields xmlns='urn:xmpp:iot:sensordata' seqnr='7' done='true'>"
                 + "<node nodeId='greenhouse'><timestamp value='2026-11-25T10:15:30.250Z'>"
@@ -44,6 +46,7 @@ class SensorDataFieldsTest {
                 + "<int name='pulses' momentary='true' automaticReadout='true' value='12'/>"
                 + "<long name='energy' momentary='true' automaticReadout='true' value='5000000000'/>"
                 + "<string name='state' momentary='true' warning='true' value='a&lt;b &amp; \"c\"'/>"
+                + "<string name='link' status='true' automaticReadout='true' value='connected'/>"
                 + "</timestamp></node></fields>");
     }
 
@@ -54,7 +57,9 @@ class SensorDataFieldsTest {
                 Field.readout("ratio", new FieldValue.NumericValue(new BigDecimal("0.5"), "")),
                 Field.readout("pump", new FieldValue.BooleanValue(false)),
                 Field.readout("starts", new FieldValue.IntegerValue(-4)),
-                Field.readout("firmware", new FieldValue.StringValue("1.2.3"))));
+                Field.readout("firmware", new FieldValue.StringValue("1.2.3")),
+                Field.status("serial-port", "waiting (no device at /dev/ttyUSB0)"),
+                new Field("model", new FieldValue.StringValue("SDS011"), Set.of(Quality.AUTOMATIC_READOUT), Category.IDENTITY)));
         SensorDataFields parsed = parse(SensorDataFields.of(r).toXML().toString());
         assertThat(parsed.seqnr()).isEqualTo(3);
         assertThat(parsed.done()).isTrue();

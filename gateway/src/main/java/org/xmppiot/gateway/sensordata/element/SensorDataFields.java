@@ -95,7 +95,7 @@ public final class SensorDataFields implements ExtensionElement {
             element = "string";
             value = ((FieldValue.StringValue) v).value();
         }
-        xml.halfOpenElement(element).attribute("name", f.name()).attribute("momentary", true);
+        xml.halfOpenElement(element).attribute("name", f.name()).attribute(f.category().xmlName(), true);
         for (Quality q : f.quality()) {
             xml.attribute(q.xmlName(), true);
         }

@@ -16,6 +16,7 @@ import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Category;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
@@ -65,10 +66,18 @@ public final class SensorDataFieldsProvider extends ExtensionElementProvider<Sen
         String name = required(parser, "name");
         String value = required(parser, "value");
         Set<Quality> quality = EnumSet.noneOf(Quality.class);
+        Category category = Category.MOMENTARY;
         for (int i = 0; i < parser.getAttributeCount(); i++) {
+            if (!Boolean.parseBoolean(parser.getAttributeValue(i))) {
+                continue;
+            }
             Quality q = Quality.fromXmlName(parser.getAttributeName(i));
-            if (q != null && Boolean.parseBoolean(parser.getAttributeValue(i))) {
+            if (q != null) {
                 quality.add(q);
+            }
+            Category c = Category.fromXmlName(parser.getAttributeName(i));
+            if (c != null && c != Category.MOMENTARY) {
+                category = c;
             }
         }
         FieldValue v;
@@ -83,7 +92,7 @@ public final class SensorDataFieldsProvider extends ExtensionElementProvider<Sen
         } catch (NumberFormatException e) {
             throw new SmackParsingException("XEP-0323 " + element + " field '" + name + "' has a bad value '" + value + "'");
         }
-        return new Field(name, v, quality);
+        return new Field(name, v, quality, category);
     }
 
     private static String required(XmlPullParser parser, String attribute) throws SmackParsingException {
