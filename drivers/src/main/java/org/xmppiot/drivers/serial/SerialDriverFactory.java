@@ -1,6 +1,5 @@
 package org.xmppiot.drivers.serial;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,14 +11,14 @@ import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DeviceProfile;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.core.spi.FrameMapper;
-import org.xmppiot.core.spi.FramingSpec;
 import org.xmppiot.core.spi.MapperRegistry;
 import org.xmppiot.core.spi.Poll;
 import org.xmppiot.core.spi.ProfileRegistry;
 
 /**
  * {@code driver: serial}: a device on a serial port (USB adapter, UART, pseudo-terminal). Either a
- * stock {@code profile:} says how to read it, or {@code framing:} (lines) and {@code mapping:} do.
+ * stock {@code profile:} says how to read it, or {@code framing:} (lines or binary packets),
+ * {@code mapping:} and, for a device that answers only when asked, {@code poll:} do.
  * <pre>
  * - id: bench
  *   driver: serial
@@ -30,8 +29,6 @@ import org.xmppiot.core.spi.ProfileRegistry;
  */
 public final class SerialDriverFactory implements DriverFactory {
 
-    private static final Set<String> FRAMING_KEYS = Set.of("type", "delimiter", "max-length");
-
     @Override
     public String name() {
         return "serial";
@@ -40,7 +37,7 @@ public final class SerialDriverFactory implements DriverFactory {
     @Override
     public Set<String> settingKeys() {
         Set<String> keys = new HashSet<>(SerialSettings.KEYS);
-        keys.addAll(Set.of("framing", "mapping", "profile", "poll-interval"));
+        keys.addAll(Set.of("framing", "mapping", "profile", "poll-interval", "poll"));
         return keys;
     }
 
@@ -48,7 +45,7 @@ public final class SerialDriverFactory implements DriverFactory {
     public Driver create(ThingConfig thing) throws ConfigException {
         ConfigNode section = thing.section();
         if (section.has("profile")) {
-            for (String own : new String[] {"framing", "mapping"}) {
+            for (String own : new String[] {"framing", "mapping", "poll"}) {
                 if (section.has(own)) {
                     throw section.get(own).error("a profile brings its own framing and mapping; remove either "
                             + own + " or the profile");
@@ -66,22 +63,13 @@ public final class SerialDriverFactory implements DriverFactory {
             return new SerialDriver(thing.id(), settings, Framer.of(profile.framing()), profile.mapper(), poll);
         }
         if (section.has("poll-interval")) {
-            throw section.get("poll-interval").error("only a polled device profile (such as mhz19b) has a poll-interval");
+            throw section.get("poll-interval").error("poll-interval goes with a polled device profile (such as mhz19b); "
+                    + "for a device of your own, write poll: { request: ..., interval: ... }");
         }
         SerialSettings settings = SerialSettings.read(section, 9600);
-        Framer framer = Framer.of(lines(section.section("framing")));
+        Framer framer = Framer.of(FramingConfig.read(section.section("framing")));
         FrameMapper mapper = MapperRegistry.fromClassPath().create(section.get("mapping"));
-        return new SerialDriver(thing.id(), settings, framer, mapper, null);
-    }
-
-    private static FramingSpec lines(ConfigNode framing) throws ConfigException {
-        framing.expectOnlyKeys(FRAMING_KEYS);
-        framing.choice("type", "line", "line");
-        String delimiter = framing.has("delimiter") ? framing.get("delimiter").asString() : "\n";
-        if (delimiter.isEmpty()) {
-            throw framing.get("delimiter").error("must not be empty");
-        }
-        int maxLength = framing.integer("max-length", 1024, 1, 1_048_576);
-        return new FramingSpec.Lines(delimiter.getBytes(StandardCharsets.UTF_8), maxLength);
+        Poll poll = section.has("poll") ? PollConfig.read(section.section("poll")) : null;
+        return new SerialDriver(thing.id(), settings, framer, mapper, poll);
     }
 }

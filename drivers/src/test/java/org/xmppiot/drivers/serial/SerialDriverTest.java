@@ -322,4 +322,106 @@ class SerialDriverTest {
                 () -> driver(Path.of("/dev/null"), "profile: sds011\npoll-interval: 1s\n"));
         assertThat(e.problem()).contains("sends by itself");
     }
+
+    /**
+     * A device of one's own with binary packets, described in config only: AA 55, a length byte
+     * (payload bytes), a signed 16-bit temperature in hundredths, a humidity byte, and a checksum
+     * byte summing everything after the start bytes.
+     */
+    private static byte[] ownPacket(int hundredths, int humidity) {
+        byte[] p = {(byte) 0xAA, 0x55, 3, (byte) (hundredths >> 8), (byte) hundredths, (byte) humidity, 0};
+        int sum = 0;
+        for (int i = 2; i < 6; i++) {
+            sum += p[i] & 0xff;
+        }
+        p[6] = (byte) sum;
+        return p;
+    }
+
+    private static final String OWN_BINARY_DEVICE = """
+            framing:
+              type: binary
+              start: "AA 55"
+              length-field: { offset: 2, size: 1, add: 4 }
+              checksum: { type: sum, from: 2, size: 1 }
+            mapping:
+              type: binary
+              fields:
+                - { name: temperature, position: 3, width: 2, signed: true, scale: 0.01, unit: "°C" }
+                - { name: humidity, position: 5, width: 1, unit: "%" }
+            """;
+
+    @Test
+    void binaryPacketsOfADeviceOfYourOwnAreReadFromItsConfig() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), OWN_BINARY_DEVICE);
+            d.start(measurementsTo(got));
+            try {
+                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                byte[] bad = ownPacket(100, 10);
+                bad[6]++;
+                java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+                stream.writeBytes(ownPacket(2150, 40));
+                stream.writeBytes(bad);
+                stream.writeBytes(new byte[] {0x13, 0x37, (byte) 0xAA});
+                stream.writeBytes(ownPacket(-525, 99));
+                device.send(stream.toByteArray());
+                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
+                assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
+                assertThat(got.get(0).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("40"), "%"));
+                assertThat(got.get(1).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("-5.25"), "°C"));
+                assertThat(got).hasSize(2);
+                assertThat(d.stats().rejected()).containsEntry("bad-checksum", 1L).containsKey("skipped-bytes");
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void aTextDeviceOfYourOwnIsAskedByItsConfig() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            device.answer(bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8).equals("READ\r\n")
+                    ? ("T=" + (20 + asked.incrementAndGet()) + ".5\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null);
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), """
+                    poll: { request-text: "READ\\r\\n", interval: 100ms, timeout: 50ms }
+                    mapping: { type: regex, pattern: 'T=(?<t>-?[0-9.]+)', fields: [ { name: t, unit: "°C" } ] }
+                    """);
+            d.start(measurementsTo(got));
+            try {
+                await("three answers", Duration.ofSeconds(10), () -> got.size() >= 3);
+                assertThat(got.subList(0, 3)).extracting(r -> r.field("t").value()).containsExactly(
+                        new FieldValue.NumericValue(new BigDecimal("21.5"), "°C"),
+                        new FieldValue.NumericValue(new BigDecimal("22.5"), "°C"),
+                        new FieldValue.NumericValue(new BigDecimal("23.5"), "°C"));
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void framingAndPollMistakesAreNamed() {
+        assertThat(configProblem("framing: { type: binary, start: \"AA 5\", length: 8 }\n" + CSV))
+                .isEqualTo("'AA 5' is not bytes in hex; write pairs of hex digits, e.g. \"42 4D\"");
+        assertThat(configProblem("framing: { type: binary, start: \"AA\", length: 8, length-field: { offset: 1 } }\n" + CSV))
+                .startsWith("a binary framing needs either length").endsWith("not both");
+        assertThat(configProblem("framing: { type: binary, start: \"AA\", lenght: 8 }\n" + CSV))
+                .startsWith("unknown key 'lenght' (did you mean 'length'?)");
+        assertThat(configProblem("framing: { type: frames }\n" + CSV)).isEqualTo("'frames' is not allowed; use one of: line, binary");
+        assertThat(configProblem("poll: { interval: 1s }\n" + CSV))
+                .isEqualTo("needs either request (bytes in hex) or request-text (a text line), not neither");
+        assertThat(configProblem("poll: { request: \"01\", interval: 1s, timeout: 2s }\n" + CSV))
+                .startsWith("is longer than the interval");
+        assertThat(configProblem("profile: mhz19b\npoll: { request: \"01\" }\n")).startsWith("a profile brings its own framing and mapping");
+    }
+
+    private static final String CSV = "mapping: { type: csv, fields: [ { name: a, column: 1 } ] }\n";
+
+    private String configProblem(String settings) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> driver(Path.of("/dev/null"), settings)).problem();
+    }
 }
