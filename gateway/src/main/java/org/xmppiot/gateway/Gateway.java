@@ -16,48 +16,63 @@ import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
+import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.gateway.store.StoreException;
+import org.xmppiot.gateway.store.StoreWriter;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
- * The running gateway: drivers feed the bus, the bus feeds the pub/sub publisher, the uplink keeps
- * the XMPP session. This is the one place where the parts are put together.
+ * The running gateway: drivers feed the bus, the bus feeds the store, the store's outbox feeds the
+ * pub/sub publisher, the uplink keeps the XMPP session. This is the one place where the parts are
+ * put together.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     /** Publishes awaiting their result at once; enough to hide a round trip, small enough for the server. */
     private static final int PUBLISH_WINDOW = 64;
+    /** Most readings committed in one transaction. */
+    private static final int MAX_COMMIT = 5_000;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final DriverRegistry drivers;
     private final ReadingBus bus = new ReadingBus();
     private final List<Driver> running = new ArrayList<>();
+    private ReadingStore store;
+    private StoreWriter writer;
+    private BusSubscription storing;
     private XmppUplink uplink;
     private PubSubPublisher publisher;
-    private BusSubscription publishing;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
         this.config = config;
         this.drivers = drivers;
     }
 
-    /** Connects and starts every driver. Returns at once; the connection comes up in the background. */
-    public synchronized void start() throws ConfigException, XmppStringprepException {
+    /**
+     * Opens the store, connects and starts every driver. Returns at once; the connection comes up in
+     * the background, and what the store holds from an earlier run is published first.
+     */
+    public synchronized void start() throws ConfigException, XmppStringprepException, StoreException {
         List<Driver> created = new ArrayList<>();
         for (ThingConfig thing : config.things()) {
             created.add(drivers.find(thing.section().get("driver")).create(thing));
         }
+        store = ReadingStore.open(config.store());
         uplink = new XmppUplink(config.xmpp(), List.of(new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things())));
-        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), PUBLISH_WINDOW);
-        publishing = bus.subscribe("pubsub", config.busQueueCapacity(), publisher);
+        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW);
+        writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
+                List.of(PubSubPublisher.DESTINATION), publisher::wake);
+        storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, writer);
+        publisher.start();
         uplink.start();
         for (Driver d : created) {
             d.start(bus);
             running.add(d);
         }
-        log.info("gateway started things={} node_prefix={} service={}", config.things().size(),
-                config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service());
+        log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
+                config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
     }
 
     public ReadingBus bus() {
@@ -72,9 +87,14 @@ public final class Gateway implements AutoCloseable {
         return publisher;
     }
 
+    public StoreWriter storeWriter() {
+        return writer;
+    }
+
     /**
-     * Stops the drivers first, then gives the readings already taken a bounded time to be
-     * published before the connection closes.
+     * Stops the drivers first and commits what they read; then, while connected, gives the outbox a
+     * bounded time to empty before the connection closes. What is left stays in the store for the
+     * next start.
      */
     @Override
     public synchronized void close() {
@@ -87,10 +107,14 @@ public final class Gateway implements AutoCloseable {
         }
         running.clear();
         try {
-            if (publishing != null && uplink.isReady()) {
-                if (!publishing.drain(DRAIN_TIMEOUT) || !publisher.awaitIdle(DRAIN_TIMEOUT)) {
-                    log.warn("gateway stopped with readings not yet published: queued={}", publishing.stats().queued());
-                }
+            if (storing != null && !storing.drain(DRAIN_TIMEOUT)) {
+                log.warn("gateway stopped before the store took every reading: queued={}", storing.stats().queued());
+            }
+            if (storing != null) {
+                storing.close();
+            }
+            if (publisher != null && uplink.isReady() && !publisher.awaitIdle(DRAIN_TIMEOUT)) {
+                log.warn("gateway stopped with readings not yet published; they stay in the store for the next start");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -98,17 +122,17 @@ public final class Gateway implements AutoCloseable {
         if (publisher != null) {
             publisher.close();
         }
-        if (publishing != null) {
-            publishing.close();
-        }
         if (uplink != null) {
             uplink.close();
         }
         bus.close();
-        if (publisher != null) {
-            log.info("gateway stopped published={} retried={} failed={} unsent={} dropped={}", publisher.published(),
-                    publisher.retried(), publisher.failed(), publisher.waitingForRetry() + publishing.stats().queued(),
-                    publishing.stats().dropped());
+        if (storing != null) {
+            log.info("gateway stopped stored={} published={} failed={} delayed_items={} dropped_by_bus={} dropped_unsent={} lost={}",
+                    writer.stored(), publisher.published(), publisher.failed(), publisher.delayed(),
+                    storing.stats().dropped(), store.droppedUnsent(), writer.lost());
+        }
+        if (store != null) {
+            store.close();
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.xmppiot.core.bus;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,8 @@ import org.xmppiot.core.model.Reading;
 /**
  * One subscriber's own bounded queue and the thread that feeds its consumer. A slow consumer only
  * fills its own queue; once full, the oldest reading is dropped and counted, never the producer blocked.
+ * The consumer gets what has queued up, up to a batch size, so one that works in batches (a store
+ * committing many readings at once) catches up by itself after a slow moment.
  */
 public final class BusSubscription implements AutoCloseable {
 
@@ -23,7 +27,8 @@ public final class BusSubscription implements AutoCloseable {
     private final String name;
     private final int capacity;
     private final BlockingQueue<Reading> queue;
-    private final Consumer<Reading> consumer;
+    private final int maxBatch;
+    private final Consumer<List<Reading>> consumer;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -34,12 +39,13 @@ public final class BusSubscription implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean closed;
 
-    BusSubscription(String name, int capacity, Consumer<Reading> consumer, Runnable onClose) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    BusSubscription(String name, int capacity, int maxBatch, Consumer<List<Reading>> consumer, Runnable onClose) {
+        if (capacity < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("capacity and batch size must be at least 1, were " + capacity + " and " + maxBatch);
         }
         this.name = name;
         this.capacity = capacity;
+        this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.consumer = consumer;
         this.onClose = onClose;
@@ -75,26 +81,30 @@ public final class BusSubscription implements AutoCloseable {
     }
 
     private void run() {
+        List<Reading> batch = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
-            Reading reading;
+            Reading first;
             try {
-                reading = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (reading == null) {
+            if (first == null) {
                 continue;
             }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
             try {
-                consumer.accept(reading);
-                delivered.incrementAndGet();
+                consumer.accept(List.copyOf(batch));
+                delivered.addAndGet(batch.size());
             } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                log.warn("bus subscriber={} failed on a reading: {}", name, e.toString());
+                failed.addAndGet(batch.size());
+                log.warn("bus subscriber={} failed on {} reading(s): {}", name, batch.size(), e.toString());
                 log.debug("bus subscriber={} failure", name, e);
             } finally {
-                pending.decrementAndGet();
+                pending.addAndGet(-batch.size());
             }
         }
     }

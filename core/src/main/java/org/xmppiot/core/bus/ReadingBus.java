@@ -33,8 +33,16 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      * Close the returned subscription to remove it.
      */
     public BusSubscription subscribe(String name, int capacity, Consumer<Reading> consumer) {
+        return subscribeInBatches(name, capacity, 1, batch -> consumer.accept(batch.get(0)));
+    }
+
+    /**
+     * Like {@link #subscribe}, but the consumer gets up to {@code maxBatch} readings at once: all that
+     * queued while it was busy with the last batch, in order.
+     */
+    public BusSubscription subscribeInBatches(String name, int capacity, int maxBatch, Consumer<List<Reading>> consumer) {
         BusSubscription[] holder = new BusSubscription[1];
-        BusSubscription subscription = new BusSubscription(name, capacity, consumer, () -> subscriptions.remove(holder[0]));
+        BusSubscription subscription = new BusSubscription(name, capacity, maxBatch, consumer, () -> subscriptions.remove(holder[0]));
         holder[0] = subscription;
         subscriptions.add(subscription);
         subscription.start();

@@ -23,6 +23,7 @@ public final class ConfigNode {
     public enum Kind { MAP, LIST, SCALAR, NULL, ABSENT }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+    private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)");
 
     private final Kind kind;
     private final String file;
@@ -292,6 +293,45 @@ public final class ConfigNode {
             throw child.error("'" + child.text + "' is out of range; expected " + human(min) + " to " + human(max));
         }
         return d;
+    }
+
+    /**
+     * A size in bytes written as a number and a unit: {@code 512kB}, {@code 64MB}, {@code 1.5GB}
+     * (kB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024); must lie between {@code min} and {@code max}.
+     */
+    public long byteSize(String key, long defaultValue, long min, long max) throws ConfigException {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        ConfigNode child = get(key);
+        Matcher m = BYTE_SIZE.matcher(child.asString().trim());
+        if (!m.matches()) {
+            throw child.error("'" + child.text + "' is not a size; write a number and a unit, e.g. 512kB, 64MB, 2GB");
+        }
+        long unit = switch (m.group(2)) {
+            case "B" -> 1L;
+            case "kB", "KB" -> 1_000L;
+            case "KiB" -> 1L << 10;
+            case "MB" -> 1_000_000L;
+            case "MiB" -> 1L << 20;
+            case "GB" -> 1_000_000_000L;
+            default -> 1L << 30;
+        };
+        double bytes = Double.parseDouble(m.group(1)) * unit;
+        if (bytes < min || bytes > max) {
+            throw child.error("'" + child.text + "' is out of range; expected " + humanBytes(min) + " to " + humanBytes(max));
+        }
+        return (long) bytes;
+    }
+
+    private static String humanBytes(long bytes) {
+        for (String[] unit : new String[][] {{"1000000000", "GB"}, {"1000000", "MB"}, {"1000", "kB"}}) {
+            long size = Long.parseLong(unit[0]);
+            if (bytes >= size && bytes % size == 0) {
+                return bytes / size + unit[1];
+            }
+        }
+        return bytes + "B";
     }
 
     private static String human(Duration d) {

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The whole, validated gateway configuration. */
-public record GatewayConfig(Path file, XmppConfig xmpp, AccessConfig access, List<ThingConfig> things, int busQueueCapacity) {
+public record GatewayConfig(Path file, XmppConfig xmpp, AccessConfig access, List<ThingConfig> things, int busQueueCapacity,
+                            StoreConfig store) {
 
     public GatewayConfig {
         things = List.copyOf(things);

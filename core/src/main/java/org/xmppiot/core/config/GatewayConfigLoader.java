@@ -28,12 +28,14 @@ import org.xmppiot.core.spi.DriverRegistry;
  */
 public final class GatewayConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus");
+    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
-    private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items");
+    private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
+            "readings-per-item");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
     private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
+    private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
     private static final Pattern THING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -52,7 +54,19 @@ public final class GatewayConfigLoader {
         ConfigNode bus = root.section("bus");
         bus.expectOnlyKeys(BUS_KEYS);
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
-        return new GatewayConfig(file, xmpp, access, things, capacity);
+        return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file));
+    }
+
+    private static StoreConfig store(ConfigNode s, Path file) throws ConfigException {
+        s.expectOnlyKeys(STORE_KEYS);
+        Path path = s.has("path") ? relativeToConfig(Path.of(s.string("path")), file) : StoreConfig.DEFAULT_PATH;
+        if (Files.isDirectory(path)) {
+            throw s.get("path").error(path + " is a directory; give the path of the database file, e.g. " + path.resolve("readings.db"));
+        }
+        long maxBytes = s.byteSize("max-size", StoreConfig.DEFAULT_MAX_BYTES, 1_000_000L, 1_000_000_000_000L);
+        Duration maxAge = s.duration("max-age", StoreConfig.DEFAULT_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(3650));
+        Duration commit = s.duration("commit-interval", StoreConfig.DEFAULT_COMMIT_INTERVAL, Duration.ZERO, Duration.ofSeconds(10));
+        return new StoreConfig(path, maxBytes, maxAge, commit);
     }
 
     /**
@@ -140,7 +154,8 @@ public final class GatewayConfigLoader {
         String accessModel = p.choice("access-model", "whitelist", PubSubConfig.ACCESS_MODELS);
         int maxItems = p.integer("max-items", 10, 1, 1_000_000);
         boolean persist = p.bool("persist-items", true);
-        return new PubSubConfig(service, prefix, accessModel, maxItems, persist);
+        int perItem = p.integer("readings-per-item", 1, 1, 1000);
+        return new PubSubConfig(service, prefix, accessModel, maxItems, persist, perItem);
     }
 
     private static Secret password(ConfigNode x, Path configFile) throws ConfigException {

@@ -1,10 +1,12 @@
 package org.xmppiot.core.config;
 
 /**
- * Where and how readings are published: the XEP-0060 service, the node name prefix, and the
- * settings the gateway gives each node it creates.
+ * Where and how readings are published: the XEP-0060 service, the node name prefix, the settings
+ * the gateway gives each node it creates, and how many readings of a thing may share one item
+ * (1 = an item per reading; more = lightweight mode for high rates and small servers).
  */
-public record PubSubConfig(String service, String nodePrefix, String accessModel, int maxItems, boolean persistItems) {
+public record PubSubConfig(String service, String nodePrefix, String accessModel, int maxItems, boolean persistItems,
+                           int readingsPerItem) {
 
     public static final String[] ACCESS_MODELS = {"whitelist", "presence", "roster", "authorize", "open"};
 

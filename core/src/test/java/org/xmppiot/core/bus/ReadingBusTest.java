@@ -103,6 +103,36 @@ class ReadingBusTest {
     }
 
     @Test
+    void aBatchConsumerGetsWhatQueuedWhileItWasBusyInOrderAndBounded() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<List<Long>> batches = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribeInBatches("store", 1000, 100, batch -> {
+                batches.add(batch.stream().map(Reading::sequence).toList());
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            bus.publish(reading("x", 1));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            for (long i = 2; i <= 251; i++) {
+                bus.publish(reading("x", i));
+            }
+            release.countDown();
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            // 250 readings queued behind the first batch arrive as 100 + 100 + 50.
+            assertThat(batches).extracting(List::size).containsExactly(1, 100, 100, 50);
+            assertThat(batches.stream().flatMap(List::stream).toList())
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 251).boxed().toList());
+            assertThat(s.stats().delivered()).isEqualTo(251);
+        }
+    }
+
+    @Test
     void closingASubscriptionHandsOverWhatIsQueuedAndThenStops() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
             List<Long> got = new CopyOnWriteArrayList<>();

@@ -86,11 +86,17 @@ class GatewayConfigLoaderTest {
                     access-model: presence
                     max-items: 5
                     persist-items: false
+                    readings-per-item: 20
                 access:
                   owners: [ alice@example.org ]
                   readers: [ bob@example.org, alice@example.org ]
                 bus:
                   queue-capacity: 500
+                store:
+                  path: data/readings.db
+                  max-size: 1.5GB
+                  max-age: 7d
+                  commit-interval: 1s
                 things:
                   - { id: tank, name: Rain tank, driver: recording, level: 3 }
                 """), drivers);
@@ -101,10 +107,32 @@ class GatewayConfigLoaderTest {
         assertThat(x.tls()).isEqualTo(XmppConfig.TlsMode.DISABLED);
         assertThat(x.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(x.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false));
+        assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false, 20));
         assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org");
         assertThat(c.busQueueCapacity()).isEqualTo(500);
+        assertThat(c.store()).isEqualTo(new StoreConfig(dir.resolve("data/readings.db").toAbsolutePath(), 1_500_000_000L,
+                Duration.ofDays(7), Duration.ofSeconds(1)));
         assertThat(c.things().get(0).name()).isEqualTo("Rain tank");
+    }
+
+    @Test
+    void theStoreHasDefaultsForAnSdCardAndRejectsUnusableSettings() throws Exception {
+        String minimal = """
+                xmpp:
+                  jid: gw@example.org
+                  password-env: PATH
+                """;
+        GatewayConfig c = GatewayConfigLoader.load(write(minimal), drivers);
+        assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofMillis(200)));
+        assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(1);
+
+        assertThat(failure(minimal + "store:\n  max-size: 64 megs\n").getMessage())
+                .contains("store.max-size").contains("'64 megs' is not a size").contains("64MB");
+        assertThat(failure(minimal + "store:\n  max-size: 10kB\n").getMessage())
+                .contains("store.max-size").contains("out of range; expected 1MB to 1000GB");
+        assertThat(failure(minimal + "store:\n  path: " + dir + "\n").getMessage())
+                .contains("store.path").contains("is a directory");
+        assertThat(failure(minimal + "store:\n  max-age: 10s\n").getMessage()).contains("store.max-age").contains("out of range");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.gateway.store.StoreException;
 
 import picocli.CommandLine;
 
@@ -39,6 +40,10 @@ public final class Main {
                 // Already one sentence with file, line and key.
                 commandLine.getErr().println(e.getMessage());
                 return ExitCodes.BAD_CONFIG;
+            }
+            if (e instanceof StoreException) {
+                commandLine.getErr().println("xmpp-iot-gateway: " + e.getMessage());
+                return ExitCodes.RUNTIME_FAILURE;
             }
             commandLine.getErr().println("xmpp-iot-gateway: " + e);
             if (parseResult.hasMatchedOption("--debug")) {

@@ -1,16 +1,24 @@
 package org.xmppiot.gateway.pubsub;
 
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PublishItem;
@@ -23,211 +31,309 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.core.config.PubSubConfig;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.gateway.store.StoredItem;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
- * Publishes each reading as an XEP-0323 {@code fields} item to its thing's node. Keeps a bounded
- * window of publishes in flight instead of waiting for each result: one round trip per reading
- * would cap a gateway at a few hundred readings a second. What a lost session did not confirm is
- * sent again, oldest first, with the same item id.
+ * Drains the store's pub/sub outbox: each stored item becomes an XEP-0323 {@code fields} item on its
+ * thing's node. Keeps a bounded window of publishes in flight instead of waiting for each result (one
+ * round trip per item would cap the gateway at a few hundred a second), and takes an item out of the
+ * outbox only when the server confirmed it. A new session starts again from the oldest unconfirmed
+ * item, in order; item ids are stable, so sending again replaces instead of duplicating. Items sent
+ * late carry an XEP-0203 delay stamp with the time their first reading was taken.
  */
-public final class PubSubPublisher implements Consumer<Reading> {
+public final class PubSubPublisher implements AutoCloseable {
+
+    /** The outbox this publisher drains. */
+    public static final String DESTINATION = "pubsub";
+    /** An item sent this long after its first reading was taken is late, and says so. */
+    public static final Duration LATE_AFTER = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(PubSubPublisher.class);
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long ACK_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int ACK_FLUSH_COUNT = 256;
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final XmppUplink uplink;
     private final PubSubConfig config;
+    private final ReadingStore store;
+    private final int window;
     private final BareJid service;
-    private final Semaphore places;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
-    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
-    /** Readings a lost session did not confirm, to be sent again before anything newer. */
-    private final PriorityBlockingQueue<Reading> retries = new PriorityBlockingQueue<>(64,
-            Comparator.comparing(Reading::timestamp).thenComparingLong(Reading::sequence));
-    /**
-     * Publishes awaiting their result, by item id, with the session they were sent on. Whoever removes
-     * an entry first (its result, or the change to a new session) settles it and frees its place.
-     */
-    private final ConcurrentHashMap<String, InFlight> awaiting = new ConcurrentHashMap<>();
+    private final AtomicLong delayed = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean idle;
+    private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+
+    // Owned by the publisher thread alone.
     private XMPPTCPConnection session;
     private long sessionNumber;
-    private volatile boolean closing;
+    /** The newest outbox entry sent on this session; the next ones come after it. */
+    private long cursor;
+    private final Map<Long, StoredItem> awaiting = new HashMap<>();
+    /** Sent on this session but unanswered (timeout): sent again before anything newer. */
+    private final TreeMap<Long, StoredItem> resend = new TreeMap<>();
+    /** Confirmed by the server, to be taken out of the outbox in the next batch. */
+    private final Set<Long> confirmed = new LinkedHashSet<>();
+    private long lastAckFlush = System.nanoTime();
+    private boolean woken;
 
-    private record InFlight(long session, Reading reading) {
+    private record Result(long session, StoredItem item, Exception error) {
     }
 
-    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, int window) throws XmppStringprepException {
+    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window) throws XmppStringprepException {
         this.uplink = uplink;
         this.config = config;
+        this.store = store;
+        this.window = window;
         this.service = JidCreate.bareFrom(config.service());
-        this.places = new Semaphore(window);
+        this.thread = new Thread(this::run, "pubsub-publisher");
+        this.thread.setDaemon(true);
     }
 
-    /** Called on the bus thread; waits (only this thread) for a session and a free place in the window. */
-    @Override
-    public void accept(Reading reading) {
+    public void start() {
+        thread.start();
+    }
+
+    /** There is something new in the outbox; called after each store commit. */
+    public void wake() {
+        lock.lock();
         try {
-            if (!sendRetries(Long.MAX_VALUE)) {
-                failed.incrementAndGet();
-                return;
-            }
-            XMPPTCPConnection connection = place(Long.MAX_VALUE);
-            if (connection == null) {
-                failed.incrementAndGet();
-                return;
-            }
-            send(connection, reading);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.incrementAndGet();
+            woken = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Sends what lost sessions left, oldest first; false if stopped or out of time first. */
-    private boolean sendRetries(long deadline) throws InterruptedException {
-        Reading lost;
-        while ((lost = retries.peek()) != null) {
-            XMPPTCPConnection connection = place(deadline);
-            if (connection == null) {
-                return false;
-            }
-            lost = retries.poll();
-            if (lost == null) {
-                places.release();
+    private void run() {
+        while (!closed) {
+            try {
+                handleResults();
+                flushConfirmed(false);
+                XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
+                boolean sent = false;
+                if (connection != null) {
+                    if (connection != session) {
+                        newSession(connection);
+                    }
+                    sent = fillWindow(connection);
+                }
+                idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty();
+                if (!sent) {
+                    sleepUntilWoken();
+                }
+            } catch (InterruptedException e) {
                 break;
+            } catch (SQLException | RuntimeException e) {
+                // The store failed to answer (disk trouble): say so, and try again shortly.
+                logFailure("pubsub publisher cannot read the store " + store.path() + ": " + e.getMessage());
+                pause();
             }
-            retried.incrementAndGet();
-            send(connection, lost);
         }
-        return true;
+        handleResults();
+        flushConfirmed(true);
     }
 
-    /**
-     * Waits for a session and a free place in the window on it, until {@code deadline} (nanoTime).
-     * Switching to a new session frees the places the old one still held. Null when stopping or late.
-     */
-    private XMPPTCPConnection place(long deadline) throws InterruptedException {
-        while (!closing && System.nanoTime() < deadline) {
-            XMPPTCPConnection connection = uplink.awaitReady(POLL);
-            if (connection == null) {
-                continue;
-            }
-            useSession(connection);
-            if (places.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-                return connection;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * On a new session, whatever still awaits a result from the old one may never get it: take it
-     * back for sending again instead of waiting for the old session's timeouts.
-     */
-    private synchronized void useSession(XMPPTCPConnection connection) {
-        if (connection == session) {
-            return;
-        }
+    /** On a new session, every unconfirmed item is sent again from the oldest, in order. */
+    private void newSession(XMPPTCPConnection connection) {
         session = connection;
         sessionNumber++;
-        awaiting.forEach((id, entry) -> {
-            if (entry.session() < sessionNumber && awaiting.remove(id, entry)) {
-                retries.add(entry.reading());
-                places.release();
+        awaiting.clear();
+        resend.clear();
+        cursor = 0;
+    }
+
+    private boolean fillWindow(XMPPTCPConnection connection) throws SQLException {
+        boolean sent = false;
+        while (awaiting.size() < window && !resend.isEmpty()) {
+            StoredItem item = resend.pollFirstEntry().getValue();
+            retried.incrementAndGet();
+            send(connection, item);
+            sent = true;
+        }
+        if (awaiting.size() < window) {
+            for (StoredItem item : store.pending(DESTINATION, cursor, window - awaiting.size())) {
+                cursor = item.firstId();
+                if (!confirmed.contains(item.firstId())) {
+                    send(connection, item);
+                    sent = true;
+                }
             }
-        });
+        }
+        return sent;
     }
 
-    private synchronized void send(XMPPTCPConnection connection, Reading reading) {
-        String node = config.nodeFor(reading.thingId());
-        String id = itemId(reading);
-        InFlight entry = new InFlight(sessionNumber, reading);
-        awaiting.put(id, entry);
-        PayloadItem<SensorDataFields> item = new PayloadItem<>(id, node, SensorDataFields.of(reading));
-        PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, item));
+    private void send(XMPPTCPConnection connection, StoredItem item) {
+        String node = config.nodeFor(item.thingId());
+        Instant taken = item.first().timestamp();
+        boolean late = Duration.between(taken, Instant.now()).compareTo(LATE_AFTER) > 0;
+        if (late) {
+            delayed.incrementAndGet();
+        }
+        SensorDataFields payload = new SensorDataFields(item.first().sequence(), true, item.readings(), late ? taken : null);
+        PayloadItem<SensorDataFields> published = new PayloadItem<>(itemId(item.first()), node, payload);
+        PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, published));
+        long number = sessionNumber;
+        awaiting.put(item.firstId(), item);
         connection.sendIqRequestAsync(request)
-                .onSuccess(result -> settle(id, entry, null))
-                .onError(e -> settle(id, entry, e));
+                .onSuccess(result -> answered(new Result(number, item, null)))
+                .onError(e -> answered(new Result(number, item, e)));
     }
 
-    private void settle(String id, InFlight entry, Exception error) {
-        if (!awaiting.remove(id, entry)) {
-            return; // Taken back already, when its session was replaced.
+    private void answered(Result result) {
+        results.add(result);
+        wake();
+    }
+
+    private void handleResults() {
+        Result r;
+        while ((r = results.poll()) != null) {
+            long id = r.item().firstId();
+            int readings = r.item().readings().size();
+            if (r.error() == null) {
+                // A confirmation counts whichever session it came on: the server has the item.
+                if (r.session() == sessionNumber) {
+                    awaiting.remove(id);
+                }
+                if (confirmed.add(id)) {
+                    published.addAndGet(readings);
+                }
+                continue;
+            }
+            if (r.session() != sessionNumber) {
+                continue; // That session's items are sent again on this one anyway.
+            }
+            awaiting.remove(id);
+            if (isPermanent(r.error())) {
+                // The server refused this item: sending it again will not help; count it and let it go.
+                failed.addAndGet(readings);
+                confirmed.add(id);
+                logFailure("pubsub publish to node=" + config.nodeFor(r.item().thingId()) + " refused: " + r.error()
+                        + " (failed_total=" + failed.get() + ")");
+            } else {
+                resend.put(id, r.item());
+                logFailure("pubsub publish to node=" + config.nodeFor(r.item().thingId()) + " not confirmed: " + r.error()
+                        + "; sending it again");
+            }
         }
-        if (error == null) {
-            published.incrementAndGet();
-        } else if (error instanceof XMPPException.XMPPErrorException || closing) {
-            // The server refused this item (or we are stopping): sending it again will not help.
-            failed.incrementAndGet();
-            logFailure(entry.reading(), error);
-        } else {
-            // The connection went away or did not answer: keep the reading for the next attempt.
-            retries.add(entry.reading());
-            logFailure(entry.reading(), error);
+    }
+
+    /** An error the server means (other than "wait and try again"), as opposed to a lost or late answer. */
+    private static boolean isPermanent(Exception e) {
+        return e instanceof XMPPException.XMPPErrorException x && x.getStanzaError().getType() != StanzaError.Type.WAIT;
+    }
+
+    /** Takes confirmed items out of the outbox, in batches: a sync per confirmation would wear the card. */
+    private void flushConfirmed(boolean now) {
+        if (confirmed.isEmpty()) {
+            return;
         }
-        places.release();
+        if (!now && confirmed.size() < ACK_FLUSH_COUNT && System.nanoTime() - lastAckFlush < ACK_FLUSH_NANOS) {
+            return;
+        }
+        try {
+            store.remove(DESTINATION, List.copyOf(confirmed));
+            confirmed.clear();
+            lastAckFlush = System.nanoTime();
+        } catch (SQLException e) {
+            // Kept in memory and tried again; at worst, after a restart, they are sent once more under the same ids.
+            logFailure("cannot mark " + confirmed.size() + " published item(s) in the store " + store.path() + ": " + e.getMessage());
+        }
     }
 
-    /** Stable per reading, so publishing the same reading again replaces the item instead of adding one. */
-    static String itemId(Reading reading) {
-        return reading.timestamp().toEpochMilli() + "-" + reading.sequence();
+    private void sleepUntilWoken() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!woken && !closed) {
+                wake.await(confirmed.isEmpty() ? POLL.toMillis() : 50, TimeUnit.MILLISECONDS);
+            }
+            woken = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private void logFailure(Reading reading, Exception e) {
+    private void pause() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** Stable per item, so publishing the same item again replaces it instead of adding one. */
+    public static String itemId(Reading first) {
+        return first.timestamp().toEpochMilli() + "-" + first.sequence();
+    }
+
+    private void logFailure(String message) {
         long now = System.nanoTime();
-        long last = lastFailureLog.get();
-        if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
-            log.warn("pubsub publish to node={} failed: {} (failed_total={} waiting_to_retry={})",
-                    config.nodeFor(reading.thingId()), e.toString(), failed.get(), retries.size());
+        if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
+            lastFailureLog = now;
+            log.warn(message);
         }
     }
 
     /**
-     * Waits until nothing awaits a result and nothing waits to be sent again, at most {@code timeout};
-     * sends what waits itself while the session is up.
+     * Waits until the outbox is empty and nothing awaits a result, at most {@code timeout}.
+     *
+     * @return true if everything stored so far was confirmed by the server in time
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!sendRetries(deadline)) {
+            wake();
+            Thread.sleep(20);
+            try {
+                if (idle && store.unsent(DESTINATION) == 0) {
+                    return true;
+                }
+            } catch (SQLException e) {
                 return false;
             }
-            if (awaiting.isEmpty() && retries.isEmpty()) {
-                return true;
-            }
-            XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
-            if (connection != null) {
-                useSession(connection);
-            }
-            Thread.sleep(10);
         }
-        return awaiting.isEmpty() && retries.isEmpty();
+        return false;
     }
 
-    /** Stops waiting for a session: readings still arriving are counted as failed, not held forever. */
+    /** Stops sending; what is unconfirmed stays in the outbox for the next start. */
+    @Override
     public void close() {
-        closing = true;
+        closed = true;
+        wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /** Readings the server confirmed. */
     public long published() {
         return published.get();
     }
 
+    /** Readings the server refused for good (counted, logged, not retried). */
     public long failed() {
         return failed.get();
     }
 
-    /** Publishes sent again after their session was lost. */
+    /** Items sent again on the same session after an unanswered publish. */
     public long retried() {
         return retried.get();
     }
 
-    /** Readings waiting to be sent again. */
-    public int waitingForRetry() {
-        return retries.size();
+    /** Items sent with a delay stamp. */
+    public long delayed() {
+        return delayed.get();
     }
 }

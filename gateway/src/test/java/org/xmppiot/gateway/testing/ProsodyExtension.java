@@ -86,14 +86,17 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     /**
-     * Writes a configuration for {@code user} on this server into {@code dir} (its password beside it)
-     * and returns the file. {@code rest} is appended as further top-level YAML.
+     * Writes a configuration for {@code user} on this server into {@code dir} (its password beside it,
+     * its store {@code <user>.db} too) and returns the file. {@code rest} continues the {@code pubsub}
+     * section and may add further top-level YAML.
      */
     public Path writeConfig(Path dir, String user, String password, String rest) throws IOException {
         Path pw = dir.resolve(user + ".password");
         Files.writeString(pw, password + "\n", StandardCharsets.UTF_8);
         Path file = dir.resolve(user + ".yaml");
         Files.writeString(file, """
+                store:
+                  path: %s.db
                 xmpp:
                   jid: %s@localhost
                   password-file: %s
@@ -103,7 +106,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
                   connect-timeout: 5s
                   pubsub:
                     service: pubsub.localhost
-                %s""".formatted(user, pw.getFileName(), server.port(), rest), StandardCharsets.UTF_8);
+                %s""".formatted(user, user, pw.getFileName(), server.port(), rest), StandardCharsets.UTF_8);
         return file;
     }
 

@@ -1,5 +1,6 @@
 package org.xmppiot.gateway.sensordata.element;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -13,21 +14,31 @@ import org.xmppiot.core.model.Reading;
 /**
  * XEP-0323's {@code fields} element ({@code urn:xmpp:iot:sensordata}): readings of one or more
  * things, each as a {@code node} with a {@code timestamp} holding typed fields. Used as a readout
- * response and as the payload of a pub/sub item.
+ * response and as the payload of a pub/sub item. A payload sent late carries an XEP-0203
+ * {@code delay} child with its original time: an item may hold only one element, so the stamp
+ * travels inside it.
  */
 public final class SensorDataFields implements ExtensionElement {
 
     public static final String ELEMENT = "fields";
     public static final String NAMESPACE = "urn:xmpp:iot:sensordata";
+    public static final String DELAY_NAMESPACE = "urn:xmpp:delay";
 
     private final long seqnr;
     private final boolean done;
     private final List<Reading> readings;
+    private final Instant delayedSince;
 
     public SensorDataFields(long seqnr, boolean done, List<Reading> readings) {
+        this(seqnr, done, readings, null);
+    }
+
+    /** With {@code delayedSince} not null, the element says it is delivered late, taken at that time. */
+    public SensorDataFields(long seqnr, boolean done, List<Reading> readings, Instant delayedSince) {
         this.seqnr = seqnr;
         this.done = done;
         this.readings = List.copyOf(readings);
+        this.delayedSince = delayedSince;
     }
 
     /** A complete {@code fields} element for one reading; its sequence number becomes {@code seqnr}. */
@@ -45,6 +56,11 @@ public final class SensorDataFields implements ExtensionElement {
 
     public List<Reading> readings() {
         return readings;
+    }
+
+    /** The XEP-0203 stamp of a late delivery, or null when sent on time. */
+    public Instant delayedSince() {
+        return delayedSince;
     }
 
     @Override
@@ -71,6 +87,9 @@ public final class SensorDataFields implements ExtensionElement {
             }
             xml.closeElement("timestamp");
             xml.closeElement("node");
+        }
+        if (delayedSince != null) {
+            xml.halfOpenElement("delay").xmlnsAttribute(DELAY_NAMESPACE).attribute("stamp", delayedSince.toString()).closeEmptyElement();
         }
         xml.closeElement(this);
         return xml;

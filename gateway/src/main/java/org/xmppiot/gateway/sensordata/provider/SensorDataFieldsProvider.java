@@ -12,6 +12,7 @@ import java.util.Set;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.parsing.SmackParsingException;
 import org.jivesoftware.smack.provider.ExtensionElementProvider;
+import org.jivesoftware.smack.util.ParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.xmppiot.core.model.Field;
@@ -24,6 +25,10 @@ import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 /** Parses XEP-0323 {@code fields} elements into {@link SensorDataFields}. */
 public final class SensorDataFieldsProvider extends ExtensionElementProvider<SensorDataFields> {
 
+    /** XEP-0323's field elements. */
+    private static final Set<String> FIELD_ELEMENTS = Set.of("numeric", "boolean", "int", "long", "string", "date",
+            "dateTime", "duration", "time", "enum");
+
     @Override
     public SensorDataFields parse(XmlPullParser parser, int initialDepth, XmlEnvironment xmlEnvironment)
             throws XmlPullParserException, IOException, SmackParsingException {
@@ -33,6 +38,7 @@ public final class SensorDataFieldsProvider extends ExtensionElementProvider<Sen
         String nodeId = null;
         Instant timestamp = null;
         List<Field> fields = new ArrayList<>();
+        Instant delayedSince = null;
         while (true) {
             XmlPullParser.Event event = parser.next();
             if (event == XmlPullParser.Event.START_ELEMENT) {
@@ -43,7 +49,15 @@ public final class SensorDataFieldsProvider extends ExtensionElementProvider<Sen
                         timestamp = parseInstant(parser, required(parser, "value"));
                         fields = new ArrayList<>();
                     }
-                    default -> fields.add(parseField(parser, name));
+                    case "delay" -> delayedSince = parseInstant(parser, required(parser, "stamp"));
+                    default -> {
+                        if (FIELD_ELEMENTS.contains(name)) {
+                            fields.add(parseField(parser, name));
+                        } else {
+                            // Another extension inside fields: not ours to read.
+                            ParserUtils.forwardToEndTagOfDepth(parser, parser.getDepth());
+                        }
+                    }
                 }
             } else if (event == XmlPullParser.Event.END_ELEMENT) {
                 if (parser.getDepth() == initialDepth) {
@@ -59,7 +73,7 @@ public final class SensorDataFieldsProvider extends ExtensionElementProvider<Sen
                 break;
             }
         }
-        return new SensorDataFields(seqnr, done, readings);
+        return new SensorDataFields(seqnr, done, readings, delayedSince);
     }
 
     private static Field parseField(XmlPullParser parser, String element) throws SmackParsingException {

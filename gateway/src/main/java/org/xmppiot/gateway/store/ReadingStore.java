@@ -1,0 +1,403 @@
+package org.xmppiot.gateway.store;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.xmppiot.core.config.StoreConfig;
+import org.xmppiot.core.model.Reading;
+
+/**
+ * The gateway's durable store: every reading (history) and, per destination, an outbox of the items
+ * it has not confirmed yet. One SQLite file in WAL mode with full sync, so a commit that returned
+ * survives a killed process and a power cut. Readings of one commit are grouped into items per
+ * thing when written, so an item is the same on every attempt and its id stays stable.
+ */
+public final class ReadingStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadingStore.class);
+    /** Retention frees a little more than needed, so it does not run again on the next commit. */
+    private static final double SIZE_LOW_WATER = 0.9;
+    private static final int DELETE_CHUNK = 2_000;
+
+    private final StoreConfig config;
+    private final Connection db;
+    private final PreparedStatement insertReading;
+    private final PreparedStatement insertOutbox;
+    private final PreparedStatement selectOutbox;
+    private final PreparedStatement selectReadings;
+    private final PreparedStatement deleteOutbox;
+    private long nextId;
+    private long droppedUnsent;
+    private long droppedHistory;
+
+    private ReadingStore(StoreConfig config, Connection db) throws SQLException {
+        this.config = config;
+        this.db = db;
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS reading (id INTEGER PRIMARY KEY AUTOINCREMENT, thing TEXT NOT NULL, "
+                    + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS reading_by_thing_time ON reading (thing, taken_at_ns)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
+                    + "last_id INTEGER NOT NULL, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
+            try (ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reading'), 0), "
+                    + "coalesce((SELECT max(id) FROM reading), 0))")) {
+                nextId = rs.next() ? rs.getLong(1) + 1 : 1;
+            }
+        }
+        db.setAutoCommit(false);
+        db.commit();
+        insertReading = db.prepareStatement("INSERT INTO reading (id, thing, seq, taken_at_ns, fields) VALUES (?, ?, ?, ?, ?)");
+        insertOutbox = db.prepareStatement("INSERT INTO outbox (destination, first_id, last_id) VALUES (?, ?, ?)");
+        selectOutbox = db.prepareStatement("SELECT first_id, last_id FROM outbox WHERE destination = ? AND first_id > ? "
+                + "ORDER BY first_id LIMIT ?");
+        selectReadings = db.prepareStatement("SELECT thing, seq, taken_at_ns, fields FROM reading WHERE id BETWEEN ? AND ? ORDER BY id");
+        deleteOutbox = db.prepareStatement("DELETE FROM outbox WHERE destination = ? AND first_id = ?");
+    }
+
+    /**
+     * Opens the store, creating the file and its directory if needed. A file that fails SQLite's
+     * check is moved aside (and named in the log) and a new one started: readings must keep flowing.
+     */
+    public static ReadingStore open(StoreConfig config) throws StoreException {
+        Path file = config.path().toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (AccessDeniedException e) {
+            throw new StoreException("cannot create the store's directory " + file.getParent()
+                    + ": permission denied; create it for the gateway's user or set store.path", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the store's directory " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        try {
+            String damage = damage(file);
+            if (damage != null) {
+                Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+                Files.move(file, aside);
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+                log.error("store {} is damaged ({}); moved it to {} and started a new one", file, damage, aside);
+            }
+            return new ReadingStore(config, connect(file));
+        } catch (SQLException | IOException e) {
+            String why = e.getMessage();
+            if (!Files.isWritable(file.getParent()) || Files.exists(file) && !Files.isWritable(file)) {
+                why = "permission denied; the gateway's user must be able to write " + file + " and its directory";
+            }
+            throw new StoreException("cannot open the store " + file + ": " + why, e);
+        }
+    }
+
+    /** What SQLite finds wrong with an existing file, or null if it is sound (or not there yet). */
+    private static String damage(Path file) throws SQLException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (Connection db = connect(file); Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            String answer = rs.next() ? rs.getString(1) : "no answer to quick_check";
+            return "ok".equals(answer) ? null : answer;
+        } catch (SQLiteException e) {
+            SQLiteErrorCode code = e.getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_CORRUPT) {
+                return e.getMessage();
+            }
+            throw e;
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: a commit is on the medium when it returns, so "taken" means kept even on power loss.
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        sqlite.setBusyTimeout(10_000);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
+    }
+
+    /**
+     * Writes readings in one transaction and puts them in each destination's outbox, up to
+     * {@code readingsPerItem} readings of one thing per item, in the order they came.
+     *
+     * @return the items written, in order
+     */
+    public synchronized List<StoredItem> append(List<Reading> readings, int readingsPerItem, Collection<String> destinations)
+            throws SQLException {
+        Map<String, List<Reading>> byThing = new LinkedHashMap<>();
+        for (Reading r : readings) {
+            byThing.computeIfAbsent(r.thingId(), k -> new ArrayList<>()).add(r);
+        }
+        List<StoredItem> items = new ArrayList<>();
+        long id = nextId;
+        try {
+            for (List<Reading> ofThing : byThing.values()) {
+                for (int from = 0; from < ofThing.size(); from += readingsPerItem) {
+                    List<Reading> chunk = ofThing.subList(from, Math.min(ofThing.size(), from + readingsPerItem));
+                    long first = id;
+                    for (Reading r : chunk) {
+                        insertReading.setLong(1, id++);
+                        insertReading.setString(2, r.thingId());
+                        insertReading.setLong(3, r.sequence());
+                        insertReading.setLong(4, nanos(r.timestamp()));
+                        insertReading.setBytes(5, FieldsCodec.encode(r.fields()));
+                        insertReading.addBatch();
+                    }
+                    for (String destination : destinations) {
+                        insertOutbox.setString(1, destination);
+                        insertOutbox.setLong(2, first);
+                        insertOutbox.setLong(3, id - 1);
+                        insertOutbox.addBatch();
+                    }
+                    items.add(new StoredItem(first, id - 1, chunk));
+                }
+            }
+            insertReading.executeBatch();
+            insertOutbox.executeBatch();
+            db.commit();
+            nextId = id;
+            return items;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Up to {@code max} items the destination has not confirmed, after entry {@code afterId}, oldest first. */
+    public synchronized List<StoredItem> pending(String destination, long afterId, int max) throws SQLException {
+        List<long[]> entries = new ArrayList<>();
+        selectOutbox.setString(1, destination);
+        selectOutbox.setLong(2, afterId);
+        selectOutbox.setInt(3, max);
+        try (ResultSet rs = selectOutbox.executeQuery()) {
+            while (rs.next()) {
+                entries.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+        }
+        List<StoredItem> items = new ArrayList<>(entries.size());
+        for (long[] e : entries) {
+            List<Reading> readings = readings(e[0], e[1]);
+            if (!readings.isEmpty()) {
+                items.add(new StoredItem(e[0], e[1], readings));
+            }
+        }
+        db.commit(); // Ends the read transaction, so the WAL can be checkpointed.
+        return items;
+    }
+
+    private List<Reading> readings(long firstId, long lastId) throws SQLException {
+        List<Reading> readings = new ArrayList<>();
+        selectReadings.setLong(1, firstId);
+        selectReadings.setLong(2, lastId);
+        try (ResultSet rs = selectReadings.executeQuery()) {
+            while (rs.next()) {
+                readings.add(reading(rs, firstId));
+            }
+        }
+        return readings;
+    }
+
+    private static Reading reading(ResultSet rs, long where) throws SQLException {
+        try {
+            return new Reading(rs.getString("thing"), rs.getLong("seq"), instant(rs.getLong("taken_at_ns")),
+                    FieldsCodec.decode(rs.getBytes("fields")));
+        } catch (IOException e) {
+            throw new SQLException("stored reading near id " + where + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes confirmed items out of the destination's outbox, in one transaction. */
+    public synchronized void remove(String destination, Collection<Long> firstIds) throws SQLException {
+        if (firstIds.isEmpty()) {
+            return;
+        }
+        try {
+            for (long id : firstIds) {
+                deleteOutbox.setString(1, destination);
+                deleteOutbox.setLong(2, id);
+                deleteOutbox.addBatch();
+            }
+            deleteOutbox.executeBatch();
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Readings the destination has not confirmed yet. */
+    public synchronized long unsent(String destination) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT coalesce(sum(last_id - first_id + 1), 0) FROM outbox WHERE destination = ?")) {
+            s.setString(1, destination);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                db.commit();
+                return n;
+            }
+        }
+    }
+
+    /** Readings kept of one thing taken in [{@code from}, {@code to}], oldest first, at most {@code limit}. */
+    public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
+                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? ORDER BY taken_at_ns, id LIMIT ?")) {
+            s.setString(1, thingId);
+            s.setLong(2, nanos(from));
+            s.setLong(3, nanos(to));
+            s.setInt(4, limit);
+            List<Reading> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(reading(rs, rs.getLong("id")));
+                }
+            }
+            db.commit();
+            return out;
+        }
+    }
+
+    /**
+     * Keeps the store within its size and age limits by deleting the oldest readings first; those
+     * not yet sent are counted as dropped and logged, never silently lost.
+     */
+    public synchronized void enforceRetention(Instant now) throws SQLException {
+        long cutoff = nanos(now.minus(config.maxAge()));
+        while (true) {
+            long boundary = oldestIdBefore(cutoff);
+            if (boundary < 0) {
+                break;
+            }
+            deleteUpTo(boundary, "older than " + config.maxAge().toDays() + " days");
+        }
+        if (usedBytes() > config.maxBytes()) {
+            while (usedBytes() > config.maxBytes() * SIZE_LOW_WATER) {
+                long boundary = oldestChunkEnd();
+                if (boundary < 0) {
+                    break;
+                }
+                deleteUpTo(boundary, "the store reached its max-size of " + config.maxBytes() / 1_000_000 + " MB");
+            }
+        }
+    }
+
+    /** The id ending the oldest chunk of readings taken before {@code cutoff}, or -1 if there is none. */
+    private long oldestIdBefore(long cutoffNanos) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT max(id) FROM (SELECT id, taken_at_ns FROM reading ORDER BY id LIMIT ?) "
+                + "WHERE taken_at_ns < ?")) {
+            s.setInt(1, DELETE_CHUNK);
+            s.setLong(2, cutoffNanos);
+            try (ResultSet rs = s.executeQuery()) {
+                long id = rs.next() ? rs.getLong(1) : 0;
+                return rs.wasNull() || id == 0 ? -1 : id;
+            }
+        }
+    }
+
+    private long oldestChunkEnd() throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT max(id) FROM (SELECT id FROM reading ORDER BY id LIMIT ?)")) {
+            s.setInt(1, DELETE_CHUNK);
+            try (ResultSet rs = s.executeQuery()) {
+                long id = rs.next() ? rs.getLong(1) : 0;
+                return rs.wasNull() || id == 0 ? -1 : id;
+            }
+        }
+    }
+
+    private void deleteUpTo(long boundary, String why) throws SQLException {
+        try (PreparedStatement unsent = db.prepareStatement("SELECT coalesce(sum(last_id - first_id + 1), 0), count(*) FROM outbox "
+                + "WHERE first_id <= ?");
+             PreparedStatement outbox = db.prepareStatement("DELETE FROM outbox WHERE first_id <= ?");
+             PreparedStatement readings = db.prepareStatement("DELETE FROM reading WHERE id <= ?")) {
+            unsent.setLong(1, boundary);
+            long lost;
+            try (ResultSet rs = unsent.executeQuery()) {
+                rs.next();
+                lost = rs.getLong(1);
+            }
+            outbox.setLong(1, boundary);
+            outbox.executeUpdate();
+            readings.setLong(1, boundary);
+            int deleted = readings.executeUpdate();
+            db.commit();
+            droppedHistory += deleted;
+            droppedUnsent += lost;
+            if (lost > 0) {
+                log.warn("store dropped {} unsent reading(s) because {}; dropped_unsent_total={}", lost, why, droppedUnsent);
+            } else {
+                log.debug("store removed {} old reading(s) because {}", deleted, why);
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Bytes the store's pages hold; free pages left by deletions are reused and not counted. */
+    public synchronized long usedBytes() throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT page_count FROM pragma_page_count()) - "
+                     + "(SELECT freelist_count FROM pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())")) {
+            rs.next();
+            long bytes = rs.getLong(1) * rs.getLong(2);
+            db.commit();
+            return bytes;
+        }
+    }
+
+    /** Unsent readings that retention had to delete since the store was opened. */
+    public synchronized long droppedUnsent() {
+        return droppedUnsent;
+    }
+
+    /** Readings (sent or not) that retention deleted since the store was opened. */
+    public synchronized long droppedHistory() {
+        return droppedHistory;
+    }
+
+    public Path path() {
+        return config.path();
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // The original failure is what matters.
+        }
+    }
+
+    static long nanos(Instant t) {
+        return TimeUnit.SECONDS.toNanos(t.getEpochSecond()) + t.getNano();
+    }
+
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.warn("closing the store {} failed: {}", config.path(), e.getMessage());
+        }
+    }
+}
