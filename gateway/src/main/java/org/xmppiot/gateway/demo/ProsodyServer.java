@@ -37,17 +37,37 @@ public final class ProsodyServer implements AutoCloseable {
      * How to set the server up. With a certificate and key (PEM), the server offers STARTTLS;
      * without, it speaks plain XMPP, which clients accept only on loopback.
      */
-    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, boolean memoryStorage, Path tlsCertificate, Path tlsKey) {
+    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, ItemStorage itemStorage, Path tlsCertificate, Path tlsKey) {
         public Options {
             pubsubAdmins = List.copyOf(pubsubAdmins);
         }
 
         public static Options withPubSubAdmins(String... jids) {
-            return new Options(List.of(jids), 1000, false, null, null);
+            return new Options(List.of(jids), 1000, ItemStorage.FILES, null, null);
         }
 
         public Options withTls(Path certificate, Path key) {
-            return new Options(pubsubAdmins, pubsubMaxItems, memoryStorage, certificate, key);
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, certificate, key);
+        }
+
+        public Options withItemStorage(ItemStorage storage) {
+            return new Options(pubsubAdmins, pubsubMaxItems, storage, tlsCertificate, tlsKey);
+        }
+    }
+
+    /** Where the pub/sub component keeps nodes and items. */
+    public enum ItemStorage {
+        /** Prosody's default: a file per node, rewritten on every publish with an item id; slow once nodes are large. */
+        FILES(""),
+        /** SQLite (Debian's lua-dbi-sqlite3): persistent and fast with large nodes. */
+        SQLITE("    storage = \"sql\"\n    sql = { driver = \"SQLite3\", database = \"pubsub.sqlite\" }\n"),
+        /** Lost on restart; for throughput benchmarks only. */
+        MEMORY("    storage = \"memory\"\n");
+
+        private final String componentLines;
+
+        ItemStorage(String componentLines) {
+            this.componentLines = componentLines;
         }
     }
 
@@ -192,7 +212,7 @@ public final class ProsodyServer implements AutoCloseable {
                 options.tlsCertificate() == null ? "" : "ssl = { certificate = " + lua(dir.resolve("tls.crt").toString())
                         + ", key = " + lua(dir.resolve("tls.key").toString()) + " }",
                 DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
-                options.memoryStorage() ? "    storage = \"memory\"\n" : "");
+                options.itemStorage().componentLines);
     }
 
     private static String lua(String s) {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
@@ -121,7 +122,8 @@ public final class PubSubPublisher implements AutoCloseable {
                 flushConfirmed(false);
                 XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
                 boolean sent = false;
-                if (connection != null) {
+                // A session the server just dropped fails every send at once: wait for the next one instead.
+                if (connection != null && connection.isConnected()) {
                     if (connection != session) {
                         newSession(connection);
                     }
@@ -213,6 +215,9 @@ public final class PubSubPublisher implements AutoCloseable {
                 continue; // That session's items are sent again on this one anyway.
             }
             awaiting.remove(id);
+            if (r.error() instanceof SmackException.NotConnectedException) {
+                continue; // The session is gone: the next one sends everything unconfirmed again, in order.
+            }
             if (isPermanent(r.error())) {
                 // The server refused this item: sending it again will not help; count it and let it go.
                 failed.addAndGet(readings);

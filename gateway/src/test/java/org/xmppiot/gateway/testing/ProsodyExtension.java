@@ -21,6 +21,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     private final Map<String, String> accounts = new LinkedHashMap<>();
     private final String[] pubsubAdmins;
     private String certificateName;
+    private ProsodyServer.ItemStorage itemStorage = ProsodyServer.ItemStorage.FILES;
     private TestCertificates certificates;
     private ProsodyServer server;
 
@@ -32,6 +33,12 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     /** An account created before the tests run; its password is {@code <user>-password}. */
     public ProsodyExtension withAccount(String user) {
         accounts.put(user, user + "-password");
+        return this;
+    }
+
+    /** Keeps pub/sub items in this kind of storage instead of Prosody's default files. */
+    public ProsodyExtension withItemStorage(ProsodyServer.ItemStorage storage) {
+        this.itemStorage = storage;
         return this;
     }
 
@@ -47,7 +54,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
         for (int i = 0; i < admins.length; i++) {
             admins[i] = pubsubAdmins[i] + "@" + ProsodyServer.DOMAIN;
         }
-        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins(admins);
+        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins(admins).withItemStorage(itemStorage);
         if (certificateName != null) {
             certificates = TestCertificates.create(certificateName);
             options = options.withTls(certificates.serverCertificate(), certificates.serverKey());
