@@ -103,6 +103,22 @@ class SensorDataFieldsTest {
     }
 
     @Test
+    void aLateBatchKeepsEveryReadingAndItsDelayStampAndOtherExtensionsAreSkipped() throws Exception {
+        List<Reading> batch = List.of(
+                new Reading("meter", 7, T, List.of(Field.readout("power", FieldValue.NumericValue.of(1200, 0, "W")))),
+                new Reading("meter", 8, T.plusSeconds(1), List.of(Field.readout("power", FieldValue.NumericValue.of(1250, 0, "W")))));
+        String xml = new SensorDataFields(7, true, batch, T).toXML().toString();
+        assertThat(xml).containsOnlyOnce("<node nodeId='meter'>")
+                .contains("<delay xmlns='urn:xmpp:delay' stamp='2026-11-25T10:15:30.250Z'/>");
+        SensorDataFields parsed = parse(xml.replace("<delay", "<signature xmlns='urn:example:sig'><v>x</v></signature><delay"));
+        assertThat(parsed.delayedSince()).isEqualTo(T);
+        assertThat(parsed.readings()).extracting(Reading::timestamp).containsExactly(T, T.plusSeconds(1));
+        assertThat(parsed.readings()).extracting(r -> r.field("power").value()).containsExactly(
+                batch.get(0).field("power").value(), batch.get(1).field("power").value());
+        assertThat(parse(SensorDataFields.of(batch.get(0)).toXML().toString()).delayedSince()).isNull();
+    }
+
+    @Test
     void badValuesAreParsingErrorsNamingTheField() {
         SmackParsingException e = assertThrows(SmackParsingException.class, () -> parse(
                 "<fields xmlns='urn:xmpp:iot:sensordata' seqnr='1'><node nodeId='a'><timestamp value='2026-01-01T00:00:00Z'>"

@@ -79,13 +79,23 @@ public final class SensorDataFields implements ExtensionElement {
         xml.attribute("seqnr", seqnr);
         xml.optBooleanAttribute("done", done);
         xml.rightAngleBracket();
+        String openNode = null;
         for (Reading r : readings) {
-            xml.halfOpenElement("node").attribute("nodeId", r.thingId()).rightAngleBracket();
+            // Consecutive readings of one thing share its node element, a timestamp each.
+            if (!r.thingId().equals(openNode)) {
+                if (openNode != null) {
+                    xml.closeElement("node");
+                }
+                xml.halfOpenElement("node").attribute("nodeId", r.thingId()).rightAngleBracket();
+                openNode = r.thingId();
+            }
             xml.halfOpenElement("timestamp").attribute("value", r.timestamp().toString()).rightAngleBracket();
             for (Field f : r.fields()) {
                 appendField(xml, f);
             }
             xml.closeElement("timestamp");
+        }
+        if (openNode != null) {
             xml.closeElement("node");
         }
         if (delayedSince != null) {
