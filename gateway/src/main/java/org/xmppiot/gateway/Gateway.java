@@ -1,9 +1,11 @@
 package org.xmppiot.gateway;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +17,14 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
+import org.xmppiot.gateway.observe.ObservationStore;
+import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
+import org.xmppiot.gateway.qos.QosSender;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoreException;
 import org.xmppiot.gateway.store.StoreWriter;
+import org.xmppiot.gateway.xmpp.PresenceAccess;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
@@ -44,6 +50,10 @@ public final class Gateway implements AutoCloseable {
     private BusSubscription storing;
     private XmppUplink uplink;
     private PubSubPublisher publisher;
+    private ObservationStore observationStore;
+    private QosSender qos;
+    private ObserveService observe;
+    private BusSubscription observing;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
         this.config = config;
@@ -60,11 +70,20 @@ public final class Gateway implements AutoCloseable {
             created.add(drivers.find(thing.section().get("driver")).create(thing));
         }
         store = ReadingStore.open(config.store());
-        uplink = new XmppUplink(config.xmpp(), List.of(new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things())));
+        try {
+            observationStore = new ObservationStore(config.store().path());
+            qos = new QosSender(this::session, config.observe().retryFor());
+            observe = new ObserveService(config.observe(), config.access(), config.things(), bus.latest(), observationStore, qos);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
+        }
+        uplink = new XmppUplink(config.xmpp(), List.of(new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things()),
+                new PresenceAccess(config.access()), observe));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
         storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, writer);
+        observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
         publisher.start();
         uplink.start();
         for (Driver d : created) {
@@ -89,6 +108,24 @@ public final class Gateway implements AutoCloseable {
 
     public StoreWriter storeWriter() {
         return writer;
+    }
+
+    public ObserveService observe() {
+        return observe;
+    }
+
+    public QosSender qos() {
+        return qos;
+    }
+
+    /** The current session, or null while there is none. */
+    private XMPPConnection session() {
+        try {
+            return uplink == null ? null : uplink.awaitReady(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /**
@@ -122,6 +159,15 @@ public final class Gateway implements AutoCloseable {
         if (publisher != null) {
             publisher.close();
         }
+        if (observing != null) {
+            observing.close();
+        }
+        if (observe != null) {
+            observe.close();
+        }
+        if (qos != null) {
+            qos.close();
+        }
         if (uplink != null) {
             uplink.close();
         }
@@ -130,6 +176,9 @@ public final class Gateway implements AutoCloseable {
             log.info("gateway stopped stored={} published={} failed={} delayed_items={} dropped_by_bus={} dropped_unsent={} lost={}",
                     writer.stored(), publisher.published(), publisher.failed(), publisher.delayed(),
                     storing.stats().dropped(), store.droppedUnsent(), writer.lost());
+        }
+        if (observationStore != null) {
+            observationStore.close();
         }
         if (store != null) {
             store.close();

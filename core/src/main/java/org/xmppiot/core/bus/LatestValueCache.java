@@ -47,6 +47,24 @@ public final class LatestValueCache {
         }
     }
 
+    /**
+     * The thing's latest fields as one reading, stamped with the newest field's time and sequence;
+     * null if it never reported.
+     */
+    public Reading latest(String thingId) {
+        List<LatestField> fields = fields(thingId);
+        if (fields.isEmpty()) {
+            return null;
+        }
+        LatestField newest = fields.get(0);
+        for (LatestField f : fields) {
+            if (f.timestamp().isAfter(newest.timestamp())) {
+                newest = f;
+            }
+        }
+        return new Reading(thingId, newest.sequence(), newest.timestamp(), fields.stream().map(LatestField::field).toList());
+    }
+
     public Optional<LatestField> field(String thingId, String fieldName) {
         Map<String, LatestField> fields = byThing.get(thingId);
         if (fields == null) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The whole, validated gateway configuration. */
 public record GatewayConfig(Path file, XmppConfig xmpp, AccessConfig access, List<ThingConfig> things, int busQueueCapacity,
-                            StoreConfig store) {
+                            StoreConfig store, ObserveConfig observe) {
 
     public GatewayConfig {
         things = List.copyOf(things);

@@ -28,13 +28,14 @@ import org.xmppiot.core.spi.DriverRegistry;
  */
 public final class GatewayConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store");
+    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
             "readings-per-item");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
     private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
+    private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
     private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
@@ -54,7 +55,16 @@ public final class GatewayConfigLoader {
         ConfigNode bus = root.section("bus");
         bus.expectOnlyKeys(BUS_KEYS);
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
-        return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file));
+        return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file),
+                observe(root.section("observe")));
+    }
+
+    private static ObserveConfig observe(ConfigNode o) throws ConfigException {
+        o.expectOnlyKeys(OBSERVE_KEYS);
+        ObserveConfig d = ObserveConfig.defaults();
+        return new ObserveConfig(o.choice("qos", d.qos(), ObserveConfig.QOS_LEVELS),
+                o.duration("offline-timeout", d.offlineTimeout(), Duration.ofSeconds(1), Duration.ofDays(30)),
+                o.duration("retry-for", d.retryFor(), Duration.ofSeconds(1), Duration.ofDays(7)));
     }
 
     private static StoreConfig store(ConfigNode s, Path file) throws ConfigException {

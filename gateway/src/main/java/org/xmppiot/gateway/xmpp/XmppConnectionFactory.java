@@ -17,11 +17,17 @@ import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.provider.ProviderManager;
+import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.observe.EventSubscribe;
+import org.xmppiot.gateway.observe.EventUnsubscribe;
+import org.xmppiot.gateway.observe.EventsIqProvider;
+import org.xmppiot.gateway.qos.QosIq;
+import org.xmppiot.gateway.qos.QosIqProvider;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
 
@@ -33,6 +39,11 @@ public final class XmppConnectionFactory {
 
     static {
         ProviderManager.addExtensionProvider(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataFieldsProvider());
+        ProviderManager.addIQProvider(EventSubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
+        ProviderManager.addIQProvider(EventUnsubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
+        for (String qos : new String[] {QosIq.ACKNOWLEDGED, QosIq.ASSURED, QosIq.DELIVER}) {
+            ProviderManager.addIQProvider(qos, QosIq.NAMESPACE, new QosIqProvider());
+        }
         // Smack 4.4.8 registers <affiliations/> only for the pubsub namespace, so reading a node's
         // affiliations as its owner (pubsub#owner) fails with a ClassCastException without this.
         ProviderManager.addExtensionProvider("affiliations", "http://jabber.org/protocol/pubsub#owner", new AffiliationsProvider());
@@ -62,6 +73,8 @@ public final class XmppConnectionFactory {
         // did not confirm, so XEP-0198 resumption is never used; its "resumable" state would only
         // change how Smack treats sends on a dead connection.
         connection.setUseStreamManagement(false);
+        // Presence subscriptions are answered by PresenceAccess, never automatically (Smack's default refuses all).
+        Roster.getInstanceFor(connection).setSubscriptionMode(Roster.SubscriptionMode.manual);
         // Reconnecting is the uplink's job (with its own backoff and messages), not Smack's.
         ReconnectionManager.getInstanceFor(connection).disableAutomaticReconnection();
         return connection;

@@ -1,0 +1,168 @@
+package org.xmppiot.gateway.observe;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+
+/**
+ * One observer's subscription to one thing, and the decision which readings become events. A reading
+ * is an event when a trigger field moved far enough from the value last sent (and {@code minInterval}
+ * has passed since the last event), or when {@code maxInterval} has passed without one. Without
+ * trigger fields and without {@code maxInterval}, every reading is an event. Times are the readings'
+ * own, so the decision does not depend on when a reading is processed.
+ */
+public final class Observation {
+
+    private final String subscriber;
+    private final String thingId;
+    private final ObserveRequest request;
+    private final Map<String, BigDecimal> lastSent = new HashMap<>();
+    private final Map<String, String> lastSentText = new HashMap<>();
+    private Instant lastEvent;
+    private Instant lastEvaluated = Instant.MIN;
+
+    /**
+     * @param since    when counting {@code maxInterval} starts (the subscription's time)
+     * @param current  the thing's latest values, the base the first change is measured from (may be null)
+     */
+    public Observation(String subscriber, String thingId, ObserveRequest request, Instant since, Reading current) {
+        this.subscriber = subscriber;
+        this.thingId = thingId;
+        this.request = request;
+        this.lastEvent = since;
+        if (current != null) {
+            remember(current);
+        }
+        for (FieldCondition f : request.fields()) {
+            if (f.currentValue() != null) {
+                lastSent.put(f.name(), f.currentValue());
+            }
+        }
+    }
+
+    public String subscriber() {
+        return subscriber;
+    }
+
+    public String thingId() {
+        return thingId;
+    }
+
+    public ObserveRequest request() {
+        return request;
+    }
+
+    /**
+     * The event this reading makes, holding only the fields asked for, or null when it makes none.
+     * Readings older than one already judged are ignored.
+     */
+    public synchronized Reading evaluate(Reading reading) {
+        if (!reading.thingId().equals(thingId) || !reading.timestamp().isAfter(lastEvaluated)) {
+            return null;
+        }
+        lastEvaluated = reading.timestamp();
+        Duration sinceLast = Duration.between(lastEvent, reading.timestamp());
+        boolean maxDue = request.maxInterval() != null && sinceLast.compareTo(request.maxInterval()) >= 0;
+        boolean minPassed = request.minInterval() == null || sinceLast.compareTo(request.minInterval()) >= 0;
+        if (!maxDue && !(minPassed && changed(reading))) {
+            return null;
+        }
+        Reading event = selected(reading);
+        if (event.fields().isEmpty()) {
+            return null;
+        }
+        lastEvent = reading.timestamp();
+        remember(reading);
+        return event;
+    }
+
+    /** The event for the current values, sent when asked for at once ({@code req}). */
+    public synchronized Reading now(Reading current) {
+        lastEvent = current.timestamp();
+        lastEvaluated = current.timestamp();
+        remember(current);
+        Reading event = selected(current);
+        return event.fields().isEmpty() ? null : event;
+    }
+
+    private boolean changed(Reading reading) {
+        boolean anyTrigger = false;
+        for (FieldCondition c : request.fields()) {
+            if (!c.isTrigger()) {
+                continue;
+            }
+            anyTrigger = true;
+            Field f = reading.field(c.name());
+            if (f != null && movedEnough(c, f.value())) {
+                return true;
+            }
+        }
+        return !anyTrigger && request.maxInterval() == null;
+    }
+
+    private boolean movedEnough(FieldCondition c, FieldValue value) {
+        BigDecimal now = number(value);
+        if (now == null) {
+            String before = lastSentText.get(c.name());
+            return before == null || !before.equals(text(value));
+        }
+        BigDecimal before = lastSent.get(c.name());
+        if (before == null) {
+            return true; // Nothing to measure from: the first value is news.
+        }
+        BigDecimal delta = now.subtract(before);
+        return c.changedBy() != null && delta.abs().compareTo(c.changedBy()) >= 0
+                || c.changedUp() != null && delta.compareTo(c.changedUp()) >= 0
+                || c.changedDown() != null && delta.negate().compareTo(c.changedDown()) >= 0;
+    }
+
+    private void remember(Reading reading) {
+        for (Field f : reading.fields()) {
+            BigDecimal n = number(f.value());
+            if (n != null) {
+                lastSent.put(f.name(), n);
+            } else {
+                lastSentText.put(f.name(), text(f.value()));
+            }
+        }
+    }
+
+    /** The reading with only the fields (and categories) the observer asked for. */
+    private Reading selected(Reading reading) {
+        List<Field> out = new ArrayList<>();
+        for (Field f : reading.fields()) {
+            boolean named = request.fields().isEmpty() || request.fields().stream().anyMatch(c -> c.name().equals(f.name()));
+            boolean category = request.categories().isEmpty() || request.categories().contains(f.category());
+            if (named && category) {
+                out.add(f);
+            }
+        }
+        return new Reading(reading.thingId(), reading.sequence(), reading.timestamp(), out);
+    }
+
+    /** Numbers, integers and booleans (as 1 and 0) are measured; text only changes or not. */
+    private static BigDecimal number(FieldValue v) {
+        if (v instanceof FieldValue.NumericValue n) {
+            return n.value();
+        }
+        if (v instanceof FieldValue.IntegerValue i) {
+            return BigDecimal.valueOf(i.value());
+        }
+        if (v instanceof FieldValue.BooleanValue b) {
+            return b.value() ? BigDecimal.ONE : BigDecimal.ZERO;
+        }
+        return null;
+    }
+
+    private static String text(FieldValue v) {
+        return v instanceof FieldValue.StringValue s ? s.value() : String.valueOf(v);
+    }
+}

@@ -1,0 +1,284 @@
+package org.xmppiot.gateway.observe;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.jivesoftware.smack.StanzaListener;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmppiot.core.bus.LatestValueCache;
+import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.core.config.ObserveConfig;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.pubsub.PubSubPublisher;
+import org.xmppiot.gateway.qos.QosLevel;
+import org.xmppiot.gateway.qos.QosSender;
+import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.xmpp.SessionListener;
+
+/**
+ * Event subscriptions (IoT Events, {@code urn:xmpp:iot:events}): answers {@code subscribe} and
+ * {@code unsubscribe} from owners and readers, keeps the subscriptions in the store, and sends each
+ * observer only the readings its conditions select, as XEP-0323 {@code fields} with the
+ * subscription's {@code seqnr}, at the configured QoS level. Observers that went offline get nothing
+ * until they are back (then the current values if they changed); after {@code offline-timeout}
+ * offline their subscriptions end.
+ */
+public final class ObserveService implements SessionListener, Consumer<Reading>, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ObserveService.class);
+    /** Subscriptions one observer may hold; more is refused with resource-constraint. */
+    static final int MAX_PER_OBSERVER = 100;
+
+    private final ObserveConfig config;
+    private final AccessConfig access;
+    private final Set<String> things;
+    private final LatestValueCache latest;
+    private final ObservationStore store;
+    private final QosSender sender;
+    private final QosLevel level;
+    private final List<Observation> observations = new CopyOnWriteArrayList<>();
+    /** Observers (full JIDs) whose last presence was unavailable, since when. */
+    private final Map<String, Instant> offlineSince = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "observe-expiry");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong sent = new AtomicLong();
+
+    public ObserveService(ObserveConfig config, AccessConfig access, List<ThingConfig> things, LatestValueCache latest,
+                          ObservationStore store, QosSender sender) throws SQLException {
+        this.config = config;
+        this.access = access;
+        this.things = things.stream().map(ThingConfig::id).collect(Collectors.toUnmodifiableSet());
+        this.latest = latest;
+        this.store = store;
+        this.sender = sender;
+        this.level = QosLevel.fromConfigName(config.qos());
+        Instant now = Instant.now();
+        for (ObservationStore.Kept kept : store.all()) {
+            if (access.everyone().contains(bare(kept.subscriber()))) {
+                add(kept.subscriber(), kept.request(), now);
+            } else {
+                store.removeAll(kept.subscriber()); // No longer allowed to read.
+            }
+        }
+        if (!observations.isEmpty()) {
+            log.info("observe restored {} subscription(s) from the store", observations.size());
+        }
+        long every = Math.max(200, Math.min(config.offlineTimeout().toMillis() / 4, 5_000));
+        expiry.scheduleWithFixedDelay(this::endLongOffline, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) {
+        connection.registerIQRequestHandler(handler(EventSubscribe.ELEMENT));
+        connection.registerIQRequestHandler(handler(EventUnsubscribe.ELEMENT));
+        connection.addAsyncStanzaListener(presenceListener(), StanzaTypeFilter.PRESENCE);
+    }
+
+    private IQRequestHandler handler(String element) {
+        return new AbstractIqRequestHandler(element, EventSubscribe.NAMESPACE, IQ.Type.get, IQRequestHandler.Mode.async) {
+            @Override
+            public IQ handleIQRequest(IQ request) {
+                return request instanceof EventUnsubscribe u ? unsubscribe(u) : subscribe((EventSubscribe) request);
+            }
+        };
+    }
+
+    private IQ subscribe(EventSubscribe request) {
+        String subscriber = request.getFrom().toString();
+        if (!access.everyone().contains(bare(subscriber))) {
+            return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
+        }
+        if (request.problem() != null) {
+            return error(request, StanzaError.Condition.bad_request, request.problem());
+        }
+        ObserveRequest r = request.request();
+        for (String node : r.nodes()) {
+            if (!things.contains(node)) {
+                return error(request, StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
+            }
+        }
+        long held = observations.stream().filter(o -> o.subscriber().equals(subscriber) && o.request().seqnr() != r.seqnr())
+                .map(o -> o.request().seqnr()).distinct().count();
+        if (held >= MAX_PER_OBSERVER) {
+            return error(request, StanzaError.Condition.resource_constraint, "at most " + MAX_PER_OBSERVER + " subscriptions per observer");
+        }
+        try {
+            store.put(subscriber, r);
+        } catch (SQLException e) {
+            log.warn("observe cannot keep the subscription of {} in the store: {}", subscriber, e.getMessage());
+            return error(request, StanzaError.Condition.internal_server_error, "the gateway cannot store the subscription");
+        }
+        remove(subscriber, r.seqnr());
+        List<Observation> added = add(subscriber, r, Instant.now());
+        offlineSince.remove(subscriber);
+        log.info("observe {} subscribed #{} to {} fields={} min={} max={}", subscriber, r.seqnr(),
+                added.stream().map(Observation::thingId).toList(), r.fields().size(), r.minInterval(), r.maxInterval());
+        if (r.readNow()) {
+            for (Observation o : added) {
+                Reading current = latest.latest(o.thingId());
+                if (current != null) {
+                    Reading event = o.now(current);
+                    if (event != null) {
+                        send(o, event);
+                    }
+                }
+            }
+        }
+        return new SensorDataAccepted(request, r.seqnr());
+    }
+
+    private List<Observation> add(String subscriber, ObserveRequest r, Instant since) {
+        List<Observation> added = new ArrayList<>();
+        for (String thing : r.nodes().isEmpty() ? things : Set.copyOf(r.nodes())) {
+            if (things.contains(thing)) {
+                Observation o = new Observation(subscriber, thing, r, since, latest.latest(thing));
+                observations.add(o);
+                added.add(o);
+            }
+        }
+        return added;
+    }
+
+    private IQ unsubscribe(EventUnsubscribe request) {
+        String subscriber = request.getFrom().toString();
+        if (remove(subscriber, request.seqnr())) {
+            log.info("observe {} unsubscribed #{}", subscriber, request.seqnr());
+        }
+        try {
+            store.remove(subscriber, request.seqnr());
+        } catch (SQLException e) {
+            log.warn("observe cannot remove the subscription of {} from the store: {}", subscriber, e.getMessage());
+        }
+        return IQ.createResultIQ(request); // Answered alike whether it existed or not, as the protocol asks.
+    }
+
+    private boolean remove(String subscriber, long seqnr) {
+        return observations.removeIf(o -> o.subscriber().equals(subscriber) && o.request().seqnr() == seqnr);
+    }
+
+    /** Called on the bus thread: every observation of the reading's thing judges it. */
+    @Override
+    public void accept(Reading reading) {
+        for (Observation o : observations) {
+            if (o.thingId().equals(reading.thingId()) && !offlineSince.containsKey(o.subscriber())) {
+                Reading event = o.evaluate(reading);
+                if (event != null) {
+                    send(o, event);
+                }
+            }
+        }
+    }
+
+    private void send(Observation o, Reading event) {
+        boolean late = Duration.between(event.timestamp(), Instant.now()).compareTo(PubSubPublisher.LATE_AFTER) > 0;
+        SensorDataFields payload = new SensorDataFields(o.request().seqnr(), true, List.of(event), late ? event.timestamp() : null);
+        try {
+            Jid to = JidCreate.from(o.subscriber());
+            if (late) {
+                sender.send(to, payload, level, new DelayInformation(Date.from(event.timestamp())));
+            } else {
+                sender.send(to, payload, level);
+            }
+            sent.incrementAndGet();
+        } catch (XmppStringprepException e) {
+            log.warn("observe subscriber address {} is not usable: {}", o.subscriber(), e.getMessage());
+        }
+    }
+
+    private StanzaListener presenceListener() {
+        return stanza -> {
+            Presence p = (Presence) stanza;
+            if (p.getFrom() == null) {
+                return;
+            }
+            String from = p.getFrom().toString();
+            if (p.getType() == Presence.Type.unavailable) {
+                offlineSince.putIfAbsent(from, Instant.now());
+            } else if (p.getType() == Presence.Type.available && offlineSince.remove(from) != null) {
+                // Back: tell it the current values, if they make an event for it.
+                for (Observation o : observations) {
+                    Reading current = o.subscriber().equals(from) ? latest.latest(o.thingId()) : null;
+                    Reading event = current == null ? null : o.evaluate(current);
+                    if (event != null) {
+                        send(o, event);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Ends the subscriptions of observers offline for longer than the configured time. */
+    private void endLongOffline() {
+        Instant cutoff = Instant.now().minus(config.offlineTimeout());
+        for (Map.Entry<String, Instant> e : offlineSince.entrySet()) {
+            String subscriber = e.getKey();
+            if (e.getValue().isBefore(cutoff) && observations.removeIf(o -> o.subscriber().equals(subscriber))) {
+                try {
+                    store.removeAll(subscriber);
+                } catch (SQLException ex) {
+                    log.warn("observe cannot remove the subscriptions of {} from the store: {}", subscriber, ex.getMessage());
+                }
+                log.info("observe ended the subscriptions of {}: offline for more than {} s", subscriber,
+                        config.offlineTimeout().toSeconds());
+            }
+            if (e.getValue().isBefore(cutoff)) {
+                offlineSince.remove(subscriber, e.getValue());
+            }
+        }
+    }
+
+    private static IQ error(IQ request, StanzaError.Condition condition, String text) {
+        return IQ.createErrorResponse(request, StanzaError.getBuilder(condition).setDescriptiveEnText(text).build());
+    }
+
+    private static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
+    }
+
+    /** Subscriptions held now (one per observer and thing). */
+    public int observations() {
+        return observations.size();
+    }
+
+    /** Events handed to the sender. */
+    public long sent() {
+        return sent.get();
+    }
+
+    @Override
+    public void close() {
+        expiry.shutdownNow();
+    }
+}

@@ -1,0 +1,40 @@
+package org.xmppiot.gateway.xmpp;
+
+import java.util.Set;
+
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.SubscribeListener;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmppiot.core.config.AccessConfig;
+
+/**
+ * Presence subscriptions ("friendship"): granted to the configured owners and readers, and asked of
+ * them in return, so the gateway sees when an observer goes offline. Everyone else is refused.
+ */
+public final class PresenceAccess implements SessionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PresenceAccess.class);
+
+    private final Set<String> allowed;
+
+    public PresenceAccess(AccessConfig access) {
+        this.allowed = Set.copyOf(access.everyone());
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) {
+        Roster.getInstanceFor(connection).addSubscribeListener(answer());
+    }
+
+    private SubscribeListener answer() {
+        return (from, request) -> {
+            if (allowed.contains(from.asBareJid().toString())) {
+                return SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired;
+            }
+            log.info("presence subscription from {} refused: not an owner or reader", from);
+            return SubscribeListener.SubscribeAnswer.Deny;
+        };
+    }
+}

@@ -1,0 +1,225 @@
+package org.xmppiot.gateway.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.StanzaExtensionFilter;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
+
+/** Event subscriptions against a real Prosody: exactly the readings the conditions select, and no others. */
+class ObserveTest {
+
+    @RegisterExtension
+    static final ProsodyExtension prosody = new ProsodyExtension("gateway")
+            .withAccount("gateway").withAccount("reader").withAccount("stranger");
+
+    private static final DriverRegistry DRIVERS = DriverRegistry.fromClassPath();
+
+    @TempDir
+    Path dir;
+
+    /** An event as the observer received it: its subscription number and the reading. */
+    private record Event(long seqnr, Reading reading) {
+    }
+
+    private GatewayConfig config() throws Exception {
+        return GatewayConfigLoader.load(prosody.writeConfig(dir, "gateway", """
+                    node-prefix: observe/
+                access:
+                  readers: [ reader@localhost ]
+                observe:
+                  offline-timeout: 2s
+                things:
+                  - id: boiler
+                    driver: simulated
+                    interval: 1d
+                    fields:
+                      - { name: temperature, unit: "°C", waveform: constant, value: 20, decimals: 1 }
+                      - { name: pressure, unit: bar, waveform: constant, value: 1.5, decimals: 2 }
+                      - { name: burner, type: boolean, waveform: constant, value: 0 }
+                """), DRIVERS);
+    }
+
+    private XMPPTCPConnection connect(String user, List<Event> events) throws Exception {
+        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, "")));
+        c.addSyncStanzaListener(s -> { // In arrival order.
+            SensorDataFields f = (SensorDataFields) s.getExtension(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE);
+            f.readings().forEach(r -> events.add(new Event(f.seqnr(), r)));
+        }, new StanzaExtensionFilter(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE));
+        c.connect().login();
+        return c;
+    }
+
+    private static IQ ask(XMPPTCPConnection c, IQ request) throws Exception {
+        request.setTo(JidCreate.from("gateway@localhost/gateway"));
+        return c.sendIqRequestAndWaitForResponse(request);
+    }
+
+    private static ObserveRequest temperatureBy05Every10s(long seqnr) {
+        return new ObserveRequest(seqnr, List.of("boiler"),
+                List.of(new FieldCondition("temperature", new BigDecimal("0.5"), null, null, null), FieldCondition.sendAlong("pressure")),
+                Set.of(), null, Duration.ofSeconds(10), false);
+    }
+
+    private static Reading boiler(Instant at, String temperature) {
+        return new Reading("boiler", 0, at, List.of(
+                Field.readout("temperature", new FieldValue.NumericValue(new BigDecimal(temperature), "°C")),
+                Field.readout("pressure", new FieldValue.NumericValue(new BigDecimal("1.50"), "bar")),
+                Field.readout("burner", new FieldValue.BooleanValue(false))));
+    }
+
+    @Test
+    void changeBy05AndMaxInterval10sSendExactlyTheExpectedReadingsAndSurviveARestart() throws Exception {
+        GatewayConfig config = config();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        XMPPTCPConnection reader = connect("reader", events);
+        Instant base;
+        try (Gateway gateway = new Gateway(config, DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            await("the boiler's first reading", () -> gateway.bus().latest().latest("boiler") != null);
+
+            IQ answer = ask(reader, new EventSubscribe(temperatureBy05Every10s(7)));
+            assertThat(answer.getChildElementName()).isEqualTo("accepted");
+            base = Instant.now();
+            // Second by second; the temperature starts from 20.0, the value when the subscription was made.
+            String[] script = {"20.2", "20.4", "20.6", "20.2", "20.1", "20.3", "20.0", "20.4", "19.8", "20.5",
+                "19.7", "20.2", "20.5", "19.9", "20.2", "20.6", "19.7", "19.7"};
+            for (int second = 1; second <= script.length; second++) {
+                gateway.bus().publish(boiler(base.plusSeconds(second), script[second - 1]));
+            }
+            // 20.6 (moved 0.6), 20.1 (moved 0.5), 20.2 (10 s without an event), 19.7 (moved 0.5).
+            await("four events", () -> events.size() >= 4);
+            Thread.sleep(1_000);
+            assertThat(events).extracting(e -> e.reading().timestamp())
+                    .containsExactly(base.plusSeconds(3), base.plusSeconds(5), base.plusSeconds(15), base.plusSeconds(17));
+            assertThat(events).extracting(e -> e.reading().field("temperature").value())
+                    .containsExactly(temp("20.6"), temp("20.1"), temp("20.2"), temp("19.7"));
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.seqnr()).isEqualTo(7);
+                // Only the fields asked for: the trigger and the one sent along.
+                assertThat(e.reading().fields()).extracting(Field::name).containsExactly("temperature", "pressure");
+            });
+        }
+
+        // The subscription is kept in the store: a new gateway on the same store still serves it.
+        events.clear();
+        try (Gateway gateway = new Gateway(config, DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.observe().observations()).isEqualTo(1);
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            gateway.bus().publish(boiler(base.plusSeconds(60), "25.0"));
+            await("the event after the restart", () -> events.stream().anyMatch(e -> e.reading().timestamp().equals(base.plusSeconds(60))));
+
+            IQ done = ask(reader, new EventUnsubscribe(7));
+            assertThat(done.getType()).isEqualTo(IQ.Type.result);
+            assertThat(gateway.observe().observations()).isZero();
+            events.clear();
+            gateway.bus().publish(boiler(base.plusSeconds(70), "30.0"));
+            Thread.sleep(1_000);
+            assertThat(events).isEmpty();
+        } finally {
+            reader.disconnect();
+        }
+    }
+
+    @Test
+    void strangersUnknownThingsAndBadRequestsGetTheRightErrors() throws Exception {
+        try (Gateway gateway = new Gateway(config(), DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            XMPPTCPConnection stranger = connect("stranger", new CopyOnWriteArrayList<>());
+            XMPPTCPConnection reader = connect("reader", new CopyOnWriteArrayList<>());
+            try {
+                assertThat(refusal(stranger, new EventSubscribe(temperatureBy05Every10s(1))).getCondition())
+                        .isEqualTo(StanzaError.Condition.forbidden);
+                StanzaError unknown = refusal(reader, new EventSubscribe(new ObserveRequest(2, List.of("attic"), List.of(), Set.of(),
+                        null, null, false)));
+                assertThat(unknown.getCondition()).isEqualTo(StanzaError.Condition.item_not_found);
+                assertThat(unknown.toXML().toString()).contains("attic");
+                StanzaError bad = refusal(reader, new EventSubscribe(new ObserveRequest(3, List.of("boiler"), List.of(), Set.of(),
+                        Duration.ofMinutes(5), Duration.ofMinutes(1), false)));
+                assertThat(bad.getCondition()).isEqualTo(StanzaError.Condition.bad_request);
+                assertThat(bad.toXML().toString()).contains("minInterval PT5M is longer than maxInterval PT1M");
+                assertThat(gateway.observe().observations()).isZero();
+            } finally {
+                stranger.disconnect();
+                reader.disconnect();
+            }
+        }
+    }
+
+    @Test
+    void aSubscriptionEndsWhenItsObserverStaysOfflineLongerThanConfigured() throws Exception {
+        try (Gateway gateway = new Gateway(config(), DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            List<Event> events = new CopyOnWriteArrayList<>();
+            XMPPTCPConnection reader = connect("reader", events);
+            Roster roster = Roster.getInstanceFor(reader);
+            roster.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
+            roster.createItemAndRequestSubscription(JidCreate.bareFrom("gateway@localhost"), "gateway", null);
+            await("presence subscriptions both ways", () -> {
+                var entry = roster.getEntry(JidCreate.bareFromOrThrowUnchecked("gateway@localhost"));
+                return entry != null && entry.canSeeHisPresence() && entry.canSeeMyPresence();
+            });
+            IQ answer = ask(reader, new EventSubscribe(new ObserveRequest(9, List.of("boiler"), List.of(), Set.of(),
+                    null, null, true)));
+            assertThat(answer.getChildElementName()).isEqualTo("accepted");
+            // req='true': the current values at once, every field.
+            await("the current values", () -> events.size() == 1);
+            assertThat(events.get(0).reading().fields()).extracting(Field::name).containsExactly("temperature", "pressure", "burner");
+            assertThat(gateway.observe().observations()).isEqualTo(1);
+
+            reader.disconnect();
+            await("the subscription to end", () -> gateway.observe().observations() == 0);
+        }
+    }
+
+    private static StanzaError refusal(XMPPTCPConnection c, IQ request) {
+        XMPPException.XMPPErrorException e = assertThrows(XMPPException.XMPPErrorException.class, () -> ask(c, request));
+        return e.getStanzaError();
+    }
+
+    private static FieldValue temp(String v) {
+        return new FieldValue.NumericValue(new BigDecimal(v), "°C");
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}

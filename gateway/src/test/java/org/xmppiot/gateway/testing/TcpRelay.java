@@ -1,0 +1,105 @@
+package org.xmppiot.gateway.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on 127.0.0.1 between a client and a server, to break a connection the way networks
+ * do: silently drop what one side sends (the other side never learns), or cut every connection.
+ */
+public final class TcpRelay implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean dropToClient;
+    private volatile boolean dropToServer;
+
+    public TcpRelay(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "relay-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Whether bytes from the server to the client are thrown away. */
+    public void dropToClient(boolean drop) {
+        dropToClient = drop;
+    }
+
+    /** Whether bytes from the client to the server are thrown away. */
+    public void dropToServer(boolean drop) {
+        dropToServer = drop;
+    }
+
+    /** Closes every relayed connection at once, as a network failure would, and stops dropping. */
+    public void cutAll() {
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // Already closed.
+            }
+        }
+        sockets.clear();
+        dropToClient = false;
+        dropToServer = false;
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server, true);
+                pump(server, client, false);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, boolean toServer) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (!(toServer ? dropToServer : dropToClient)) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException ignored) {
+                // Cut: the other pump ends too.
+            } finally {
+                try {
+                    to.close();
+                } catch (IOException ignored) {
+                    // Already closed.
+                }
+            }
+        }, "relay-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        cutAll();
+    }
+}
