@@ -26,6 +26,7 @@ import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -103,6 +104,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         connection.registerIQRequestHandler(handler(EventSubscribe.ELEMENT));
         connection.registerIQRequestHandler(handler(EventUnsubscribe.ELEMENT));
         connection.addAsyncStanzaListener(presenceListener(), StanzaTypeFilter.PRESENCE);
+        ServiceDiscoveryManager.getInstanceFor(connection).addFeature(EventSubscribe.NAMESPACE);
     }
 
     private IQRequestHandler handler(String element) {

@@ -24,6 +24,7 @@ public final class QosReceiver {
     private final BiConsumer<Jid, ExtensionElement> deliver;
     private final Map<String, ExtensionElement> held = bounded();
     private final Map<String, Boolean> delivered = bounded();
+    private final java.util.concurrent.atomic.AtomicLong repeats = new java.util.concurrent.atomic.AtomicLong();
 
     public QosReceiver(BiConsumer<Jid, ExtensionElement> deliver) {
         this.deliver = deliver;
@@ -66,8 +67,10 @@ public final class QosReceiver {
             case QosIq.ASSURED -> {
                 String key = key(from, request.msgId());
                 synchronized (this) {
-                    if (!delivered.containsKey(key) && request.payload() != null) {
-                        held.putIfAbsent(key, request.payload());
+                    if (delivered.containsKey(key) || held.containsKey(key)) {
+                        repeats.incrementAndGet();
+                    } else if (request.payload() != null) {
+                        held.put(key, request.payload());
                     }
                 }
                 QosIq received = new QosIq(QosIq.RECEIVED, request.msgId(), null);
@@ -83,6 +86,8 @@ public final class QosReceiver {
                     payload = held.remove(key);
                     if (payload != null) {
                         delivered.put(key, Boolean.TRUE);
+                    } else {
+                        repeats.incrementAndGet();
                     }
                 }
                 if (payload != null) {
@@ -91,6 +96,16 @@ public final class QosReceiver {
                 return IQ.createResultIQ(request);
             }
         }
+    }
+
+    /** Assured messages held, awaiting their deliver. */
+    public synchronized int held() {
+        return held.size();
+    }
+
+    /** Repeated assured or deliver requests answered without handing anything over again. */
+    public long repeatsIgnored() {
+        return repeats.get();
     }
 
     /** By bare JID: the sender may come back under another resource. */
