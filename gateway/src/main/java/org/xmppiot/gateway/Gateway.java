@@ -17,6 +17,7 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
+import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.observe.ObservationStore;
 import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
@@ -78,7 +79,7 @@ public final class Gateway implements AutoCloseable {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
         uplink = new XmppUplink(config.xmpp(), List.of(new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things()),
-                new PresenceAccess(config.access()), observe));
+                new PresenceAccess(config.access()), observe, new ChatCommands(config.access(), observe)));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);

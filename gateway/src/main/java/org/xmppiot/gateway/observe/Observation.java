@@ -24,19 +24,22 @@ public final class Observation {
     private final String subscriber;
     private final String thingId;
     private final ObserveRequest request;
+    private final boolean byChat;
     private final Map<String, BigDecimal> lastSent = new HashMap<>();
     private final Map<String, String> lastSentText = new HashMap<>();
     private Instant lastEvent;
     private Instant lastEvaluated = Instant.MIN;
 
     /**
+     * @param byChat   made by a chat command: events go out as chat messages people can read
      * @param since    when counting {@code maxInterval} starts (the subscription's time)
      * @param current  the thing's latest values, the base the first change is measured from (may be null)
      */
-    public Observation(String subscriber, String thingId, ObserveRequest request, Instant since, Reading current) {
+    public Observation(String subscriber, String thingId, ObserveRequest request, boolean byChat, Instant since, Reading current) {
         this.subscriber = subscriber;
         this.thingId = thingId;
         this.request = request;
+        this.byChat = byChat;
         this.lastEvent = since;
         if (current != null) {
             remember(current);
@@ -58,6 +61,10 @@ public final class Observation {
 
     public ObserveRequest request() {
         return request;
+    }
+
+    public boolean byChat() {
+        return byChat;
     }
 
     /**

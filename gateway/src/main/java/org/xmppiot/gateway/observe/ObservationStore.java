@@ -25,7 +25,7 @@ public final class ObservationStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ObservationStore.class);
 
     /** A kept subscription: who asked, and what. */
-    public record Kept(String subscriber, ObserveRequest request) {
+    public record Kept(String subscriber, ObserveRequest request, boolean byChat) {
     }
 
     private final Connection db;
@@ -36,15 +36,17 @@ public final class ObservationStore implements AutoCloseable {
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("PRAGMA synchronous = FULL");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS observation (subscriber TEXT NOT NULL, seqnr INTEGER NOT NULL, "
-                    + "request TEXT NOT NULL, PRIMARY KEY (subscriber, seqnr)) WITHOUT ROWID");
+                    + "request TEXT NOT NULL, by_chat INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (subscriber, seqnr)) WITHOUT ROWID");
         }
     }
 
-    public synchronized void put(String subscriber, ObserveRequest request) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO observation (subscriber, seqnr, request) VALUES (?, ?, ?)")) {
+    public synchronized void put(String subscriber, ObserveRequest request, boolean byChat) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("INSERT OR REPLACE INTO observation (subscriber, seqnr, request, by_chat) "
+                + "VALUES (?, ?, ?, ?)")) {
             s.setString(1, subscriber);
             s.setLong(2, request.seqnr());
             s.setString(3, new EventSubscribe(request).getChildElementXML().toString());
+            s.setInt(4, byChat ? 1 : 0);
             s.executeUpdate();
         }
     }
@@ -67,13 +69,13 @@ public final class ObservationStore implements AutoCloseable {
     /** Every kept subscription; one that can no longer be read is logged and left out. */
     public synchronized List<Kept> all() throws SQLException {
         List<Kept> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT subscriber, seqnr, request FROM observation")) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT subscriber, seqnr, request, by_chat FROM observation")) {
             while (rs.next()) {
                 try {
                     XmlPullParser parser = PacketParserUtils.getParserFor(rs.getString(3));
                     IQ iq = new EventsIqProvider().parse(parser, parser.getDepth(), null, null);
                     if (iq instanceof EventSubscribe e && e.problem() == null) {
-                        out.add(new Kept(rs.getString(1), e.request()));
+                        out.add(new Kept(rs.getString(1), e.request(), rs.getInt(4) != 0));
                         continue;
                     }
                 } catch (Exception e) {

@@ -42,6 +42,7 @@ import org.xmppiot.gateway.qos.QosLevel;
 import org.xmppiot.gateway.qos.QosSender;
 import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.xmpp.SessionListener;
 
 /**
@@ -74,6 +75,16 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         return t;
     });
     private final AtomicLong sent = new AtomicLong();
+    /** Sends a chat message: to whom, what. Set by the chat commands; events of chat subscriptions go there. */
+    private volatile java.util.function.BiConsumer<Jid, ChatLine> chat = (to, line) -> { };
+
+    /** A line of text for people, with the same data for programs. */
+    public record ChatLine(String text, SensorDataFields data) {
+    }
+
+    public void chatSender(java.util.function.BiConsumer<Jid, ChatLine> sender) {
+        this.chat = sender;
+    }
 
     public ObserveService(ObserveConfig config, AccessConfig access, List<ThingConfig> things, LatestValueCache latest,
                           ObservationStore store, QosSender sender) throws SQLException {
@@ -87,7 +98,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         Instant now = Instant.now();
         for (ObservationStore.Kept kept : store.all()) {
             if (access.everyone().contains(bare(kept.subscriber()))) {
-                add(kept.subscriber(), kept.request(), now);
+                add(kept.subscriber(), kept.request(), kept.byChat(), now);
             } else {
                 store.removeAll(kept.subscriber()); // No longer allowed to read.
             }
@@ -117,32 +128,54 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     private IQ subscribe(EventSubscribe request) {
-        String subscriber = request.getFrom().toString();
-        if (!access.everyone().contains(bare(subscriber))) {
-            return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
-        }
-        if (request.problem() != null) {
+        if (request.problem() != null && access.everyone().contains(bare(request.getFrom().toString()))) {
             return error(request, StanzaError.Condition.bad_request, request.problem());
         }
-        ObserveRequest r = request.request();
+        try {
+            subscribe(request.getFrom().toString(), request.request(), false);
+        } catch (Refusal r) {
+            return error(request, r.condition, r.getMessage());
+        }
+        return new SensorDataAccepted(request, request.request().seqnr());
+    }
+
+    /** Why a subscription is refused, with the XMPP error condition that says so. */
+    public static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient StanzaError.Condition condition;
+
+        Refusal(StanzaError.Condition condition, String message) {
+            super(message);
+            this.condition = condition;
+        }
+    }
+
+    /**
+     * Adds (or replaces, by {@code seqnr}) a subscription of {@code subscriber}, keeps it in the store,
+     * and sends the current values at once if asked.
+     */
+    public void subscribe(String subscriber, ObserveRequest r, boolean byChat) throws Refusal {
+        if (!access.everyone().contains(bare(subscriber))) {
+            throw new Refusal(StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
+        }
         for (String node : r.nodes()) {
             if (!things.contains(node)) {
-                return error(request, StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
+                throw new Refusal(StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
             }
         }
         long held = observations.stream().filter(o -> o.subscriber().equals(subscriber) && o.request().seqnr() != r.seqnr())
                 .map(o -> o.request().seqnr()).distinct().count();
         if (held >= MAX_PER_OBSERVER) {
-            return error(request, StanzaError.Condition.resource_constraint, "at most " + MAX_PER_OBSERVER + " subscriptions per observer");
+            throw new Refusal(StanzaError.Condition.resource_constraint, "at most " + MAX_PER_OBSERVER + " subscriptions per observer");
         }
         try {
-            store.put(subscriber, r);
+            store.put(subscriber, r, byChat);
         } catch (SQLException e) {
             log.warn("observe cannot keep the subscription of {} in the store: {}", subscriber, e.getMessage());
-            return error(request, StanzaError.Condition.internal_server_error, "the gateway cannot store the subscription");
+            throw new Refusal(StanzaError.Condition.internal_server_error, "the gateway cannot store the subscription");
         }
         remove(subscriber, r.seqnr());
-        List<Observation> added = add(subscriber, r, Instant.now());
+        List<Observation> added = add(subscriber, r, byChat, Instant.now());
         offlineSince.remove(subscriber);
         log.info("observe {} subscribed #{} to {} fields={} min={} max={}", subscriber, r.seqnr(),
                 added.stream().map(Observation::thingId).toList(), r.fields().size(), r.minInterval(), r.maxInterval());
@@ -157,14 +190,13 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
                 }
             }
         }
-        return new SensorDataAccepted(request, r.seqnr());
     }
 
-    private List<Observation> add(String subscriber, ObserveRequest r, Instant since) {
+    private List<Observation> add(String subscriber, ObserveRequest r, boolean byChat, Instant since) {
         List<Observation> added = new ArrayList<>();
         for (String thing : r.nodes().isEmpty() ? things : Set.copyOf(r.nodes())) {
             if (things.contains(thing)) {
-                Observation o = new Observation(subscriber, thing, r, since, latest.latest(thing));
+                Observation o = new Observation(subscriber, thing, r, byChat, since, latest.latest(thing));
                 observations.add(o);
                 added.add(o);
             }
@@ -173,16 +205,27 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     private IQ unsubscribe(EventUnsubscribe request) {
-        String subscriber = request.getFrom().toString();
-        if (remove(subscriber, request.seqnr())) {
-            log.info("observe {} unsubscribed #{}", subscriber, request.seqnr());
+        unsubscribe(request.getFrom().toString(), request.seqnr());
+        return IQ.createResultIQ(request); // Answered alike whether it existed or not, as the protocol asks.
+    }
+
+    /** Ends a subscription; true if it existed. */
+    public boolean unsubscribe(String subscriber, long seqnr) {
+        boolean existed = remove(subscriber, seqnr);
+        if (existed) {
+            log.info("observe {} unsubscribed #{}", subscriber, seqnr);
         }
         try {
-            store.remove(subscriber, request.seqnr());
+            store.remove(subscriber, seqnr);
         } catch (SQLException e) {
             log.warn("observe cannot remove the subscription of {} from the store: {}", subscriber, e.getMessage());
         }
-        return IQ.createResultIQ(request); // Answered alike whether it existed or not, as the protocol asks.
+        return existed;
+    }
+
+    /** The subscriptions one observer holds now, one per thing. */
+    public List<Observation> observationsOf(String subscriber) {
+        return observations.stream().filter(o -> o.subscriber().equals(subscriber)).toList();
     }
 
     private boolean remove(String subscriber, long seqnr) {
@@ -207,7 +250,9 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         SensorDataFields payload = new SensorDataFields(o.request().seqnr(), true, List.of(event), late ? event.timestamp() : null);
         try {
             Jid to = JidCreate.from(o.subscriber());
-            if (late) {
+            if (o.byChat()) {
+                chat.accept(to, new ChatLine(ReadingFormatter.format(event), payload));
+            } else if (late) {
                 sender.send(to, payload, level, new DelayInformation(Date.from(event.timestamp())));
             } else {
                 sender.send(to, payload, level);

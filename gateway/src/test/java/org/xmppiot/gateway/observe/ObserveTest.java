@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.MessageWithBodiesFilter;
 import org.jivesoftware.smack.filter.StanzaExtensionFilter;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
@@ -202,6 +203,56 @@ class ObserveTest {
             reader.disconnect();
             await("the subscription to end", () -> gateway.observe().observations() == 0);
         }
+    }
+
+    @Test
+    void aChatUserObservesWithPlainMessagesAndGetsReadableLines() throws Exception {
+        try (Gateway gateway = new Gateway(config(), DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            await("the boiler's first reading", () -> gateway.bus().latest().latest("boiler") != null);
+            List<String> lines = new CopyOnWriteArrayList<>();
+            XMPPTCPConnection reader = chatter("reader", lines);
+            List<String> strangerLines = new CopyOnWriteArrayList<>();
+            XMPPTCPConnection stranger = chatter("stranger", strangerLines);
+            try {
+                assertThat(say(reader, lines, "observe boiler temperature 0.5 every 10m"))
+                        .isEqualTo("Observing boiler: temperature changes by 0.5, at least every 600 s. Stop with: unobserve boiler");
+                gateway.bus().publish(boiler(Instant.now().plusSeconds(1), "20.3"));
+                gateway.bus().publish(boiler(Instant.now().plusSeconds(2), "20.7"));
+                await("the event line", () -> lines.size() == 1);
+                assertThat(lines.get(0)).matches("\\S+Z boiler temperature=20.7 °C");
+                lines.clear();
+                assertThat(say(reader, lines, "observing")).isEqualTo("You observe:\n  boiler: temperature changes by 0.5, at least every 600 s");
+                assertThat(say(reader, lines, "observe attic")).isEqualTo("Cannot observe attic: no thing 'attic' here.");
+                assertThat(say(reader, lines, "observe boiler every soon")).contains("'soon' is not a time");
+                assertThat(say(reader, lines, "frobnicate")).startsWith("Unknown command 'frobnicate'.").contains("observe <thing>");
+                assertThat(say(reader, lines, "unobserve boiler")).isEqualTo("Stopped observing boiler.");
+                assertThat(gateway.observe().observations()).isZero();
+                assertThat(say(stranger, strangerLines, "observe boiler")).startsWith("Sorry, you are not allowed");
+                assertThat(gateway.observe().observations()).isZero();
+            } finally {
+                reader.disconnect();
+                stranger.disconnect();
+            }
+        }
+    }
+
+    private XMPPTCPConnection chatter(String user, List<String> lines) throws Exception {
+        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, ""))
+                .withResource("phone"));
+        c.addSyncStanzaListener(s -> lines.add(((Message) s).getBody()), MessageWithBodiesFilter.INSTANCE);
+        c.connect().login();
+        return c;
+    }
+
+    /** Sends one chat line to the gateway and returns its answer. */
+    private static String say(XMPPTCPConnection c, List<String> lines, String text) throws Exception {
+        int before = lines.size();
+        c.sendStanza(c.getStanzaFactory().buildMessageStanza().to(JidCreate.from("gateway@localhost/gateway"))
+                .ofType(Message.Type.chat).setBody(text).build());
+        await("the answer to '" + text + "'", () -> lines.size() > before);
+        return lines.remove(before);
     }
 
     private static StanzaError refusal(XMPPTCPConnection c, IQ request) {
