@@ -275,12 +275,26 @@ public final class ConfigNode {
             return defaultValue;
         }
         ConfigNode child = get(key);
-        Matcher m = DURATION.matcher(child.asString().trim());
-        if (!m.matches()) {
+        Duration d = parseDuration(child.asString());
+        if (d == null) {
             throw child.error("'" + child.text + "' is not a duration; write a number and a unit, "
                     + "e.g. 250ms, 1s, 5m, 2h, 7d");
         }
-        double amount = Double.parseDouble(m.group(1));
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw child.error("'" + child.text + "' is out of range; expected " + human(min) + " to " + human(max));
+        }
+        return d;
+    }
+
+    /**
+     * A duration as this file writes them ({@code 250ms}, {@code 1.5s}, {@code 5m}, {@code 2h},
+     * {@code 7d}), or null if {@code text} is not one. Also what chat commands accept.
+     */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
         long unitMillis = switch (m.group(2)) {
             case "ms" -> 1L;
             case "s" -> 1_000L;
@@ -288,11 +302,7 @@ public final class ConfigNode {
             case "h" -> 3_600_000L;
             default -> 86_400_000L;
         };
-        Duration d = Duration.ofMillis(Math.round(amount * unitMillis));
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw child.error("'" + child.text + "' is out of range; expected " + human(min) + " to " + human(max));
-        }
-        return d;
+        return Duration.ofMillis(Math.round(Double.parseDouble(m.group(1)) * unitMillis));
     }
 
     /**

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
@@ -21,6 +19,7 @@ import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.gateway.observe.FieldCondition;
 import org.xmppiot.gateway.observe.Observation;
 import org.xmppiot.gateway.observe.ObserveRequest;
@@ -34,7 +33,6 @@ import org.xmppiot.gateway.xmpp.SessionListener;
 public final class ChatCommands implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCommands.class);
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
     static final String HELP = String.join("\n",
             "Commands:",
             "  observe <thing> [<field> <change>]... [every <time>] [min <time>]",
@@ -194,19 +192,11 @@ public final class ChatCommands implements SessionListener {
     }
 
     private static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
+        Duration d = ConfigNode.parseDuration(text);
+        if (d == null) {
             throw new IllegalArgumentException("'" + text + "' is not a time; write e.g. 30s, 5m, 1h.");
         }
-        double amount = Double.parseDouble(m.group(1));
-        long unit = switch (m.group(2)) {
-            case "ms" -> 1L;
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            default -> 86_400_000L;
-        };
-        return Duration.ofMillis(Math.round(amount * unit));
+        return d;
     }
 
     private static String human(Duration d) {

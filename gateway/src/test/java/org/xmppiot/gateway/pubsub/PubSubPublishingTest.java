@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +23,7 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
+import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.watch.ReadingWatcher;
@@ -62,16 +62,6 @@ class PubSubPublishingTest {
         return GatewayConfigLoader.load(file, DRIVERS);
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static List<Reading> of(List<Reading> readings, String thing) {
         return readings.stream().filter(r -> r.thingId().equals(thing)).toList();
     }
@@ -99,17 +89,17 @@ class PubSubPublishingTest {
             CompletableFuture<Integer> watch;
             try {
                 second.start();
-                await("the first readings", Duration.ofSeconds(20), () -> of(received, "greenhouse").size() >= 5);
+                Await.until("the first readings", Duration.ofSeconds(20), () -> of(received, "greenhouse").size() >= 5);
                 watch = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"watch", "-c", dir.resolve("reader.yaml").toString(),
                         "--count", "12", "--timeout", "30", "it/greenhouse", "it/tank"},
                         new PrintWriter(watchOut, true), new PrintWriter(watchErr, true)));
-                await("20 readings of each thing", Duration.ofSeconds(30),
+                Await.until("20 readings of each thing", Duration.ofSeconds(30),
                         () -> of(received, "greenhouse").size() >= 20 && of(received, "tank").size() >= 20);
                 assertThat(watch.get(40, TimeUnit.SECONDS)).as(watchErr.toString()).isZero();
             } finally {
                 second.close();
             }
-            await("every published reading", Duration.ofSeconds(15), () -> received.size() >= published.size());
+            Await.until("every published reading", Duration.ofSeconds(15), () -> received.size() >= published.size());
 
             for (String thing : List.of("greenhouse", "tank")) {
                 List<Reading> sent = of(published, thing);
@@ -149,10 +139,10 @@ class PubSubPublishingTest {
             gateway.bus().subscribe("test-recorder", 100_000, taken::add);
             gateway.start();
             assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
-            await("readings before the restart", Duration.ofSeconds(20), () -> gateway.publisher().published() >= 20);
+            Await.until("readings before the restart", Duration.ofSeconds(20), () -> gateway.publisher().published() >= 20);
             prosody.server().restart();
             long beforeReconnect = gateway.publisher().published();
-            await("the gateway publishing on the restarted server", Duration.ofSeconds(30),
+            Await.until("the gateway publishing on the restarted server", Duration.ofSeconds(30),
                     () -> gateway.uplink().isReady() && gateway.publisher().published() >= beforeReconnect + 10);
         } finally {
             // Stopping drains: what was taken and not yet confirmed is published before the connection closes.

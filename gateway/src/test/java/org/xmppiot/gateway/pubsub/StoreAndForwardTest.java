@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.pubsub.LeafNode;
@@ -39,6 +38,7 @@ import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
+import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
@@ -94,12 +94,12 @@ class StoreAndForwardTest {
             for (int restart = 1; restart <= 10; restart++) {
                 Thread.sleep(1_500);
                 long before = gateway.publisher().published();
-                await("publishing before restart " + restart, Duration.ofSeconds(30),
+                Await.until("publishing before restart " + restart, Duration.ofSeconds(30),
                         () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
                 prosody.server().restart();
             }
             long before = gateway.publisher().published();
-            await("publishing after the last restart", Duration.ofSeconds(30),
+            Await.until("publishing after the last restart", Duration.ofSeconds(30),
                     () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
         } finally {
             gateway.close();
@@ -152,7 +152,7 @@ class StoreAndForwardTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed-gateway.log").toFile()).start();
         long committedBeforeKill;
         try {
-            await("the buffering gateway to store readings", Duration.ofSeconds(30), () -> storedRows(db) >= 400);
+            Await.until("the buffering gateway to store readings", Duration.ofSeconds(30), () -> storedRows(db) >= 400);
             committedBeforeKill = storedRows(db); // Seen by another process: committed.
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no last commit.
@@ -177,7 +177,7 @@ class StoreAndForwardTest {
         Instant restartedAt = Instant.now();
         try (Gateway gateway = new Gateway(config, DRIVERS)) {
             gateway.start();
-            await("the stored readings to be published", Duration.ofSeconds(60),
+            Await.until("the stored readings to be published", Duration.ofSeconds(60),
                     () -> gateway.publisher().published() >= acknowledged.size());
         }
 
@@ -273,16 +273,6 @@ class StoreAndForwardTest {
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

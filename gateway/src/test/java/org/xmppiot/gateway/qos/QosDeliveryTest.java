@@ -27,6 +27,7 @@ import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.observe.EventSubscribe;
 import org.xmppiot.gateway.observe.ObserveRequest;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.testing.TcpRelay;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
@@ -187,12 +188,6 @@ class QosDeliveryTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 }
