@@ -2,6 +2,7 @@ package org.xmppiot.drivers.serial;
 
 import java.util.concurrent.TimeUnit;
 
+import org.xmppiot.drivers.common.Rejections;
 import org.xmppiot.core.spi.Poll;
 
 /**
@@ -13,13 +14,13 @@ final class Poller implements AutoCloseable {
 
     private final Poll poll;
     private final SerialPortSupervisor port;
-    private final FrameRejections rejections;
+    private final Rejections rejections;
     private final Thread thread;
     private final Object answers = new Object();
     private long answered;
     private volatile boolean closed;
 
-    Poller(String thingId, Poll poll, SerialPortSupervisor port, FrameRejections rejections) {
+    Poller(String thingId, Poll poll, SerialPortSupervisor port, Rejections rejections) {
         this.poll = poll;
         this.port = port;
         this.rejections = rejections;

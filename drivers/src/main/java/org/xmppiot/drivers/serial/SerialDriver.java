@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.xmppiot.drivers.common.Rejections;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Frame;
 import org.xmppiot.core.model.Quality;
@@ -33,7 +34,7 @@ final class SerialDriver implements Driver {
     private final SerialSettings settings;
     private final Framer framer;
     private final FrameMapper mapper;
-    private final FrameRejections rejections;
+    private final Rejections rejections;
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
     private final Poll poll;
@@ -50,7 +51,7 @@ final class SerialDriver implements Driver {
         this.framer = framer;
         this.mapper = mapper;
         this.poll = poll;
-        this.rejections = new FrameRejections(thingId);
+        this.rejections = new Rejections(thingId, "frame");
     }
 
     @Override
