@@ -10,6 +10,7 @@ import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.BusSubscription;
+import org.xmppiot.core.bus.CommandDoor;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.GatewayConfig;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final DriverRegistry drivers;
     private final ReadingBus bus = new ReadingBus();
+    private final CommandDoor commands = new CommandDoor();
     private final List<Driver> running = new ArrayList<>();
     private ReadingStore store;
     private StoreWriter writer;
@@ -87,9 +89,11 @@ public final class Gateway implements AutoCloseable {
         observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
         publisher.start();
         uplink.start();
-        for (Driver d : created) {
+        for (int i = 0; i < created.size(); i++) {
+            Driver d = created.get(i);
             d.start(bus);
             running.add(d);
+            commands.open(config.things().get(i).id(), d);
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
@@ -97,6 +101,11 @@ public final class Gateway implements AutoCloseable {
 
     public ReadingBus bus() {
         return bus;
+    }
+
+    /** Where authorised requests send commands to things. */
+    public CommandDoor commands() {
+        return commands;
     }
 
     public XmppUplink uplink() {
@@ -136,6 +145,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        config.things().forEach(t -> commands.close(t.id()));
         for (Driver d : running) {
             try {
                 d.close();
