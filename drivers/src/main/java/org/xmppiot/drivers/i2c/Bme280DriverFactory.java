@@ -1,0 +1,56 @@
+package org.xmppiot.drivers.i2c;
+
+import java.time.Duration;
+import java.util.Set;
+
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.ConfigNode;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverFactory;
+import org.xmppiot.drivers.gpio.GpioPlatform;
+
+/**
+ * {@code driver: bme280}: a Bosch BME280 or BMP280 on I2C.
+ * <pre>
+ * - id: attic
+ *   driver: bme280
+ *   bus: 1
+ *   address: 0x76
+ *   interval: 30s
+ * </pre>
+ */
+public final class Bme280DriverFactory implements DriverFactory {
+
+    @Override
+    public String name() {
+        return "bme280";
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("platform", "bus", "address", "interval");
+    }
+
+    @Override
+    public Driver create(ThingConfig thing) throws ConfigException {
+        ConfigNode s = thing.section();
+        GpioPlatform.Kind platform = "mock".equals(s.choice("platform", "raspberry-pi", "raspberry-pi", "mock"))
+                ? GpioPlatform.Kind.MOCK : GpioPlatform.Kind.RASPBERRY_PI;
+        int bus = s.integer("bus", 1, 0, 31);
+        int address = 0x76;
+        if (s.has("address")) {
+            String text = s.get("address").asString().trim();
+            try {
+                address = Integer.decode(text);
+            } catch (NumberFormatException e) {
+                address = -1;
+            }
+            if (address != 0x76 && address != 0x77) {
+                throw s.get("address").error("'" + text + "' is not a BME280 address; it is 0x76 (SDO to ground) or 0x77 (SDO to 3.3 V)");
+            }
+        }
+        Duration interval = s.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
+        return new Bme280Driver(thing.id(), platform, bus, address, interval);
+    }
+}
