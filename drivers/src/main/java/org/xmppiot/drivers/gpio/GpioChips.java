@@ -27,20 +27,26 @@ public final class GpioChips {
     private GpioChips() {
     }
 
-    /** Every controller the kernel lists under {@code root/sys/class/gpio}, by device name. */
+    /**
+     * Every controller the kernel lists under {@code root/sys/class/gpio}, by device name: the classic
+     * {@code gpiochip<base>} entries and the {@code chip<N>} entries of newer kernels (named by device,
+     * without a base). Empty when the kernel has no GPIO sysfs class at all.
+     */
     public static List<Chip> list(Path root) throws IOException {
         Path dir = root.resolve("sys/class/gpio");
         List<Chip> chips = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return chips;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "gpiochip*")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "{gpiochip,chip}[0-9]*")) {
             for (Path entry : entries) {
                 String label = read(entry.resolve("label"));
-                if (label == null) {
-                    continue;
+                String name = entry.getFileName().toString();
+                boolean byDevice = name.startsWith("chip");
+                String device = byDevice ? "gpio" + name : characterDevice(entry);
+                if (label != null && chips.stream().noneMatch(c -> c.device().equals(device))) {
+                    chips.add(new Chip(device, label, byDevice ? -1 : number(entry.resolve("base")), number(entry.resolve("ngpio"))));
                 }
-                chips.add(new Chip(characterDevice(entry), label, number(entry.resolve("base")), number(entry.resolve("ngpio"))));
             }
         }
         chips.sort(Comparator.comparing(Chip::device));

@@ -65,14 +65,7 @@ public final class GpioPlatform {
             RaspberryPiBoard board = RaspberryPiBoard.detect(root).orElseThrow(() -> new IllegalStateException(
                     "this machine is not a Raspberry Pi (" + describe(root) + "), so it has no GPIO header; "
                     + "to try the configuration here, set platform: mock on the GPIO and I2C things"));
-            GpioChips.Chip chip;
-            try {
-                chip = GpioChips.header(root);
-            } catch (IOException e) {
-                throw new IllegalStateException(board.model() + ": " + e.getMessage()
-                        + "; is the kernel's GPIO support (gpiochip character devices and sysfs) there?", e);
-            }
-            log.info("gpio board=\"{}\" header chip=/dev/{} label={} lines={}", board.model(), chip.device(), chip.label(), chip.lines());
+            confirmHeaderChip(root, board);
             raspberryPi = Pi4J.newContextBuilder().add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance(),
                     // The header's PWM is pwmchip2 on the RP1 (Pi 5), pwmchip0 on older Pis.
                     LinuxFsPwmProvider.newInstance(board.isPi5OrLater() ? RP1_PWM_CHIP : LEGACY_PWM_CHIP),
@@ -90,6 +83,25 @@ public final class GpioPlatform {
         } else if (kind == Kind.RASPBERRY_PI && --raspberryPiUsers == 0) {
             raspberryPi.shutdown();
             raspberryPi = null;
+        }
+    }
+
+    /**
+     * Names the header's controller in the log, or refuses when the kernel lists controllers but none
+     * for the header. A kernel without the GPIO sysfs class lists none: then the character device is
+     * all there is, and Pi4J finds the controller by the same labels through it.
+     */
+    private static void confirmHeaderChip(Path root, RaspberryPiBoard board) {
+        try {
+            if (GpioChips.list(root).isEmpty()) {
+                log.info("gpio board=\"{}\": the kernel lists no GPIO controllers in sysfs; the header's is found through /dev/gpiochip*",
+                        board.model());
+                return;
+            }
+            GpioChips.Chip chip = GpioChips.header(root);
+            log.info("gpio board=\"{}\" header chip=/dev/{} label={} lines={}", board.model(), chip.device(), chip.label(), chip.lines());
+        } catch (IOException e) {
+            throw new IllegalStateException(board.model() + ": " + e.getMessage(), e);
         }
     }
 

@@ -66,6 +66,17 @@ class BoardDetectionTest {
     }
 
     @Test
+    void pi5WithANewKernelListingChipsByDevice() throws Exception {
+        model("Raspberry Pi 5 Model B Rev 1.1");
+        for (String[] c : new String[][] {{"chip0", "pinctrl-rp1"}, {"chip10", "gpio-brcmstb@107d508500"}}) {
+            Path dir = Files.createDirectories(root.resolve("sys/class/gpio").resolve(c[0]));
+            Files.writeString(dir.resolve("label"), c[1] + "\n");
+            Files.writeString(dir.resolve("ngpio"), "54\n");
+        }
+        assertThat(GpioChips.header(root)).isEqualTo(new GpioChips.Chip("gpiochip0", "pinctrl-rp1", -1, 54));
+    }
+
+    @Test
     void aPcIsNoPiAndHasNoHeader() throws Exception {
         assertThat(RaspberryPiBoard.detect(root)).isEmpty();
         model("QEMU Virtual Machine");
