@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private QosSender qos;
     private ObserveService observe;
     private BusSubscription observing;
+    private boolean closed;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
         this.config = config;
@@ -67,7 +68,7 @@ public final class Gateway implements AutoCloseable {
      * Opens the store, connects and starts every driver. Returns at once; the connection comes up in
      * the background, and what the store holds from an earlier run is published first.
      */
-    public synchronized void start() throws ConfigException, XmppStringprepException, StoreException {
+    public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
         List<Driver> created = new ArrayList<>();
         for (ThingConfig thing : config.things()) {
             created.add(drivers.find(thing.section().get("driver")).create(thing));
@@ -91,9 +92,16 @@ public final class Gateway implements AutoCloseable {
         uplink.start();
         for (int i = 0; i < created.size(); i++) {
             Driver d = created.get(i);
-            d.start(bus);
+            String id = config.things().get(i).id();
+            try {
+                d.start(bus);
+            } catch (RuntimeException e) {
+                // Nothing half-started is left behind: what did start is stopped again.
+                close();
+                throw new GatewayStartException("thing '" + id + "' cannot start: " + e.getMessage(), e);
+            }
             running.add(d);
-            commands.open(config.things().get(i).id(), d);
+            commands.open(id, d);
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
@@ -145,6 +153,10 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         config.things().forEach(t -> commands.close(t.id()));
         for (Driver d : running) {
             try {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.gateway.GatewayStartException;
 import org.xmppiot.gateway.store.StoreException;
 
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ public final class Main {
                 commandLine.getErr().println(e.getMessage());
                 return ExitCodes.BAD_CONFIG;
             }
-            if (e instanceof StoreException) {
+            if (e instanceof StoreException || e instanceof GatewayStartException) {
                 commandLine.getErr().println("xmpp-iot-gateway: " + e.getMessage());
                 return ExitCodes.RUNTIME_FAILURE;
             }

@@ -23,11 +23,17 @@ final class RunCommand implements Callable<Integer> {
         GatewayConfig loaded = GatewayConfigLoader.load(config.file, DriverRegistry.fromClassPath());
         Gateway gateway = new Gateway(loaded, DriverRegistry.fromClassPath());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             gateway.close();
             stopped.countDown();
-        }, "shutdown"));
-        gateway.start();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            gateway.start();
+        } catch (Exception e) {
+            Runtime.getRuntime().removeShutdownHook(hook); // start() has stopped what it began.
+            throw e;
+        }
         stopped.await();
         return ExitCodes.OK;
     }
