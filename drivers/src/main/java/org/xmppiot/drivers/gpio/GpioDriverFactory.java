@@ -45,7 +45,7 @@ public final class GpioDriverFactory implements DriverFactory {
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
         ConfigNode s = thing.section();
-        GpioPlatform.Kind platform = platform(s);
+        GpioPlatform.Kind platform = GpioPlatform.fromConfig(s);
         Map<Integer, String> pinsUsed = new HashMap<>();
         Map<String, Integer> names = new HashMap<>();
         List<GpioDriver.Input> inputs = new ArrayList<>();
@@ -87,10 +87,6 @@ public final class GpioDriverFactory implements DriverFactory {
                     + "inputs: [{ name: door, pin: 17, pull: up }]");
         }
         return new GpioDriver(thing.id(), platform, new GpioDriver.Pins(inputs, counters, counterInterval, outputs, pwm));
-    }
-
-    static GpioPlatform.Kind platform(ConfigNode s) throws ConfigException {
-        return "mock".equals(s.choice("platform", "raspberry-pi", "raspberry-pi", "mock")) ? GpioPlatform.Kind.MOCK : GpioPlatform.Kind.RASPBERRY_PI;
     }
 
     private static List<ConfigNode> entries(ConfigNode s, String key, Set<String> keys) throws ConfigException {

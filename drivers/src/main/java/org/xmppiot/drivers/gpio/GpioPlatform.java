@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import org.slf4j.Logger;
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.ConfigNode;
 import org.slf4j.LoggerFactory;
 
 import com.pi4j.Pi4J;
@@ -73,6 +75,11 @@ public final class GpioPlatform {
         }
         raspberryPiUsers++;
         return raspberryPi;
+    }
+
+    /** The {@code platform} key of a GPIO or I2C thing: {@code raspberry-pi} (the default) or {@code mock}. */
+    public static Kind fromConfig(ConfigNode thing) throws ConfigException {
+        return "mock".equals(thing.choice("platform", "raspberry-pi", "raspberry-pi", "mock")) ? Kind.MOCK : Kind.RASPBERRY_PI;
     }
 
     /** Gives the context back; the last user's release shuts it down (outputs go to their shutdown states). */

@@ -35,8 +35,7 @@ public final class Bme280DriverFactory implements DriverFactory {
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
         ConfigNode s = thing.section();
-        GpioPlatform.Kind platform = "mock".equals(s.choice("platform", "raspberry-pi", "raspberry-pi", "mock"))
-                ? GpioPlatform.Kind.MOCK : GpioPlatform.Kind.RASPBERRY_PI;
+        GpioPlatform.Kind platform = GpioPlatform.fromConfig(s);
         int bus = s.integer("bus", 1, 0, 31);
         int address = 0x76;
         if (s.has("address")) {

@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +12,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.ReadingSink;
+import org.xmppiot.drivers.common.PeriodicTask;
 
 /** Produces readings from waveforms at a fixed interval, so the gateway runs without any hardware. */
 final class SimulatedDriver implements Driver {
@@ -24,7 +22,7 @@ final class SimulatedDriver implements Driver {
     private final String thingId;
     private final Duration interval;
     private final List<SimulatedField> fields;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask task;
     private long sequence;
     private long startNanos;
 
@@ -36,16 +34,11 @@ final class SimulatedDriver implements Driver {
 
     @Override
     public synchronized void start(ReadingSink sink) {
-        if (scheduler != null) {
+        if (task != null) {
             throw new IllegalStateException("driver for " + thingId + " already started");
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "simulated-" + thingId);
-            t.setDaemon(true);
-            return t;
-        });
         startNanos = System.nanoTime();
-        scheduler.scheduleAtFixedRate(() -> sample(sink), 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        task = PeriodicTask.start("simulated-" + thingId, interval, () -> sample(sink));
         log.info("thing={} driver=simulated started interval={}ms fields={}", thingId, interval.toMillis(), fields.size());
     }
 
@@ -66,16 +59,9 @@ final class SimulatedDriver implements Driver {
 
     @Override
     public synchronized void close() {
-        if (scheduler == null) {
+        if (task == null) {
             return;
         }
-        scheduler.shutdownNow();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("thing={} driver=simulated did not stop within 5 s", thingId);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        task.close();
     }
 }
