@@ -1,5 +1,6 @@
 package org.xmppiot.gateway;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
+import org.xmppiot.core.spi.DeviceProfile;
+import org.xmppiot.core.spi.ProfileRegistry;
+import org.xmppiot.discovery.GatewayAnnouncement;
+import org.xmppiot.discovery.MdnsDiscovery;
+import org.xmppiot.discovery.SmartObjectThings;
 import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.observe.ObservationStore;
 import org.xmppiot.gateway.observe.ObserveService;
@@ -58,6 +64,8 @@ public final class Gateway implements AutoCloseable {
     private ObserveService observe;
     private BusSubscription observing;
     private boolean closed;
+    private SmartObjectThings smartObjects;
+    private MdnsDiscovery discovery;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
         this.config = config;
@@ -81,15 +89,19 @@ public final class Gateway implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
-        uplink = new XmppUplink(config.xmpp(), List.of(new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things()),
-                new PresenceAccess(config.access()), observe, new ChatCommands(config.access(), observe)));
-        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW);
+        NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
+                new ChatCommands(config.access(), observe)));
+        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
         storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, writer);
         observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
         publisher.start();
         uplink.start();
+        if (config.discovery().enabled()) {
+            startDiscovery(provisioner);
+        }
         for (int i = 0; i < created.size(); i++) {
             Driver d = created.get(i);
             String id = config.things().get(i).id();
@@ -105,6 +117,31 @@ public final class Gateway implements AutoCloseable {
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
+    }
+
+    /** Smart objects found by mDNS become things: a node each, readings on the bus; the gateway announces itself. */
+    private void startDiscovery(NodeProvisioner provisioner) throws GatewayStartException {
+        DeviceProfile json = ProfileRegistry.fromClassPath().named("json-lines")
+                .orElseThrow(() -> new IllegalStateException("the json-lines profile is missing from the class path"));
+        smartObjects = new SmartObjectThings(bus, config.discovery().pollInterval(), json,
+                o -> provisioner.addThing(o.thingId(), o.instance()));
+        GatewayAnnouncement self = new GatewayAnnouncement("xmpp-iot-gateway " + config.xmpp().jid(), config.xmpp().jid(),
+                version(), config.xmpp().pubsub().nodePrefix(), config.things().stream().map(ThingConfig::id).toList());
+        try {
+            discovery = MdnsDiscovery.start(config.discovery(), self, smartObjects);
+        } catch (IOException e) {
+            close();
+            throw new GatewayStartException("discovery cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    private static String version() {
+        String v = Gateway.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    public MdnsDiscovery discovery() {
+        return discovery;
     }
 
     public ReadingBus bus() {
@@ -158,6 +195,12 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         config.things().forEach(t -> commands.close(t.id()));
+        if (discovery != null) {
+            discovery.close();
+        }
+        if (smartObjects != null) {
+            smartObjects.close();
+        }
         for (Driver d : running) {
             try {
                 d.close();

@@ -28,13 +28,15 @@ import org.xmppiot.core.spi.DriverRegistry;
  */
 public final class GatewayConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe");
+    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe", "discovery");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
             "readings-per-item");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
     private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
+    private static final Set<String> DISCOVERY_KEYS = Set.of("enabled", "bind", "advertise", "browse", "max-objects", "poll-interval");
+    private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
     private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
     private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
@@ -56,7 +58,38 @@ public final class GatewayConfigLoader {
         bus.expectOnlyKeys(BUS_KEYS);
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
         return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file),
-                observe(root.section("observe")));
+                observe(root.section("observe")), discovery(root.section("discovery")));
+    }
+
+    private static DiscoveryConfig discovery(ConfigNode d) throws ConfigException {
+        d.expectOnlyKeys(DISCOVERY_KEYS);
+        DiscoveryConfig off = DiscoveryConfig.off();
+        String bind = d.string("bind", "auto");
+        if (!"auto".equals(bind)) {
+            try {
+                if (!(InetAddress.getByName(bind) instanceof java.net.Inet4Address) || !bind.matches("[0-9.]+")) {
+                    throw d.get("bind").error("'" + bind + "' is not an IPv4 address of this machine; write one such as 192.168.1.20, or auto");
+                }
+            } catch (UnknownHostException e) {
+                throw d.get("bind").error("'" + bind + "' is not an IPv4 address; write one such as 192.168.1.20, or auto");
+            }
+        }
+        List<String> browse = new ArrayList<>();
+        if (d.has("browse")) {
+            for (ConfigNode t : d.list("browse")) {
+                String type = t.asString();
+                String full = type.endsWith(".local.") ? type : type + ".local.";
+                if (!SERVICE_TYPE.matcher(full).matches()) {
+                    throw t.error("'" + type + "' is not a DNS-SD service type; write it like _http._tcp or _shelly._tcp.local.");
+                }
+                browse.add(full);
+            }
+        } else {
+            browse.addAll(off.browse());
+        }
+        return new DiscoveryConfig(d.bool("enabled", false), bind, d.bool("advertise", true), browse,
+                d.integer("max-objects", off.maxObjects(), 1, 10_000),
+                d.duration("poll-interval", off.pollInterval(), Duration.ofSeconds(1), Duration.ofDays(1)));
     }
 
     private static ObserveConfig observe(ConfigNode o) throws ConfigException {

@@ -16,6 +16,11 @@ public final class ProfileRegistry {
         return new ProfileRegistry(ServiceCatalog.fromClassPath(DeviceProfile.class, DeviceProfile::name, "device profile"));
     }
 
+    /** The profile of this name, when code (not configuration) picks one. */
+    public java.util.Optional<DeviceProfile> named(String name) {
+        return catalog.named(name);
+    }
+
     /** The profile named by {@code node}'s value, or an error listing the profiles there are. */
     public DeviceProfile find(ConfigNode node) throws ConfigException {
         return catalog.find(node);

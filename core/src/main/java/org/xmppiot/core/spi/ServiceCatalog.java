@@ -43,6 +43,11 @@ public final class ServiceCatalog<T> {
         return t;
     }
 
+    /** The plug-in of this name, for code that names one itself; empty when it is not on the class path. */
+    public java.util.Optional<T> named(String name) {
+        return java.util.Optional.ofNullable(byName.get(name));
+    }
+
     public Iterable<String> names() {
         return byName.keySet();
     }

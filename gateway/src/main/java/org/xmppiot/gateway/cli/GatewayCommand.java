@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "xmpp-iot-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayCommand.Version.class,
         description = "Serves serial, GPIO and simulated sensors over XMPP: pub/sub nodes with XEP-0323 readings.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, DiscoverCommand.class,
+            DemoCommand.class},
         scope = picocli.CommandLine.ScopeType.INHERIT)
 final class GatewayCommand implements Runnable {
 

@@ -3,6 +3,10 @@ package org.xmppiot.gateway.pubsub;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Set;
 
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
@@ -35,28 +39,67 @@ public final class NodeProvisioner implements SessionListener {
 
     private final PubSubConfig config;
     private final AccessConfig access;
-    private final List<ThingConfig> things;
+    /** Thing id to node title: the configured things, then those found while running (mDNS). */
+    private final Map<String, String> things = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pubsub-provisioner");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile XMPPTCPConnection current;
 
-    public NodeProvisioner(PubSubConfig config, AccessConfig access, List<ThingConfig> things) {
+    public NodeProvisioner(PubSubConfig config, AccessConfig access, List<ThingConfig> configured) {
         this.config = config;
         this.access = access;
-        this.things = List.copyOf(things);
+        configured.forEach(t -> things.put(t.id(), t.name()));
     }
 
     @Override
     public void sessionStarted(XMPPTCPConnection connection) throws Exception {
-        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.service()));
-        for (ThingConfig thing : things) {
-            String nodeId = config.nodeFor(thing.id());
+        current = connection;
+        for (Map.Entry<String, String> thing : Map.copyOf(things).entrySet()) {
+            provision(connection, thing.getKey(), thing.getValue());
+        }
+    }
+
+    /** A thing found while running: its node is made now if connected, and at every session start. */
+    public void addThing(String thingId, String title) {
+        things.putIfAbsent(thingId, title);
+        ensure(thingId);
+    }
+
+    /** Makes (or repairs) a thing's node in the background, on the current session; once at a time per thing. */
+    public void ensure(String thingId) {
+        String title = things.get(thingId);
+        if (title == null || !pending.add(thingId)) {
+            return;
+        }
+        background.execute(() -> {
             try {
-                LeafNode node = findOrCreate(pubsub, nodeId);
-                configure(node, thing);
-                if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
-                    allowOnlyConfiguredReaders(node, connection.getUser().asBareJid());
+                XMPPTCPConnection c = current;
+                if (c != null && c.isAuthenticated()) {
+                    provision(c, thingId, title);
                 }
-            } catch (XMPPErrorException e) {
-                throw new ProvisioningException(nodeId, config.service(), e);
+            } catch (Exception e) {
+                log.warn("pubsub node for {} not ready: {}", thingId, e.getMessage());
+            } finally {
+                pending.remove(thingId);
             }
+        });
+    }
+
+    private void provision(XMPPTCPConnection connection, String thingId, String title) throws Exception {
+        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.service()));
+        String nodeId = config.nodeFor(thingId);
+        try {
+            LeafNode node = findOrCreate(pubsub, nodeId);
+            configure(node, title);
+            if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
+                allowOnlyConfiguredReaders(node, connection.getUser().asBareJid());
+            }
+        } catch (XMPPErrorException e) {
+            throw new ProvisioningException(nodeId, config.service(), e);
         }
     }
 
@@ -73,12 +116,12 @@ public final class NodeProvisioner implements SessionListener {
         return (LeafNode) created;
     }
 
-    private void configure(LeafNode node, ThingConfig thing) throws Exception {
+    private void configure(LeafNode node, String title) throws Exception {
         ConfigureForm current = node.getNodeConfiguration();
         FillableConfigureForm form = current.getFillableForm();
         List<String> unsupported = new ArrayList<>();
         // Servers differ in which options they offer; set what they have and say what they lack.
-        trySet(unsupported, "title", () -> form.setTitle(thing.name()));
+        trySet(unsupported, "title", () -> form.setTitle(title));
         trySet(unsupported, "access_model", () -> form.setAccessModel(AccessModel.valueOf(config.accessModel())));
         trySet(unsupported, "max_items", () -> form.setMaxItems(config.maxItems()));
         trySet(unsupported, "persist_items", () -> form.setPersistentItems(config.persistItems()));

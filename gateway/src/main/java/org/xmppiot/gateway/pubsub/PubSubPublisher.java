@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
@@ -57,6 +58,9 @@ public final class PubSubPublisher implements AutoCloseable {
     private static final int ACK_FLUSH_COUNT = 256;
     private static final Duration POLL = Duration.ofMillis(200);
 
+    private static final long MISSING_NODE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Consumer<String> missingNode;
     private final XmppUplink uplink;
     private final PubSubConfig config;
     private final ReadingStore store;
@@ -85,12 +89,20 @@ public final class PubSubPublisher implements AutoCloseable {
     /** Confirmed by the server, to be taken out of the outbox in the next batch. */
     private final Set<Long> confirmed = new LinkedHashSet<>();
     private long lastAckFlush = System.nanoTime();
+    /** Items waiting for a node to be made are sent again no earlier than this (nanoTime). */
+    private long resendNotBefore = System.nanoTime();
     private boolean woken;
 
     private record Result(long session, StoredItem item, Exception error) {
     }
 
-    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window) throws XmppStringprepException {
+    /**
+     * @param missingNode told the thing whose node the server does not have (deleted, or a thing found
+     *                    while running whose node is still being made); its items wait and are sent again
+     */
+    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window, Consumer<String> missingNode)
+            throws XmppStringprepException {
+        this.missingNode = missingNode;
         this.uplink = uplink;
         this.config = config;
         this.store = store;
@@ -156,7 +168,7 @@ public final class PubSubPublisher implements AutoCloseable {
 
     private boolean fillWindow(XMPPTCPConnection connection) throws SQLException {
         boolean sent = false;
-        while (awaiting.size() < window && !resend.isEmpty()) {
+        while (awaiting.size() < window && !resend.isEmpty() && System.nanoTime() - resendNotBefore >= 0) {
             StoredItem item = resend.pollFirstEntry().getValue();
             retried.incrementAndGet();
             send(connection, item);
@@ -218,7 +230,12 @@ public final class PubSubPublisher implements AutoCloseable {
             if (r.error() instanceof SmackException.NotConnectedException) {
                 continue; // The session is gone: the next one sends everything unconfirmed again, in order.
             }
-            if (isPermanent(r.error())) {
+            if (isMissingNode(r.error())) {
+                resend.put(id, r.item());
+                resendNotBefore = System.nanoTime() + MISSING_NODE_PAUSE_NANOS;
+                missingNode.accept(r.item().thingId());
+                logFailure("pubsub node=" + config.nodeFor(r.item().thingId()) + " does not exist; making it and sending again");
+            } else if (isPermanent(r.error())) {
                 // The server refused this item: sending it again will not help; count it and let it go.
                 failed.addAndGet(readings);
                 confirmed.add(id);
@@ -230,6 +247,10 @@ public final class PubSubPublisher implements AutoCloseable {
                         + "; sending it again");
             }
         }
+    }
+
+    private static boolean isMissingNode(Exception e) {
+        return e instanceof XMPPException.XMPPErrorException x && x.getStanzaError().getCondition() == StanzaError.Condition.item_not_found;
     }
 
     /** An error the server means (other than "wait and try again"), as opposed to a lost or late answer. */
