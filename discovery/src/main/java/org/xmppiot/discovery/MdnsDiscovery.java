@@ -42,8 +42,17 @@ public final class MdnsDiscovery implements AutoCloseable {
     /** Known objects by "type/instance"; those gone stay (marked absent) so a return keeps the thing id. */
     private final Map<String, SmartObject> known = new LinkedHashMap<>();
     private final Map<String, Boolean> present = new HashMap<>();
+    /** Announced and asked for, not yet resolved, with when: they count against the cap until resolved or stale. */
+    private final Map<String, Long> resolving = new HashMap<>();
+    private static final long RESOLVE_GIVE_UP_NANOS = 30_000_000_000L;
     private final AtomicLong ignored = new AtomicLong();
     private final ServiceListener browser = new Browser();
+    private static final long RESOLVE_WAIT_MILLIS = 1000;
+    private final java.util.concurrent.ExecutorService resolver = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "mdns-resolver");
+        t.setDaemon(true);
+        return t;
+    });
 
     private MdnsDiscovery(DiscoveryConfig config, Listener listener, JmDNS jmdns) {
         this.config = config;
@@ -72,16 +81,35 @@ public final class MdnsDiscovery implements AutoCloseable {
         public void serviceAdded(ServiceEvent event) {
             String key = key(event);
             synchronized (MdnsDiscovery.this) {
-                if (!known.containsKey(key) && known.size() >= config.maxObjects()) {
+                if (resolving.containsKey(key) || Boolean.TRUE.equals(present.get(key))) {
+                    return;
+                }
+                if (known.containsKey(key)) {
+                    resolving.put(key, System.nanoTime()); // Back after a goodbye: resolve it again, it keeps its thing.
+                    jmdnsRequest(event);
+                    return;
+                }
+                long now = System.nanoTime();
+                resolving.values().removeIf(since -> now - since > RESOLVE_GIVE_UP_NANOS);
+                if (known.size() + resolving.size() >= config.maxObjects()) {
                     if (ignored.incrementAndGet() == 1) {
                         log.warn("mdns keeps at most {} objects (discovery.max-objects); further ones are counted and ignored",
                                 config.maxObjects());
                     }
                     return;
                 }
+                resolving.put(key, now);
             }
-            // Ask for its address, port and TXT; the answer comes to serviceResolved.
-            jmdns.requestServiceInfo(event.getType(), event.getName(), 1000);
+            jmdnsRequest(event);
+        }
+
+        /**
+         * Asks for its address, port and TXT; the answer comes to serviceResolved. JmDNS's request waits
+         * for the answer, so it runs on our own threads: a flood of objects that never answer must not
+         * hold up the events of real ones.
+         */
+        private void jmdnsRequest(ServiceEvent event) {
+            resolver.execute(() -> jmdns.requestServiceInfo(event.getType(), event.getName(), RESOLVE_WAIT_MILLIS));
         }
 
         @Override
@@ -94,7 +122,8 @@ public final class MdnsDiscovery implements AutoCloseable {
             SmartObject object;
             synchronized (MdnsDiscovery.this) {
                 SmartObject before = known.get(key);
-                if (before == null && known.size() >= config.maxObjects()) {
+                boolean asked = resolving.remove(key) != null;
+                if (before == null && !asked && known.size() + resolving.size() >= config.maxObjects()) {
                     ignored.incrementAndGet();
                     return;
                 }
@@ -167,6 +196,11 @@ public final class MdnsDiscovery implements AutoCloseable {
         return Boolean.TRUE.equals(present.get(object.type().toLowerCase(Locale.ROOT) + "/" + object.instance()));
     }
 
+    /** Objects announced and being resolved now (bounded by {@code max-objects} with the known ones). */
+    public synchronized int resolving() {
+        return resolving.size();
+    }
+
     /** Announcements beyond {@code max-objects}, counted and ignored. */
     public long ignored() {
         return ignored.get();
@@ -174,6 +208,7 @@ public final class MdnsDiscovery implements AutoCloseable {
 
     @Override
     public void close() {
+        resolver.shutdownNow();
         try {
             jmdns.unregisterAllServices();
             jmdns.close();

@@ -28,11 +28,13 @@ public final class MdnsListing {
     public static List<Found> list(String bind, List<String> types, Duration wait) throws IOException, InterruptedException {
         InetAddress address = InterfaceChoice.choose(bind);
         Map<String, Found> found = Collections.synchronizedMap(new LinkedHashMap<>());
+        // JmDNS's request waits for its answer: ask from a few threads of our own, not its event thread.
+        java.util.concurrent.ExecutorService resolver = java.util.concurrent.Executors.newFixedThreadPool(4);
         try (JmDNS jmdns = JmDNS.create(address, "xmpp-iot-discover")) {
             ServiceListener listener = new ServiceListener() {
                 @Override
                 public void serviceAdded(ServiceEvent event) {
-                    jmdns.requestServiceInfo(event.getType(), event.getName(), 1000);
+                    resolver.execute(() -> jmdns.requestServiceInfo(event.getType(), event.getName(), 1000));
                 }
 
                 @Override
@@ -60,6 +62,8 @@ public final class MdnsListing {
                 jmdns.addServiceListener(type, listener);
             }
             Thread.sleep(wait.toMillis());
+        } finally {
+            resolver.shutdownNow();
         }
         synchronized (found) {
             return new ArrayList<>(found.values());

@@ -1,0 +1,254 @@
+package org.xmppiot.gateway.discovery;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.MulticastSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.core.config.DiscoveryConfig;
+import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.discovery.SmartObjectThings;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.cli.Main;
+import org.xmppiot.gateway.demo.ProsodyServer;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
+
+/**
+ * The whole discovery story, run inside a network namespace of its own (see DiscoveryNetnsTest), so
+ * multicast never leaves it: a Prosody, a smart object in another process, the gateway, a flood of
+ * announcements, and {@code discover} in a third process. Prints its measurements and "SCENARIO OK";
+ * any failure ends it with a non-zero exit and the reason.
+ */
+public final class DiscoveryScenario {
+
+    private static final int MAX_OBJECTS = 50;
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        try (ProsodyServer prosody = ProsodyServer.start(ProsodyServer.Options.withPubSubAdmins("gateway@localhost"))) {
+            prosody.register("gateway", "gateway-password");
+            prosody.register("reader", "reader-password");
+            Files.writeString(dir.resolve("gateway.password"), "gateway-password\n");
+            Files.writeString(dir.resolve("reader.password"), "reader-password\n");
+            Path config = dir.resolve("gateway.yaml");
+            Files.writeString(config, """
+                    xmpp:
+                      jid: gateway@localhost
+                      password-file: gateway.password
+                      server: 127.0.0.1
+                      port: %d
+                      tls: disabled
+                      pubsub:
+                        service: pubsub.localhost
+                        node-prefix: lan/
+                        max-items: 100
+                    access:
+                      readers: [ reader@localhost ]
+                    store:
+                      path: gateway.db
+                    discovery:
+                      enabled: true
+                      bind: 127.0.0.1
+                      max-objects: %d
+                      poll-interval: 1s
+                    things:
+                      - id: boiler
+                        driver: simulated
+                        interval: 1s
+                        fields: [ { name: temperature, unit: "°C", waveform: constant, value: 60 } ]
+                    """.formatted(prosody.port(), MAX_OBJECTS));
+            Files.writeString(dir.resolve("reader.yaml"), Files.readString(config).replace("gateway@localhost", "reader@localhost")
+                    .replace("gateway.password", "reader.password"));
+
+            Process object = java(SmartObjectSimulator.class.getName());
+            try {
+                BufferedReader objectOut = new BufferedReader(new InputStreamReader(object.getInputStream(), StandardCharsets.UTF_8));
+                check(objectOut.readLine().startsWith("ready"), "the smart object did not start");
+                run(config, prosody, object, objectOut, dir);
+            } finally {
+                object.destroyForcibly();
+            }
+        }
+        System.out.println("SCENARIO OK");
+        System.exit(0);
+    }
+
+    private static void run(Path config, ProsodyServer prosody, Process object, BufferedReader objectOut, Path dir) throws Exception {
+        DriverRegistry drivers = DriverRegistry.fromClassPath();
+        GatewayConfig loaded = GatewayConfigLoader.load(config, drivers);
+        List<Reading> onBus = new CopyOnWriteArrayList<>();
+        try (Gateway gateway = new Gateway(loaded, drivers)) {
+            gateway.bus().subscribe("scenario", 100_000, onBus::add);
+            long start = System.nanoTime();
+            gateway.start();
+            check(gateway.uplink().awaitReady(Duration.ofSeconds(20)) != null, "the gateway did not connect");
+            await("the smart object to be discovered", Duration.ofSeconds(5).plusMillis(500),
+                    () -> gateway.discovery().objects().stream().anyMatch(o -> o.thingId().equals("kitchen-sensor")));
+            System.out.printf("discovered after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+
+            await("its readings to reach its node", Duration.ofSeconds(20), () -> nodeHasTemperature(config));
+            System.out.println("readings on node lan/kitchen-sensor");
+
+            // Another process finds the gateway and its JID.
+            String listing = discover();
+            System.out.print(listing);
+            check(listing.contains("gateway  gateway@localhost"), "discover did not list the gateway: " + listing);
+            check(listing.contains("\"Kitchen Sensor\""), "discover did not list the smart object: " + listing);
+
+            // Goodbye: the object leaves, the gateway says so.
+            object.getOutputStream().write("goodbye\n".getBytes(StandardCharsets.UTF_8));
+            object.getOutputStream().flush();
+            check("gone".equals(objectOut.readLine()), "the smart object did not say goodbye");
+            long bye = System.nanoTime();
+            await("the object to be marked unavailable", Duration.ofSeconds(15), () -> onBus.stream().anyMatch(r -> r.thingId().equals("kitchen-sensor")
+                    && r.field(SmartObjectThings.STATUS_FIELD) != null
+                    && r.field(SmartObjectThings.STATUS_FIELD).value().toString().contains("unavailable")));
+            System.out.printf("marked unavailable %d ms after goodbye%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bye));
+
+            // A flood of 10,000 announcements of different objects.
+            Runtime rt = Runtime.getRuntime();
+            long heapBefore = rt.totalMemory() - rt.freeMemory();
+            flood(10_000);
+            long ignored = waitUntilSteady(() -> gateway.discovery().ignored(), Duration.ofSeconds(30));
+            System.out.printf("flood counters: ignored %d, kept %d, resolving %d%n", ignored, gateway.discovery().objects().size(),
+                    gateway.discovery().resolving());
+            check(ignored >= 5_000, "only " + ignored + " of 10,000 announcements reached the gateway; the flood did not happen");
+            int kept = gateway.discovery().objects().size() + gateway.discovery().resolving();
+            System.gc();
+            long heapAfter = rt.totalMemory() - rt.freeMemory();
+            System.out.printf("flood: kept %d (cap %d), ignored %d, heap %d -> %d MB%n", kept, MAX_OBJECTS, gateway.discovery().ignored(),
+                    heapBefore >> 20, heapAfter >> 20);
+            check(kept <= MAX_OBJECTS, "the gateway kept " + kept + " objects, more than its cap of " + MAX_OBJECTS);
+            long published = gateway.publisher().published();
+            await("the gateway to go on publishing after the flood", Duration.ofSeconds(10), () -> gateway.publisher().published() > published);
+        }
+    }
+
+    private static boolean nodeHasTemperature(Path config) {
+        try {
+            XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(config.resolveSibling("reader.yaml")));
+            try {
+                c.connect().login();
+                LeafNode node = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode("lan/kitchen-sensor");
+                List<PayloadItem<SensorDataFields>> items = node.getItems();
+                return items.stream().flatMap(i -> i.getPayload().readings().stream())
+                        .anyMatch(r -> r.field("temperature") != null && r.field("temperature").value().toString().contains("21.5"));
+            } finally {
+                c.disconnect();
+            }
+        } catch (Exception e) {
+            return false; // The node is not there yet.
+        }
+    }
+
+    private static String discover() throws Exception {
+        Process p = java(Main.class.getName(), "discover", "--seconds", "5", "--bind", "127.0.0.1");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "discover failed: " + out);
+        return out;
+    }
+
+    /** Sends one mDNS response per made-up object, as a misbehaving or hostile device on the LAN might. */
+    private static void flood(int count) throws Exception {
+        // From port 5353, as mDNS responders send: receivers ignore answers from other ports.
+        try (MulticastSocket socket = new MulticastSocket(5353)) {
+            socket.setInterface(InetAddress.getByName("127.0.0.1"));
+            socket.setTimeToLive(255);
+            InetAddress group = InetAddress.getByName("224.0.0.251");
+            for (int i = 0; i < count; i++) {
+                byte[] packet = ptrAnnouncement(DiscoveryConfig.OBJECT_TYPE, "flood-" + i);
+                socket.send(new DatagramPacket(packet, packet.length, group, 5353));
+                if (i % 25 == 24) {
+                    Thread.sleep(10); // 10,000 in about four seconds, so most get past the socket buffers.
+                }
+            }
+        }
+    }
+
+    /** A DNS response with one PTR record: "instance.type" is an instance of "type" (RFC 6762/6763). */
+    private static byte[] ptrAnnouncement(String type, String instance) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0}); // id 0, response+authoritative, 1 answer
+        byte[] typeName = name(type);
+        b.writeBytes(typeName);
+        b.writeBytes(new byte[] {0, 12, 0, 1, 0, 0, 0x11, (byte) 0x94}); // PTR, IN, TTL 4500 s
+        byte[] target = name(instance + "." + type);
+        b.write(target.length >> 8);
+        b.write(target.length);
+        b.writeBytes(target);
+        return b.toByteArray();
+    }
+
+    private static byte[] name(String dotted) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (String label : dotted.split("\\.")) {
+            if (!label.isEmpty()) {
+                byte[] bytes = label.getBytes(StandardCharsets.UTF_8);
+                b.write(bytes.length);
+                b.writeBytes(bytes);
+            }
+        }
+        b.write(0);
+        return b.toByteArray();
+    }
+
+    private static Process java(String mainClass, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The counter's value once it stopped changing for two seconds (or the time is up). */
+    private static long waitUntilSteady(java.util.function.LongSupplier counter, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = -1;
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = counter.getAsLong();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > 2_000_000_000L) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            check(System.nanoTime() < deadline, "timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void check(boolean ok, String failure) {
+        if (!ok) {
+            System.out.println("SCENARIO FAILED: " + failure);
+            System.out.flush();
+            System.exit(1);
+        }
+    }
+}
