@@ -116,6 +116,20 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void discoveryIsOffByDefaultAndItsSettingsAreChecked() throws Exception {
+        String minimal = "xmpp:\n  jid: gw@example.org\n  password-env: PATH\n";
+        assertThat(GatewayConfigLoader.load(write(minimal), drivers).discovery()).isEqualTo(DiscoveryConfig.off());
+        DiscoveryConfig on = GatewayConfigLoader.load(write(minimal + "discovery:\n  enabled: true\n  bind: 127.0.0.1\n"
+                + "  browse: [ _shelly._tcp, _xmpp-iot-object._tcp.local. ]\n  max-objects: 20\n"), drivers).discovery();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.browse()).containsExactly("_shelly._tcp.local.", "_xmpp-iot-object._tcp.local.");
+        assertThat(on.maxObjects()).isEqualTo(20);
+        assertThat(failure(minimal + "discovery:\n  browse: [ shelly ]\n").getMessage())
+                .contains("discovery.browse[0]").contains("not a DNS-SD service type");
+        assertThat(failure(minimal + "discovery:\n  bind: eth0\n").getMessage()).contains("discovery.bind").contains("IPv4 address");
+    }
+
+    @Test
     void theStoreHasDefaultsForAnSdCardAndRejectsUnusableSettings() throws Exception {
         String minimal = """
                 xmpp:

@@ -42,7 +42,7 @@ class DiscoveryNetnsTest {
             }
             String log = java.nio.file.Files.readString(dir.resolve("scenario.log"), StandardCharsets.UTF_8);
             List<String> summary = log.lines().filter(l -> !l.contains(" DEBUG ") && (l.startsWith("discovered") || l.startsWith("readings")
-                    || l.startsWith("marked") || l.startsWith("flood") || l.startsWith("gateway ") || l.startsWith("object ")
+                    || l.startsWith("marked") || l.startsWith("available") || l.startsWith("flood") || l.startsWith("gateway ") || l.startsWith("object ")
                     || l.startsWith("SCENARIO"))).toList();
             summary.forEach(System.out::println);
             assertThat(ended).as("the scenario ended within 150 s").isTrue();

@@ -124,6 +124,17 @@ public final class DiscoveryScenario {
                     && r.field(SmartObjectThings.STATUS_FIELD).value().toString().contains("unavailable")));
             System.out.printf("marked unavailable %d ms after goodbye%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bye));
 
+            // It comes back: the same thing, available again.
+            int before = onBus.size();
+            object.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            object.getOutputStream().flush();
+            check("back".equals(objectOut.readLine()), "the smart object did not come back");
+            await("the object to be available again", Duration.ofSeconds(15), () -> onBus.subList(before, onBus.size()).stream()
+                    .anyMatch(r -> r.thingId().equals("kitchen-sensor") && r.field(SmartObjectThings.STATUS_FIELD) != null
+                            && r.field(SmartObjectThings.STATUS_FIELD).value().toString().contains("available at")));
+            check(gateway.discovery().objects().size() == 1, "the returning object became a second thing: " + gateway.discovery().objects());
+            System.out.println("available again as kitchen-sensor");
+
             // A flood of 10,000 announcements of different objects.
             Runtime rt = Runtime.getRuntime();
             long heapBefore = rt.totalMemory() - rt.freeMemory();

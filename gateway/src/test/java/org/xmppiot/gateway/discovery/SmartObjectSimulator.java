@@ -18,7 +18,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A smart object in its own process, as an ESP32 board would be: readings as JSON over HTTP on
  * 127.0.0.1, announced by mDNS with {@code data=/data.json} in TXT. Says "ready" when announced; on
- * the line "goodbye" it says goodbye by mDNS and answers "gone"; it ends when its input closes.
+ * the line "goodbye" it says goodbye by mDNS and answers "gone", on "hello" it announces itself again
+ * and answers "back"; it ends when its input closes.
  */
 public final class SmartObjectSimulator {
 
@@ -34,8 +35,8 @@ public final class SmartObjectSimulator {
         });
         http.start();
         JmDNS jmdns = JmDNS.create(InetAddress.getByName("127.0.0.1"), "kitchen-board");
-        jmdns.registerService(ServiceInfo.create(DiscoveryConfig.OBJECT_TYPE, "Kitchen Sensor", http.getAddress().getPort(), 0, 0,
-                Map.of("data", "/data.json", "model", "esp32-c3")));
+        int port = http.getAddress().getPort();
+        jmdns.registerService(announcement(port));
         System.out.println("ready " + http.getAddress().getPort());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -45,9 +46,17 @@ public final class SmartObjectSimulator {
                 jmdns.unregisterAllServices();
                 System.out.println("gone");
                 System.out.flush();
+            } else if (line.equals("hello")) {
+                jmdns.registerService(announcement(port));
+                System.out.println("back");
+                System.out.flush();
             }
         }
         jmdns.close();
         http.stop(0);
+    }
+
+    private static ServiceInfo announcement(int port) {
+        return ServiceInfo.create(DiscoveryConfig.OBJECT_TYPE, "Kitchen Sensor", port, 0, 0, Map.of("data", "/data.json", "model", "esp32-c3"));
     }
 }
