@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 import org.jivesoftware.smack.XMPPConnection;
@@ -25,6 +27,8 @@ import org.xmppiot.discovery.GatewayAnnouncement;
 import org.xmppiot.discovery.MdnsDiscovery;
 import org.xmppiot.discovery.SmartObjectThings;
 import org.xmppiot.gateway.chat.ChatCommands;
+import org.xmppiot.gateway.control.ControlService;
+import org.xmppiot.gateway.sensordata.SensorDataService;
 import org.xmppiot.gateway.observe.ObservationStore;
 import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
@@ -65,7 +69,7 @@ public final class Gateway implements AutoCloseable {
     private BusSubscription observing;
     private boolean closed;
     private SmartObjectThings smartObjects;
-    private MdnsDiscovery discovery;
+    private volatile MdnsDiscovery discovery;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
         this.config = config;
@@ -90,8 +94,9 @@ public final class Gateway implements AutoCloseable {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
         NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
+        SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
-                new ChatCommands(config.access(), observe)));
+                new ChatCommands(config.access(), observe), readOut, new ControlService(config.access(), commands, this::thingIds)));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
@@ -133,6 +138,17 @@ public final class Gateway implements AutoCloseable {
             close();
             throw new GatewayStartException("discovery cannot start: " + e.getMessage(), e);
         }
+    }
+
+    /** The configured things and those found on the network. */
+    private Set<String> thingIds() {
+        Set<String> ids = new HashSet<>();
+        config.things().forEach(t -> ids.add(t.id()));
+        MdnsDiscovery d = discovery;
+        if (d != null) {
+            d.objects().forEach(o -> ids.add(o.thingId()));
+        }
+        return ids;
     }
 
     private static String version() {

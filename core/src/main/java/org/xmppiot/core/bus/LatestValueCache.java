@@ -36,6 +36,11 @@ public final class LatestValueCache {
         }
     }
 
+    /** The things that have reported at least once. */
+    public java.util.Set<String> things() {
+        return java.util.Set.copyOf(byThing.keySet());
+    }
+
     /** The latest fields of a thing in the order they first appeared; empty if it never reported. */
     public List<LatestField> fields(String thingId) {
         Map<String, LatestField> fields = byThing.get(thingId);

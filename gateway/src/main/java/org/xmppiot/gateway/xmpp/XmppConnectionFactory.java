@@ -23,12 +23,17 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.control.ControlSet;
+import org.xmppiot.gateway.control.ControlSetProvider;
 import org.xmppiot.gateway.observe.EventSubscribe;
 import org.xmppiot.gateway.observe.EventUnsubscribe;
 import org.xmppiot.gateway.observe.EventsIqProvider;
 import org.xmppiot.gateway.qos.QosIq;
 import org.xmppiot.gateway.qos.QosIqProvider;
+import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.sensordata.provider.SensorDataRequestProvider;
 import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
 
 /** Makes Smack connections from the gateway's XMPP settings: TLS as configured, SCRAM only, no Nagle. */
@@ -39,6 +44,9 @@ public final class XmppConnectionFactory {
 
     static {
         ProviderManager.addExtensionProvider(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataFieldsProvider());
+        ProviderManager.addIQProvider(ControlSet.ELEMENT, ControlSet.NAMESPACE, new ControlSetProvider());
+        ProviderManager.addIQProvider(SensorDataRequest.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
+        ProviderManager.addIQProvider(SensorDataCancel.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
         ProviderManager.addIQProvider(EventSubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
         ProviderManager.addIQProvider(EventUnsubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
         for (String qos : new String[] {QosIq.ACKNOWLEDGED, QosIq.ASSURED, QosIq.DELIVER}) {

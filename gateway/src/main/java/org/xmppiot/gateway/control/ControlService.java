@@ -1,0 +1,96 @@
+package org.xmppiot.gateway.control;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.xmppiot.core.bus.CommandDoor;
+import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.core.model.Command;
+import org.xmppiot.core.spi.CommandRejectedException;
+import org.xmppiot.gateway.xmpp.SessionListener;
+
+/**
+ * XEP-0325 control: an owner sets parameters (outputs, setpoints) of a thing; each becomes a
+ * {@link Command} through the command door. Readers and strangers get {@code forbidden}. Parameters
+ * are applied in order; the first one refused stops the rest and is named in the error
+ * ({@code paramError}).
+ */
+public final class ControlService implements SessionListener {
+
+    private final AccessConfig access;
+    private final CommandDoor door;
+    private final Supplier<Set<String>> things;
+
+    public ControlService(AccessConfig access, CommandDoor door, Supplier<Set<String>> things) {
+        this.access = access;
+        this.door = door;
+        this.things = things;
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) {
+        connection.registerIQRequestHandler(new AbstractIqRequestHandler(ControlSet.ELEMENT, ControlSet.NAMESPACE, IQ.Type.set,
+                IQRequestHandler.Mode.async) {
+            @Override
+            public IQ handleIQRequest(IQ request) {
+                return set((ControlSet) request);
+            }
+        });
+        ServiceDiscoveryManager.getInstanceFor(connection).addFeature(ControlSet.NAMESPACE);
+    }
+
+    private IQ set(ControlSet request) {
+        String from = request.getFrom() == null ? "" : request.getFrom().asBareJid().toString();
+        if (!access.owners().contains(from)) {
+            return error(request, StanzaError.Condition.forbidden, null, "only the gateway's owners may control its things");
+        }
+        if (request.problem() != null) {
+            return error(request, StanzaError.Condition.bad_request, null, request.problem());
+        }
+        List<String> targets = request.nodes();
+        if (targets.isEmpty()) {
+            Set<String> all = things.get();
+            if (all.size() != 1) {
+                return error(request, StanzaError.Condition.bad_request, null,
+                        "this gateway has several things; name the one to control with <node nodeId='...'/>");
+            }
+            targets = List.copyOf(all);
+        }
+        for (String thing : targets) {
+            for (ControlSet.Parameter p : request.parameters()) {
+                try {
+                    door.execute(new Command(thing, p.name(), p.value(), request.getFrom().toString()));
+                } catch (CommandRejectedException e) {
+                    return error(request, condition(e.reason()), p.name(), e.getMessage());
+                }
+            }
+        }
+        return ControlSet.response(request);
+    }
+
+    private static StanzaError.Condition condition(CommandRejectedException.Reason reason) {
+        return switch (reason) {
+            case UNKNOWN_THING, UNKNOWN_FIELD -> StanzaError.Condition.item_not_found;
+            case READ_ONLY -> StanzaError.Condition.not_allowed;
+            case BAD_VALUE -> StanzaError.Condition.bad_request;
+            default -> StanzaError.Condition.internal_server_error;
+        };
+    }
+
+    private static IQ error(IQ request, StanzaError.Condition condition, String parameter, String text) {
+        StanzaError.Builder error = StanzaError.getBuilder(condition).setDescriptiveEnText(text);
+        if (parameter != null) {
+            error.setExtensions(List.of(StandardExtensionElement.builder("paramError", ControlSet.NAMESPACE)
+                    .addAttribute("var", parameter).setText(text).build()));
+        }
+        return IQ.createErrorResponse(request, error.build());
+    }
+}

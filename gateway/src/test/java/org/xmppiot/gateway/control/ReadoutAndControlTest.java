@@ -1,0 +1,240 @@
+package org.xmppiot.gateway.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.testing.Await;
+import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.watch.ReadingFormatter;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
+
+/**
+ * XEP-0323 read-out and XEP-0325 control against a real Prosody: readers read exactly what the things
+ * hold (also from a slixmpp client), owners switch outputs and the driver carries it out, strangers get
+ * forbidden and nothing else.
+ */
+class ReadoutAndControlTest {
+
+    @RegisterExtension
+    static final ProsodyExtension prosody = new ProsodyExtension("gateway")
+            .withAccount("gateway").withAccount("owner").withAccount("reader").withAccount("stranger");
+
+    @TempDir
+    static Path dir;
+
+    private static Gateway gateway;
+    private static final String GATEWAY = "gateway@localhost/gateway";
+
+    @BeforeAll
+    static void start() throws Exception {
+        DriverRegistry drivers = DriverRegistry.fromClassPath();
+        Path config = prosody.writeConfig(dir, "gateway", """
+                    node-prefix: rc/
+                access:
+                  owners: [ owner@localhost ]
+                  readers: [ reader@localhost ]
+                things:
+                  - id: boiler
+                    driver: simulated
+                    interval: 1d
+                    fields:
+                      - { name: temperature, unit: "°C", waveform: constant, value: 61.25, decimals: 2 }
+                      - { name: burner, type: boolean, waveform: constant, value: 1 }
+                      - { name: starts, type: integer, waveform: constant, value: 4711 }
+                  - id: shed
+                    driver: gpio
+                    platform: mock
+                    inputs: [ { name: door, pin: 17 } ]
+                    outputs: [ { name: pump, pin: 22, safe: off } ]
+                """);
+        gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers);
+        gateway.start();
+        assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+        Await.until("both things' first readings", Duration.ofSeconds(10),
+                () -> gateway.bus().latest().latest("boiler") != null && gateway.bus().latest().latest("shed") != null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    /** A client of one account, collecting the XEP-0323 answers that come as messages. */
+    private static final class Client implements AutoCloseable {
+        final XMPPTCPConnection connection;
+        final List<ExtensionElement> answers = new CopyOnWriteArrayList<>();
+
+        Client(String user) throws Exception {
+            connection = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, "")).withResource("test"));
+            StanzaFilter sensorData = s -> s instanceof Message && s.getExtension(SensorDataFields.NAMESPACE) != null;
+            connection.addSyncStanzaListener(s -> answers.add(s.getExtension(SensorDataFields.NAMESPACE)), sensorData);
+            connection.connect().login();
+        }
+
+        IQ ask(IQ request) throws Exception {
+            request.setTo(JidCreate.from(GATEWAY));
+            return connection.sendIqRequestAndWaitForResponse(request);
+        }
+
+        List<SensorDataFields> readOut(SensorDataRequest request, int messages) throws Exception {
+            answers.clear();
+            IQ accepted = ask(request);
+            assertThat(accepted.getChildElementName()).isEqualTo("accepted");
+            Await.until(messages + " answer message(s)", Duration.ofSeconds(10), () -> answers.size() >= messages);
+            List<SensorDataFields> out = new ArrayList<>();
+            answers.forEach(a -> out.add((SensorDataFields) a));
+            return out;
+        }
+
+        @Override
+        public void close() {
+            connection.disconnect();
+        }
+    }
+
+    private static SensorDataRequest momentary(long seqnr, List<String> nodes, List<String> fields) {
+        return new SensorDataRequest(seqnr, nodes, fields, Set.of(), false, null, null, null);
+    }
+
+    @Test
+    void aReaderReadsEveryFieldOfAThingExactlyAsItHoldsIt() throws Exception {
+        try (Client reader = new Client("reader")) {
+            List<SensorDataFields> answer = reader.readOut(momentary(7, List.of("boiler"), List.of()), 1);
+            assertThat(answer).hasSize(1);
+            assertThat(answer.get(0).seqnr()).isEqualTo(7);
+            assertThat(answer.get(0).done()).isTrue();
+            Reading held = gateway.bus().latest().latest("boiler");
+            Reading read = answer.get(0).readings().get(0);
+            assertThat(read.timestamp()).isEqualTo(held.timestamp());
+            assertThat(read.fields()).isEqualTo(held.fields());
+            assertThat(read.field("starts").value()).isEqualTo(new FieldValue.IntegerValue(4711));
+
+            // All things: one message each, the last one done.
+            List<SensorDataFields> all = reader.readOut(momentary(8, List.of(), List.of()), 2);
+            assertThat(all).extracting(f -> f.readings().get(0).thingId()).containsExactly("boiler", "shed");
+            assertThat(all).extracting(SensorDataFields::done).containsExactly(false, true);
+
+            // Only the fields asked for.
+            List<SensorDataFields> one = reader.readOut(momentary(9, List.of("boiler"), List.of("temperature")), 1);
+            assertThat(one.get(0).readings().get(0).fields()).extracting(Field::name).containsExactly("temperature");
+
+            // Historical values come from the store.
+            Await.until("the store to hold the boiler's reading", Duration.ofSeconds(5), () -> gateway.storeWriter().stored() >= 2);
+            List<SensorDataFields> history = reader.readOut(new SensorDataRequest(10, List.of("boiler"), List.of(), Set.of(), true,
+                    Instant.now().minusSeconds(3600), Instant.now(), null), 1);
+            assertThat(history.get(0).readings()).extracting(Reading::fields).contains(held.fields());
+
+            StanzaError unknown = refusal(reader, momentary(11, List.of("attic"), List.of()));
+            assertThat(unknown.getCondition()).isEqualTo(StanzaError.Condition.item_not_found);
+        }
+    }
+
+    @Test
+    void anOwnerSwitchesAnOutputAndTheDriverCarriesItOut() throws Exception {
+        try (Client owner = new Client("owner"); Client reader = new Client("reader")) {
+            assertThat(gateway.bus().latest().field("shed", "pump").orElseThrow().field().value()).isEqualTo(new FieldValue.BooleanValue(false));
+            IQ done = owner.ask(set("shed", "boolean", "pump", true));
+            assertThat(done.getType()).isEqualTo(IQ.Type.result);
+            assertThat(done.getChildElementName()).isEqualTo(ControlSet.RESPONSE);
+            // The driver reports its output's new state.
+            Await.until("the pump on", Duration.ofSeconds(5), () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
+                    .field().value().equals(new FieldValue.BooleanValue(true)));
+
+            assertThat(refusal(owner, set("shed", "boolean", "heater", true)).getCondition()).isEqualTo(StanzaError.Condition.item_not_found);
+            StanzaError readOnly = refusal(owner, set("shed", "boolean", "door", true));
+            assertThat(readOnly.getCondition()).isEqualTo(StanzaError.Condition.not_allowed);
+            assertThat(readOnly.toXML().toString()).contains("paramError").contains("var='door'");
+            assertThat(refusal(reader, set("shed", "boolean", "pump", false)).getCondition()).isEqualTo(StanzaError.Condition.forbidden);
+            assertThat(gateway.bus().latest().field("shed", "pump").orElseThrow().field().value()).isEqualTo(new FieldValue.BooleanValue(true));
+            owner.ask(set("shed", "boolean", "pump", false));
+        }
+    }
+
+    @Test
+    void aStrangerIsForbiddenAndLearnsNothing() throws Exception {
+        try (Client stranger = new Client("stranger")) {
+            assertThat(refusal(stranger, momentary(1, List.of("boiler"), List.of())).getCondition()).isEqualTo(StanzaError.Condition.forbidden);
+            // Not even whether a thing exists.
+            assertThat(refusal(stranger, momentary(2, List.of("no-such-thing"), List.of())).getCondition())
+                    .isEqualTo(StanzaError.Condition.forbidden);
+            assertThat(refusal(stranger, set("shed", "boolean", "pump", true)).getCondition()).isEqualTo(StanzaError.Condition.forbidden);
+            Thread.sleep(300);
+            assertThat(stranger.answers).isEmpty();
+        }
+    }
+
+    @Test
+    void aSlixmppClientReadsTheSameValues() throws Exception {
+        Path script = Path.of("..", "docs", "examples", "readout.py").toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "reader@localhost", GATEWAY, "boiler")
+                .redirectError(dir.resolve("readout.err").toFile());
+        pb.environment().put("XMPP_PASSWORD", prosody.password("reader"));
+        pb.environment().put("XMPP_SERVER", "127.0.0.1:" + prosody.port());
+        pb.environment().put("XMPP_PLAIN", "1");
+        Process python = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+            out.lines().forEach(lines::add);
+        } finally {
+            if (!python.waitFor(30, TimeUnit.SECONDS)) {
+                python.destroyForcibly();
+            }
+        }
+        String err = Files.readString(dir.resolve("readout.err"));
+        // slixmpp's plugin knows numeric, boolean, string, dateTime, timeSpan and enum; not int and long (added to the XEP later).
+        assertThat(lines).as(err).containsExactly("boiler temperature 61.25 °C", "boiler burner true ", "done");
+        assertThat(ReadingFormatter.format(gateway.bus().latest().latest("boiler"))).contains("temperature=61.25 °C burner=true");
+    }
+
+    private static ControlSet set(String thing, String type, String name, Object value) {
+        ControlSetProvider parse = new ControlSetProvider();
+        try {
+            var parser = org.jivesoftware.smack.util.PacketParserUtils.getParserFor("<set xmlns='urn:xmpp:iot:control'><node nodeId='"
+                    + thing + "'/><" + type + " name='" + name + "' value='" + value + "'/></set>");
+            return parse.parse(parser, parser.getDepth(), null, null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static StanzaError refusal(Client c, IQ request) {
+        XMPPException.XMPPErrorException e = assertThrows(XMPPException.XMPPErrorException.class, () -> c.ask(request));
+        return e.getStanzaError();
+    }
+}
