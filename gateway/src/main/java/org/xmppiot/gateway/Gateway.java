@@ -28,6 +28,7 @@ import org.xmppiot.discovery.MdnsDiscovery;
 import org.xmppiot.discovery.SmartObjectThings;
 import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.control.ControlService;
+import org.xmppiot.gateway.disco.DiscoService;
 import org.xmppiot.gateway.sensordata.SensorDataService;
 import org.xmppiot.gateway.observe.ObservationStore;
 import org.xmppiot.gateway.observe.ObserveService;
@@ -96,7 +97,9 @@ public final class Gateway implements AutoCloseable {
         NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
         SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
-                new ChatCommands(config.access(), observe), readOut, new ControlService(config.access(), commands, this::thingIds)));
+                new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
+                new ControlService(config.access(), commands, this::thingIds),
+                new DiscoService(config.access(), this::thingIds, this::title, version())));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
@@ -149,6 +152,42 @@ public final class Gateway implements AutoCloseable {
             d.objects().forEach(o -> ids.add(o.thingId()));
         }
         return ids;
+    }
+
+    /** A thing's human name: its configured name, or the instance name it announced. */
+    private String title(String thingId) {
+        for (ThingConfig t : config.things()) {
+            if (t.id().equals(thingId)) {
+                return t.name();
+            }
+        }
+        MdnsDiscovery d = discovery;
+        return d == null ? thingId : d.objects().stream().filter(o -> o.thingId().equals(thingId)).map(o -> o.instance())
+                .findFirst().orElse(thingId);
+    }
+
+    /** A few lines on how the gateway is doing, for people (chat {@code status}). */
+    public String status() {
+        StringBuilder b = new StringBuilder();
+        String failure = uplink.lastFailure();
+        b.append(uplink.isReady() ? "Connected as " + config.xmpp().jid() + "/" + config.xmpp().resource() + "."
+                : "Not connected" + (failure == null ? "." : ": " + failure));
+        MdnsDiscovery d = discovery;
+        b.append("\nThings: ").append(thingIds().size()).append(d == null ? "" : " (" + d.objects().size() + " found on the network)");
+        String unsent;
+        try {
+            unsent = Long.toString(store.unsent(PubSubPublisher.DESTINATION));
+        } catch (SQLException e) {
+            unsent = "unknown (" + e.getMessage() + ")";
+        }
+        b.append("\nPublished: ").append(publisher.published()).append(" readings; waiting: ").append(unsent)
+                .append("; refused by the server: ").append(publisher.failed()).append("; sent late: ").append(publisher.delayed()).append(" items");
+        b.append("\nStore: ").append(writer.stored()).append(" stored, ").append(store.droppedUnsent()).append(" unsent dropped by its limits, ")
+                .append(writer.lost()).append(" lost to write errors");
+        long busDrops = bus.stats().stream().mapToLong(x -> x.dropped()).sum();
+        b.append("\nBus: ").append(busDrops).append(" readings dropped by full queues");
+        b.append("\nObservers: ").append(observe.observations()).append(" subscriptions");
+        return b.toString();
     }
 
     private static String version() {

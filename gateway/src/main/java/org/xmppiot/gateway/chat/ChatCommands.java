@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPConnection;
@@ -18,7 +20,14 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.core.bus.CommandDoor;
+import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.core.model.Command;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.CommandRejectedException;
+import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.gateway.observe.FieldCondition;
 import org.xmppiot.gateway.observe.Observation;
@@ -35,6 +44,10 @@ public final class ChatCommands implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(ChatCommands.class);
     static final String HELP = String.join("\n",
             "Commands:",
+            "  list                the things and their fields",
+            "  read <thing>        its latest values",
+            "  set <thing> <field> <value>   switch an output or change a setpoint (owners)",
+            "  status              the gateway's connection, store and counters",
             "  observe <thing> [<field> <change>]... [every <time>] [min <time>]",
             "      send me <thing>'s values when <field> changes by <change> (all fields, every reading, without),",
             "      at least every <time>, at most every min <time>; times like 30s, 5m, 1h",
@@ -47,12 +60,21 @@ public final class ChatCommands implements SessionListener {
 
     private final AccessConfig access;
     private final ObserveService observe;
+    private final LatestValueCache latest;
+    private final CommandDoor door;
+    private final Supplier<Set<String>> things;
+    private final Supplier<String> status;
     private final java.util.Map<String, long[]> answered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile XMPPConnection connection;
 
-    public ChatCommands(AccessConfig access, ObserveService observe) {
+    public ChatCommands(AccessConfig access, ObserveService observe, LatestValueCache latest, CommandDoor door,
+                        Supplier<Set<String>> things, Supplier<String> status) {
         this.access = access;
         this.observe = observe;
+        this.latest = latest;
+        this.door = door;
+        this.things = things;
+        this.status = status;
         observe.chatSender((to, line) -> send(to, line.text(), line));
     }
 
@@ -94,6 +116,10 @@ public final class ChatCommands implements SessionListener {
             case "observe" -> observe(from, words.subList(1, words.size()));
             case "unobserve" -> unobserve(from, words.subList(1, words.size()));
             case "observing" -> observing(from);
+            case "list" -> list();
+            case "read" -> read(words.subList(1, words.size()));
+            case "set" -> set(from, words.subList(1, words.size()));
+            case "status" -> status.get();
             case "help", "?" -> HELP;
             default -> "Unknown command '" + words.get(0) + "'.\n" + HELP;
         };
@@ -146,6 +172,52 @@ public final class ChatCommands implements SessionListener {
             return "Cannot observe " + thing + ": " + r.getMessage() + ".";
         }
         return "Observing " + thing + ": " + describe(fields, every, min) + ". Stop with: unobserve " + thing;
+    }
+
+    private String list() {
+        Set<String> all = new TreeSet<>(things.get());
+        if (all.isEmpty()) {
+            return "No things.";
+        }
+        StringBuilder b = new StringBuilder("Things:");
+        for (String thing : all) {
+            List<String> fields = latest.fields(thing).stream().map(f -> f.field().name()).toList();
+            b.append("\n  ").append(thing).append(fields.isEmpty() ? " (no values yet)" : ": " + String.join(", ", fields));
+        }
+        return b.toString();
+    }
+
+    private String read(List<String> args) {
+        if (args.isEmpty()) {
+            return "Which thing? read <thing>  (list shows them)";
+        }
+        String thing = args.get(0);
+        if (!things.get().contains(thing)) {
+            return "No thing '" + thing + "'. list shows them.";
+        }
+        Reading now = latest.latest(thing);
+        return now == null ? thing + " has no values yet." : ReadingFormatter.format(now);
+    }
+
+    private String set(String from, List<String> args) {
+        if (!access.owners().contains(bare(from))) {
+            return "Only the gateway's owners may set values.";
+        }
+        if (args.size() < 3) {
+            return "set <thing> <field> <value>, e.g. set shed pump on";
+        }
+        String value = String.join(" ", args.subList(2, args.size()));
+        try {
+            door.execute(new Command(args.get(0), args.get(1), new FieldValue.StringValue(value), from));
+            return "Done: " + args.get(0) + " " + args.get(1) + " = " + value + ".";
+        } catch (CommandRejectedException e) {
+            return "Not done: " + e.getMessage() + ".";
+        }
+    }
+
+    private static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     private String unobserve(String from, List<String> args) {

@@ -222,6 +222,60 @@ class ReadoutAndControlTest {
         assertThat(ReadingFormatter.format(gateway.bus().latest().latest("boiler"))).contains("temperature=61.25 °C burner=true");
     }
 
+    @Test
+    void chatCommandsAnswerInOneMessageEach() throws Exception {
+        try (Client owner = new Client("owner"); Client reader = new Client("reader")) {
+            List<String> ownerLines = bodies(owner);
+            List<String> readerLines = bodies(reader);
+            assertThat(say(reader, readerLines, "list")).isEqualTo("Things:\n  boiler: temperature, burner, starts\n  shed: pump, door");
+            assertThat(say(reader, readerLines, "read boiler")).matches("\\S+Z boiler temperature=61.25 °C burner=true starts=4711");
+            assertThat(say(reader, readerLines, "read attic")).isEqualTo("No thing 'attic'. list shows them.");
+            assertThat(say(reader, readerLines, "set shed pump on")).isEqualTo("Only the gateway's owners may set values.");
+            assertThat(say(owner, ownerLines, "set shed pump on")).isEqualTo("Done: shed pump = on.");
+            Await.until("the pump on", Duration.ofSeconds(5), () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
+                    .field().value().equals(new FieldValue.BooleanValue(true)));
+            assertThat(say(owner, ownerLines, "set shed door on")).startsWith("Not done: 'door' of shed is an input");
+            assertThat(say(owner, ownerLines, "set shed pump off")).isEqualTo("Done: shed pump = off.");
+            String status = say(reader, readerLines, "status");
+            assertThat(status).startsWith("Connected as gateway@localhost/gateway.").contains("Things: 2").contains("Published: ");
+            Thread.sleep(300);
+            assertThat(readerLines).isEmpty(); // One answer per command, nothing more.
+        }
+    }
+
+    @Test
+    void discoListsTheThingsToReadersOnlyAndTheFeaturesWeImplement() throws Exception {
+        try (Client reader = new Client("reader"); Client stranger = new Client("stranger")) {
+            var readerDisco = org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(reader.connection);
+            var items = readerDisco.discoverItems(JidCreate.from(GATEWAY));
+            assertThat(items.getItems()).extracting(i -> i.getNode()).containsExactly("boiler", "shed");
+            var info = readerDisco.discoverInfo(JidCreate.from(GATEWAY));
+            assertThat(info.getFeatures()).extracting(f -> f.getVar()).contains("urn:xmpp:iot:sensordata", "urn:xmpp:iot:control",
+                    "urn:xmpp:iot:events", "jabber:iq:version", "urn:xmpp:ping");
+            var strangerItems = org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(stranger.connection)
+                    .discoverItems(JidCreate.from(GATEWAY));
+            assertThat(strangerItems.getItems()).isEmpty();
+            var version = org.jivesoftware.smackx.iqversion.VersionManager.getInstanceFor(reader.connection)
+                    .getVersion(JidCreate.entityFullFrom(GATEWAY));
+            assertThat(version.getName()).isEqualTo("xmpp-iot-gateway");
+            assertThat(org.jivesoftware.smackx.ping.PingManager.getInstanceFor(reader.connection).ping(JidCreate.entityFullFrom(GATEWAY))).isTrue();
+        }
+    }
+
+    private static List<String> bodies(Client c) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        c.connection.addSyncStanzaListener(s -> lines.add(((Message) s).getBody()),
+                s -> s instanceof Message && ((Message) s).getBody() != null);
+        return lines;
+    }
+
+    private static String say(Client c, List<String> lines, String text) throws Exception {
+        c.connection.sendStanza(c.connection.getStanzaFactory().buildMessageStanza().to(JidCreate.from(GATEWAY))
+                .ofType(Message.Type.chat).setBody(text).build());
+        Await.until("the answer to '" + text + "'", Duration.ofSeconds(5), () -> !lines.isEmpty());
+        return lines.remove(0);
+    }
+
     private static ControlSet set(String thing, String type, String name, Object value) {
         ControlSetProvider parse = new ControlSetProvider();
         try {

@@ -1,0 +1,79 @@
+package org.xmppiot.gateway.disco;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
+import org.jivesoftware.smackx.disco.packet.DiscoverItems;
+import org.jivesoftware.smackx.iqversion.VersionManager;
+import org.jivesoftware.smackx.ping.PingManager;
+import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.gateway.xmpp.SessionListener;
+
+/**
+ * Who the gateway is, for XMPP clients: XEP-0030 identity and features (each service adds the ones it
+ * really implements), disco#items with one node per thing (for owners and readers only; others learn
+ * nothing about things), XEP-0092 version and XEP-0199 ping. XEP-0115 capabilities follow from the
+ * features (Smack's entity caps).
+ */
+public final class DiscoService implements SessionListener {
+
+    private final AccessConfig access;
+    private final Supplier<Set<String>> things;
+    private final Function<String, String> titles;
+    private final String version;
+
+    public DiscoService(AccessConfig access, Supplier<Set<String>> things, Function<String, String> titles, String version) {
+        this.access = access;
+        this.things = things;
+        this.titles = titles;
+        this.version = version;
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) {
+        ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(connection);
+        disco.setIdentity(new DiscoverInfo.Identity("client", "bot", "XMPP IoT Gateway"));
+        VersionManager.setAutoAppendSmackVersion(false); // Our name and version, not the library's.
+        VersionManager.getInstanceFor(connection).setVersion("xmpp-iot-gateway", version);
+        PingManager.getInstanceFor(connection); // Answers XEP-0199 pings.
+        // Replaces Smack's handler for disco#items, which lists nothing at the top level.
+        connection.registerIQRequestHandler(new AbstractIqRequestHandler(DiscoverItems.ELEMENT, DiscoverItems.NAMESPACE, IQ.Type.get,
+                IQRequestHandler.Mode.async) {
+            @Override
+            public IQ handleIQRequest(IQ request) {
+                return items(connection, (DiscoverItems) request);
+            }
+        });
+    }
+
+    private IQ items(XMPPTCPConnection connection, DiscoverItems request) {
+        boolean allowed = request.getFrom() != null && access.everyone().contains(request.getFrom().asBareJid().toString());
+        DiscoverItems answer = new DiscoverItems();
+        answer.setType(IQ.Type.result);
+        answer.setNode(request.getNode());
+        if (request.getNode() == null) {
+            if (allowed) {
+                for (String thing : new TreeSet<>(things.get())) {
+                    DiscoverItems.Item item = new DiscoverItems.Item(connection.getUser());
+                    item.setNode(thing);
+                    item.setName(titles.apply(thing));
+                    answer.addItem(item);
+                }
+            }
+            return answer;
+        }
+        if (!allowed || !things.get().contains(request.getNode())) {
+            return IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.item_not_found).build());
+        }
+        return answer; // A thing has no sub-items.
+    }
+}
