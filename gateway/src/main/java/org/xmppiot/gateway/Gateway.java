@@ -26,6 +26,7 @@ import org.xmppiot.core.spi.ProfileRegistry;
 import org.xmppiot.discovery.GatewayAnnouncement;
 import org.xmppiot.discovery.MdnsDiscovery;
 import org.xmppiot.discovery.SmartObjectThings;
+import org.xmppiot.gateway.adhoc.AdHocCommands;
 import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.control.ControlService;
 import org.xmppiot.gateway.disco.DiscoService;
@@ -56,6 +57,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final DriverRegistry drivers;
+    private final ConfigReplacer replacer;
     private final ReadingBus bus = new ReadingBus();
     private final CommandDoor commands = new CommandDoor();
     private final List<Driver> running = new ArrayList<>();
@@ -73,8 +75,18 @@ public final class Gateway implements AutoCloseable {
     private volatile MdnsDiscovery discovery;
 
     public Gateway(GatewayConfig config, DriverRegistry drivers) {
+        this(config, drivers, null);
+    }
+
+    /** With a {@code replacer}, owners may replace the configuration by ad-hoc command. */
+    public Gateway(GatewayConfig config, DriverRegistry drivers, ConfigReplacer replacer) {
         this.config = config;
         this.drivers = drivers;
+        this.replacer = replacer;
+    }
+
+    public GatewayConfig config() {
+        return config;
     }
 
     /**
@@ -99,7 +111,8 @@ public final class Gateway implements AutoCloseable {
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
                 new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
                 new ControlService(config.access(), commands, this::thingIds),
-                new DiscoService(config.access(), this::thingIds, this::title, version())));
+                new DiscoService(config.access(), this::thingIds, this::title, version()),
+                new AdHocCommands(config.access(), this::thingIds, this::title, this::status, replacer)));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);

@@ -3,15 +3,14 @@ package org.xmppiot.gateway.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import org.xmppiot.core.config.GatewayConfig;
 import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
-import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.GatewaySupervisor;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code run}: the gateway itself, until stopped by a signal. */
+/** {@code run}: the gateway itself, until stopped by a signal; owners may replace its configuration while it runs. */
 @Command(name = "run", description = "Run the gateway until stopped (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
 
@@ -20,16 +19,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig loaded = GatewayConfigLoader.load(config.file, DriverRegistry.fromClassPath());
-        Gateway gateway = new Gateway(loaded, DriverRegistry.fromClassPath());
+        DriverRegistry drivers = DriverRegistry.fromClassPath();
+        GatewayConfigLoader.load(config.file, drivers); // A broken file ends here, with its line and key.
+        GatewaySupervisor supervisor = new GatewaySupervisor(config.file, drivers);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            gateway.close();
+            supervisor.close();
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            gateway.start();
+            supervisor.start();
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(hook); // start() has stopped what it began.
             throw e;

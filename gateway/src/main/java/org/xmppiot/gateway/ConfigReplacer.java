@@ -1,0 +1,14 @@
+package org.xmppiot.gateway;
+
+/** Replaces the running configuration; offered by whoever runs the gateway (the {@code run} command). */
+public interface ConfigReplacer {
+
+    /**
+     * Checks {@code yaml} as a whole configuration and, if it is valid, applies it: the gateway stops and
+     * starts again in the same process with it, and goes back to the old one if that fails.
+     *
+     * @param requester told the outcome by chat once the gateway runs again
+     * @return null when accepted, otherwise why not (the running configuration is untouched)
+     */
+    String replace(String yaml, String requester);
+}
