@@ -13,6 +13,7 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.IqData;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.IqProvider;
+import org.jivesoftware.smack.util.ParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.xmppiot.core.model.Category;
@@ -32,11 +33,11 @@ public final class EventsIqProvider extends IqProvider<IQ> {
         try {
             seqnr = Long.parseLong(String.valueOf(parser.getAttributeValue("seqnr")));
         } catch (NumberFormatException e) {
-            skip(parser, initialDepth);
+            ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);
             return EventSubscribe.malformed(0, "seqnr must be a number, was '" + parser.getAttributeValue("seqnr") + "'");
         }
         if (EventUnsubscribe.ELEMENT.equals(element)) {
-            skip(parser, initialDepth);
+            ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);
             return new EventUnsubscribe(seqnr);
         }
         try {
@@ -70,7 +71,7 @@ public final class EventsIqProvider extends IqProvider<IQ> {
             }
             return new EventSubscribe(new ObserveRequest(seqnr, nodes, fields, categories, min, max, now));
         } catch (IllegalArgumentException e) {
-            skip(parser, initialDepth);
+            ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);
             return EventSubscribe.malformed(seqnr, e.getMessage());
         }
     }
@@ -113,13 +114,6 @@ public final class EventsIqProvider extends IqProvider<IQ> {
             return d;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(attribute + " is not a duration in days, hours, minutes, seconds (e.g. PT5M): '" + v + "'");
-        }
-    }
-
-    private static void skip(XmlPullParser parser, int initialDepth) throws XmlPullParserException, IOException {
-        while (!(parser.getEventType() == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == initialDepth)
-                && parser.getEventType() != XmlPullParser.Event.END_DOCUMENT) {
-            parser.next();
         }
     }
 }

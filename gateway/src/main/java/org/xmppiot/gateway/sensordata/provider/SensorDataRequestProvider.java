@@ -12,6 +12,7 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.IqData;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.IqProvider;
+import org.jivesoftware.smack.util.ParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.xmppiot.core.model.Category;
@@ -36,7 +37,7 @@ public final class SensorDataRequestProvider extends IqProvider<IQ> {
             problem = "seqnr must be a number, was '" + parser.getAttributeValue("seqnr") + "'";
         }
         if (SensorDataCancel.ELEMENT.equals(element)) {
-            skip(parser, initialDepth);
+            ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);
             return new SensorDataCancel(SensorDataCancel.ELEMENT, seqnr);
         }
         Set<Category> categories = EnumSet.noneOf(Category.class);
@@ -88,13 +89,6 @@ public final class SensorDataRequestProvider extends IqProvider<IQ> {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             return Instant.parse(value + "Z");
-        }
-    }
-
-    private static void skip(XmlPullParser parser, int initialDepth) throws XmlPullParserException, IOException {
-        while (!(parser.getEventType() == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == initialDepth)
-                && parser.getEventType() != XmlPullParser.Event.END_DOCUMENT) {
-            parser.next();
         }
     }
 }
