@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.List;
 
@@ -26,7 +28,8 @@ import org.xmppiot.core.spi.ProfileRegistry;
 import org.xmppiot.discovery.GatewayAnnouncement;
 import org.xmppiot.discovery.MdnsDiscovery;
 import org.xmppiot.discovery.SmartObjectThings;
-import org.xmppiot.gateway.adhoc.AdHocCommands;
+import org.xmppiot.gateway.adhoc.CommandResponder;
+import org.xmppiot.gateway.adhoc.ManagedGateway;
 import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.control.ControlService;
 import org.xmppiot.gateway.disco.DiscoService;
@@ -39,6 +42,7 @@ import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoreException;
 import org.xmppiot.gateway.store.StoreWriter;
 import org.xmppiot.gateway.xmpp.PresenceAccess;
+import org.xmppiot.gateway.xmpp.UnparsableStanzas;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
@@ -60,7 +64,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigReplacer replacer;
     private final ReadingBus bus = new ReadingBus();
     private final CommandDoor commands = new CommandDoor();
-    private final List<Driver> running = new ArrayList<>();
+    private final Map<String, Driver> running = new LinkedHashMap<>();
     private ReadingStore store;
     private StoreWriter writer;
     private BusSubscription storing;
@@ -107,12 +111,13 @@ public final class Gateway implements AutoCloseable {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
         NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
+        CommandResponder commandResponder = new CommandResponder(config.access(),
+                CommandResponder.managementCommands(new Management(), replacer));
         SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
                 new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
                 new ControlService(config.access(), commands, this::thingIds),
-                new DiscoService(config.access(), this::thingIds, this::title, version()),
-                new AdHocCommands(config.access(), this::thingIds, this::title, this::status, replacer)));
+                new DiscoService(config.access(), this::thingIds, this::title, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
@@ -133,11 +138,72 @@ public final class Gateway implements AutoCloseable {
                 close();
                 throw new GatewayStartException("thing '" + id + "' cannot start: " + e.getMessage(), e);
             }
-            running.add(d);
+            running.put(id, d);
             commands.open(id, d);
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
+    }
+
+    /**
+     * Stops one configured thing's driver and starts a new one from the same configuration, e.g. after
+     * its device was replaced. Returns null when it runs again, otherwise why not (it then stays stopped).
+     */
+    public synchronized String restartDriver(String thingId) {
+        if (closed) {
+            return "the gateway is stopping";
+        }
+        ThingConfig thing = config.things().stream().filter(t -> t.id().equals(thingId)).findFirst().orElse(null);
+        if (thing == null) {
+            return "no configured thing '" + thingId + "'" + (thingIds().contains(thingId) ? " (things found on the network have no driver here)" : "");
+        }
+        commands.close(thingId);
+        Driver old = running.remove(thingId);
+        if (old != null) {
+            stopQuietly(old);
+        }
+        try {
+            Driver fresh = drivers.find(thing.section().get("driver")).create(thing);
+            fresh.start(bus);
+            running.put(thingId, fresh);
+            commands.open(thingId, fresh);
+        } catch (ConfigException | RuntimeException e) {
+            log.warn("driver of thing '{}' did not start again: {}", thingId, e.getMessage());
+            return "thing '" + thingId + "' did not start again: " + e.getMessage();
+        }
+        log.info("driver of thing '{}' restarted", thingId);
+        return null;
+    }
+
+    private static void stopQuietly(Driver d) {
+        try {
+            d.close();
+        } catch (RuntimeException e) {
+            log.warn("driver stop failed: {}", e.toString());
+        }
+    }
+
+    /** What the ad-hoc commands may see and do. */
+    private final class Management implements ManagedGateway {
+        @Override
+        public Set<String> thingIds() {
+            return Gateway.this.thingIds();
+        }
+
+        @Override
+        public String title(String thingId) {
+            return Gateway.this.title(thingId);
+        }
+
+        @Override
+        public String status() {
+            return Gateway.this.status();
+        }
+
+        @Override
+        public String restartDriver(String thingId) {
+            return Gateway.this.restartDriver(thingId);
+        }
     }
 
     /** Smart objects found by mDNS become things: a node each, readings on the bus; the gateway announces itself. */
@@ -199,6 +265,7 @@ public final class Gateway implements AutoCloseable {
                 .append(writer.lost()).append(" lost to write errors");
         long busDrops = bus.stats().stream().mapToLong(x -> x.dropped()).sum();
         b.append("\nBus: ").append(busDrops).append(" readings dropped by full queues");
+        b.append("\nUnreadable stanzas dropped: ").append(UnparsableStanzas.INSTANCE.dropped());
         b.append("\nObservers: ").append(observe.observations()).append(" subscriptions");
         return b.toString();
     }
@@ -269,13 +336,7 @@ public final class Gateway implements AutoCloseable {
         if (smartObjects != null) {
             smartObjects.close();
         }
-        for (Driver d : running) {
-            try {
-                d.close();
-            } catch (RuntimeException e) {
-                log.warn("driver stop failed: {}", e.toString());
-            }
-        }
+        running.values().forEach(Gateway::stopQuietly);
         running.clear();
         try {
             if (storing != null && !storing.drain(DRAIN_TIMEOUT)) {

@@ -16,12 +16,13 @@ import org.jivesoftware.smackx.disco.packet.DiscoverItems;
 import org.jivesoftware.smackx.iqversion.VersionManager;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.gateway.adhoc.CommandResponder;
 import org.xmppiot.gateway.xmpp.SessionListener;
 
 /**
  * Who the gateway is, for XMPP clients: XEP-0030 identity and features (each service adds the ones it
  * really implements), disco#items with one node per thing (for owners and readers only; others learn
- * nothing about things), XEP-0092 version and XEP-0199 ping. XEP-0115 capabilities follow from the
+ * nothing about things) and the XEP-0050 commands node, XEP-0092 version and XEP-0199 ping. XEP-0115 capabilities follow from the
  * features (Smack's entity caps).
  */
 public final class DiscoService implements SessionListener {
@@ -30,12 +31,15 @@ public final class DiscoService implements SessionListener {
     private final Supplier<Set<String>> things;
     private final Function<String, String> titles;
     private final String version;
+    private final CommandResponder commands;
 
-    public DiscoService(AccessConfig access, Supplier<Set<String>> things, Function<String, String> titles, String version) {
+    public DiscoService(AccessConfig access, Supplier<Set<String>> things, Function<String, String> titles, String version,
+                        CommandResponder commands) {
         this.access = access;
         this.things = things;
         this.titles = titles;
         this.version = version;
+        this.commands = commands;
     }
 
     @Override
@@ -69,6 +73,11 @@ public final class DiscoService implements SessionListener {
                     answer.addItem(item);
                 }
             }
+            return answer;
+        }
+        if (CommandResponder.NAMESPACE.equals(request.getNode())) {
+            // XEP-0050 discovery: the commands this requester may run (none for strangers).
+            answer.addItems(commands.items(request.getFrom(), connection.getUser()));
             return answer;
         }
         if (!allowed || !things.get().contains(request.getNode())) {

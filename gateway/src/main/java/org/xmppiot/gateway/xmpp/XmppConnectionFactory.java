@@ -77,6 +77,7 @@ public final class XmppConnectionFactory {
         }
         XMPPTCPConnection connection = new XMPPTCPConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
+        connection.setParsingExceptionCallback(UnparsableStanzas.INSTANCE);
         // Every attempt gets a new connection and the publisher sends again what a lost session
         // did not confirm, so XEP-0198 resumption is never used; its "resumable" state would only
         // change how Smack treats sends on a dead connection.
