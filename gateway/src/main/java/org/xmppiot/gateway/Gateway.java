@@ -119,9 +119,9 @@ public final class Gateway implements AutoCloseable {
                 new ControlService(config.access(), commands, this::thingIds),
                 new DiscoService(config.access(), this::thingIds, this::title, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
-        writer = new StoreWriter(store, config.store().commitInterval(), config.xmpp().pubsub().readingsPerItem(),
+        writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
-        storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, writer);
+        storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, config.store().commitInterval(), writer);
         observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
         publisher.start();
         uplink.start();

@@ -28,6 +28,8 @@ public final class BusSubscription implements AutoCloseable {
     private final int capacity;
     private final BlockingQueue<Reading> queue;
     private final int maxBatch;
+    private final long gatherNanos;
+    private long lastBatchStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private final Consumer<List<Reading>> consumer;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
@@ -39,13 +41,14 @@ public final class BusSubscription implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean closed;
 
-    BusSubscription(String name, int capacity, int maxBatch, Consumer<List<Reading>> consumer, Runnable onClose) {
+    BusSubscription(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer, Runnable onClose) {
         if (capacity < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("capacity and batch size must be at least 1, were " + capacity + " and " + maxBatch);
         }
         this.name = name;
         this.capacity = capacity;
         this.maxBatch = maxBatch;
+        this.gatherNanos = gather.toNanos();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.consumer = consumer;
         this.onClose = onClose;
@@ -93,6 +96,17 @@ public final class BusSubscription implements AutoCloseable {
             if (first == null) {
                 continue;
             }
+            // Waiting before the queue is drained lets what arrives meanwhile join this batch.
+            long wait = gatherNanos - (System.nanoTime() - lastBatchStart);
+            if (wait > 0 && !closed) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            lastBatchStart = System.nanoTime();
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);

@@ -1,5 +1,6 @@
 package org.xmppiot.core.bus;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -41,8 +42,17 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      * queued while it was busy with the last batch, in order.
      */
     public BusSubscription subscribeInBatches(String name, int capacity, int maxBatch, Consumer<List<Reading>> consumer) {
+        return subscribeInBatches(name, capacity, maxBatch, Duration.ZERO, consumer);
+    }
+
+    /**
+     * Like {@link #subscribeInBatches(String, int, int, Consumer)}, with batches at most once per
+     * {@code gather}: a reading arriving sooner waits, and everything that arrives while it waits
+     * joins its batch. So no reading waits longer than {@code gather} plus the consumer's time.
+     */
+    public BusSubscription subscribeInBatches(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer) {
         BusSubscription[] holder = new BusSubscription[1];
-        BusSubscription subscription = new BusSubscription(name, capacity, maxBatch, consumer, () -> subscriptions.remove(holder[0]));
+        BusSubscription subscription = new BusSubscription(name, capacity, maxBatch, gather, consumer, () -> subscriptions.remove(holder[0]));
         holder[0] = subscription;
         subscriptions.add(subscription);
         subscription.start();

@@ -103,6 +103,29 @@ class ReadingBusTest {
     }
 
     @Test
+    void withAGatherTimeReadingsArrivingWhileABatchWaitsJoinItAndNoneWaitsLonger() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            List<List<Long>> batches = new CopyOnWriteArrayList<>();
+            List<Long> handedAt = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribeInBatches("store", 1000, 100, Duration.ofMillis(400), batch -> {
+                handedAt.add(System.nanoTime());
+                batches.add(batch.stream().map(Reading::sequence).toList());
+            });
+            long start = System.nanoTime();
+            bus.publish(reading("x", 1)); // The first batch goes at once.
+            Thread.sleep(50);
+            bus.publish(reading("x", 2)); // Waits for the gather time since the first batch ...
+            Thread.sleep(100);
+            bus.publish(reading("x", 3)); // ... and this one, arriving meanwhile, goes with it.
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(batches).containsExactly(List.of(1L), List.of(2L, 3L));
+            assertThat(Duration.ofNanos(handedAt.get(0) - start)).isLessThan(Duration.ofMillis(200));
+            assertThat(Duration.ofNanos(handedAt.get(1) - handedAt.get(0)))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofMillis(1000));
+        }
+    }
+
+    @Test
     void aBatchConsumerGetsWhatQueuedWhileItWasBusyInOrderAndBounded() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
             CountDownLatch holding = new CountDownLatch(1);

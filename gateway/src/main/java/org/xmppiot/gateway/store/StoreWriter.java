@@ -1,7 +1,6 @@
 package org.xmppiot.gateway.store;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.core.model.Reading;
 
 /**
- * The bus subscriber that makes readings durable: commits what queued up as one transaction, at most
- * once per commit interval (an SD card wears with every sync), then tells the senders there is more.
+ * The bus subscriber that makes readings durable: commits each batch as one transaction (the bus hands it
+ * batches at most once per commit interval: an SD card wears with every sync), then tells the senders there is more.
  * Keeps the store within its retention limits as it goes.
  */
 public final class StoreWriter implements Consumer<List<Reading>> {
@@ -24,20 +23,17 @@ public final class StoreWriter implements Consumer<List<Reading>> {
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ReadingStore store;
-    private final Duration commitInterval;
     private final int readingsPerItem;
     private final List<String> destinations;
     private final Runnable afterCommit;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
-    private long lastCommitStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private long lastRetention = System.nanoTime() - RETENTION_EVERY_NANOS;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
-    public StoreWriter(ReadingStore store, Duration commitInterval, int readingsPerItem, List<String> destinations,
+    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations,
                        Runnable afterCommit) {
         this.store = store;
-        this.commitInterval = commitInterval;
         this.readingsPerItem = readingsPerItem;
         this.destinations = List.copyOf(destinations);
         this.afterCommit = afterCommit;
@@ -46,8 +42,6 @@ public final class StoreWriter implements Consumer<List<Reading>> {
     /** Called on the store's bus thread with everything that queued since the last commit. */
     @Override
     public void accept(List<Reading> readings) {
-        waitForCommitInterval();
-        lastCommitStart = System.nanoTime();
         try {
             commit(readings);
         } catch (SQLException first) {
@@ -67,18 +61,6 @@ public final class StoreWriter implements Consumer<List<Reading>> {
         store.append(readings, readingsPerItem, destinations);
         stored.addAndGet(readings.size());
         afterCommit.run();
-    }
-
-    /** Lets readings gather for one commit instead of syncing for each small batch. */
-    private void waitForCommitInterval() {
-        long wait = commitInterval.toNanos() - (System.nanoTime() - lastCommitStart);
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void keepWithinLimits() {
