@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole comparison in one command: bash bench/run.sh
+# Installs what it needs (Prosody, socat, JDK 17, Maven, Node.js/npm, gnuplot; Node-RED 4 and the peers' npm
+# packages from the npm registry), builds the gateway, runs JMH and the end-to-end comparison, and writes
+# bench/results/RESULTS.md, e2e.csv, jmh.txt and e2e.png. Takes about 10 minutes on a 2-core machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/packages.sh
+install_missing prosody:prosody prosodyctl:prosody socat:socat javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox
+
+results=bench/results
+work=bench/work
+rm -rf "$work"
+mkdir -p "$results" "$work/node-red-user"
+
+# The peers' packages, as pinned in their package.json files.
+(cd bench/peers/node && npm install --no-audit --no-fund --loglevel=error)
+(cd bench/peers/node-red && npm install --no-audit --no-fund --loglevel=error)
+# Node-RED finds the serial nodes and the function node's module (functionExternalModules) in its user
+# directory's node_modules: the ones installed above, so that nothing is installed while it is timed.
+ln -s "$PWD/bench/peers/node-red/node_modules" "$work/node-red-user/node_modules"
+
+mvn -B -q -DskipTests package
+cp=$(ls bench/target/xmpp-iot-gateway-bench.jar):bench/target/lib/*
+
+echo "== JMH: the hot path in one process"
+java -cp "$cp" org.openjdk.jmh.Main -rf text -rff "$results/jmh.txt" HotPathBenchmark
+
+echo "== End to end"
+java -cp "$cp" org.xmppiot.bench.Comparison "$PWD" "$work" "$results"
+
+gnuplot -e "results='$results'" bench/e2e.gp
+echo "Results: $results/RESULTS.md and $results/e2e.png"

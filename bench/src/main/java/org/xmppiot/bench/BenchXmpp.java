@@ -1,0 +1,63 @@
+package org.xmppiot.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.demo.ProsodyServer;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
+
+/** The bench's accounts on its Prosody, and connections to it the way the gateway makes them. */
+final class BenchXmpp {
+
+    static final String GATEWAY = "gateway";
+    static final String READER = "reader";
+
+    private final ProsodyServer server;
+    private final Path dir;
+
+    BenchXmpp(ProsodyServer server, Path dir) throws IOException, InterruptedException {
+        this.server = server;
+        this.dir = dir;
+        server.register(GATEWAY, password(GATEWAY));
+        server.register(READER, password(READER));
+    }
+
+    static String password(String user) {
+        return user + "-bench-password";
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** The {@code xmpp:} section for {@code user}, as the gateway's configuration has it. */
+    String xmppSection(String user) throws IOException {
+        Path pw = dir.resolve(user + ".password");
+        Files.writeString(pw, password(user) + "\n", StandardCharsets.UTF_8);
+        return """
+                xmpp:
+                  jid: %s@%s
+                  password-file: %s
+                  server: 127.0.0.1
+                  port: %d
+                  tls: disabled
+                  connect-timeout: 10s
+                  pubsub:
+                    service: %s
+                """.formatted(user, ProsodyServer.DOMAIN, pw, server.port(), ProsodyServer.PUBSUB_SERVICE);
+    }
+
+    /** A logged-in connection of {@code user}. */
+    XMPPTCPConnection connect(String user, String resource) throws Exception {
+        Path file = dir.resolve(user + "-" + resource + ".yaml");
+        Files.writeString(file, xmppSection(user), StandardCharsets.UTF_8);
+        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(file).withResource(resource));
+        c.setReplyTimeout(30_000);
+        c.connect().login();
+        return c;
+    }
+}

@@ -1,0 +1,195 @@
+package org.xmppiot.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.gateway.demo.ProsodyServer;
+
+/**
+ * The end-to-end comparison: devices on pseudo-terminals at offered rates -> a peer -> a real Prosody
+ * -> a subscriber that measures throughput and latency, while the peer's CPU time and RSS are read
+ * from /proc. Peers: the gateway (defaults, and a small-Pi JVM), a plain Node.js script and Node-RED;
+ * then a raw Smack publisher for the server's ceiling. Usage: Comparison <repo root> <work dir> <results dir>
+ */
+public final class Comparison {
+
+    static final int DEVICES = 4;
+    static final double[] RATES = {100, 1000, 2500, 5000, 10000};
+    static final Duration WARMUP = Duration.ofSeconds(3);
+    static final Duration WINDOW = Duration.ofSeconds(10);
+    static final Duration DRAIN = Duration.ofSeconds(15);
+
+    private final Path work;
+    private final BenchXmpp xmpp;
+    private final long clockZero = System.nanoTime();
+    final List<StepResult> steps = new ArrayList<>();
+    final Map<String, String> descriptions = new LinkedHashMap<>();
+    final Map<String, Double> startSeconds = new LinkedHashMap<>();
+    final Map<String, Double> idleRssMiB = new LinkedHashMap<>();
+    final Map<String, Double> ceiling = new LinkedHashMap<>();
+
+    private Comparison(Path work, BenchXmpp xmpp) {
+        this.work = work;
+        this.xmpp = xmpp;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]).toAbsolutePath();
+        Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        Path results = Files.createDirectories(Path.of(args[2]).toAbsolutePath());
+        Path jar = root.resolve("gateway/target/xmpp-iot-gateway.jar");
+        Path peers = root.resolve("bench/peers");
+        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
+        try (ProsodyServer server = ProsodyServer.start(options)) {
+            Comparison c = new Comparison(work, new BenchXmpp(server, work));
+            c.runPeer(new GatewayPeer("gateway", jar, List.of(), 20, "200ms"), RATES);
+            c.runPeer(new GatewayPeer("gateway-small-pi", jar, List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k"), 20, "200ms"),
+                    new double[] {100, 1000, 5000});
+            c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms"), new double[] {100, 1000});
+            c.runPeer(new NodePeer(peers.resolve("node")), RATES);
+            c.runPeer(new NodeRedPeer(peers.resolve("node-red"), peers.resolve("node/publisher.js"), work.resolve("node-red-user")), RATES);
+            c.measureCeiling(1);
+            c.measureCeiling(20);
+            new ResultsWriter(c, server, results).write();
+        }
+    }
+
+    private void runPeer(Peer peer, double[] rates) throws Exception {
+        System.out.println("== " + peer.name() + ": " + peer.description());
+        descriptions.put(peer.name(), peer.description());
+        Path dir = Files.createDirectories(work.resolve(peer.name()));
+        List<Peer.Device> devices = new ArrayList<>();
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (DeviceFeed feed = new DeviceFeed(dir, DEVICES, clockZero);
+             Subscriber subscriber = new Subscriber(xmpp, peer.name(), clockZero, recorder)) {
+            for (int i = 0; i < DEVICES; i++) {
+                devices.add(new Peer.Device(feed.ports().get(i), "dev" + (i + 1), "bench/" + peer.name() + "/dev" + (i + 1)));
+            }
+            if (peer.needsNodes()) {
+                createNodes(devices);
+                subscriber.subscribe(devices.stream().map(Peer.Device::node).toList(), Duration.ofSeconds(10));
+            }
+            feed.offer(RATES[0]);
+            long started = System.nanoTime();
+            Process process = peer.start(dir, devices, xmpp);
+            try {
+                if (!peer.needsNodes()) {
+                    subscriber.subscribe(devices.stream().map(Peer.Device::node).toList(), Duration.ofSeconds(60));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (subscriber.firstItemNanos() == 0 && System.nanoTime() < deadline && process.isAlive()) {
+                    Thread.sleep(5);
+                }
+                if (subscriber.firstItemNanos() == 0) {
+                    System.out.println("   no reading arrived; see " + dir.resolve(peer.name() + ".log"));
+                    return;
+                }
+                startSeconds.put(peer.name(), (subscriber.firstItemNanos() - started) / 1e9);
+                // Lines written before the peer opened its ports are gone: they are the baseline of what is never delivered.
+                feed.offer(0);
+                settle(recorder);
+                long neverDelivered = feed.sent() - recorder.received();
+                idleRssMiB.put(peer.name(), ProcessStats.rssMiB(process.pid(), false));
+                for (double rate : rates) {
+                    StepResult r = step(peer, process, feed, recorder, rate, neverDelivered);
+                    steps.add(r);
+                    System.out.printf("   offered %6.0f/s delivered %7.1f/s p50 %8.1f ms p99 %8.1f ms max %8.1f ms cpu %6.1f us/reading rss %6.1f MiB%s%n",
+                            r.offered(), r.delivered(), r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "" : "  (fell behind)");
+                    if (!r.keptUp()) {
+                        break; // Higher rates would only measure a growing backlog.
+                    }
+                }
+            } finally {
+                process.destroy();
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** Waits until nothing more arrives for a second (at most the drain time). */
+    private static void settle(LatencyRecorder recorder) throws InterruptedException {
+        long end = System.nanoTime() + DRAIN.toNanos();
+        long last = -1;
+        while (System.nanoTime() < end && recorder.received() != last) {
+            last = recorder.received();
+            Thread.sleep(1000);
+        }
+    }
+
+    private StepResult step(Peer peer, Process process, DeviceFeed feed, LatencyRecorder recorder, double rate, long neverDelivered)
+            throws Exception {
+        feed.offer(rate);
+        Thread.sleep(WARMUP.toMillis());
+        long sent0 = feed.sent();
+        long received0 = recorder.received();
+        double cpu0 = ProcessStats.cpuSeconds(process.pid());
+        recorder.startWindow();
+        long t0 = System.nanoTime();
+        Thread.sleep(WINDOW.toMillis());
+        LatencyRecorder.Window w = recorder.endWindow();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long sent = feed.sent() - sent0;
+        long received = recorder.received() - received0;
+        double cpu = ProcessStats.cpuSeconds(process.pid()) - cpu0;
+        double rss = ProcessStats.rssMiB(process.pid(), false);
+        // Between steps the backlog must clear, or the next step measures this one's.
+        feed.offer(0);
+        long drainEnd = System.nanoTime() + DRAIN.toNanos();
+        while (feed.sent() - recorder.received() > neverDelivered && System.nanoTime() < drainEnd) {
+            Thread.sleep(20);
+        }
+        boolean keptUp = feed.sent() - recorder.received() <= neverDelivered && received >= 0.95 * sent;
+        return new StepResult(peer.name(), sent / seconds, received / seconds, w.p50(), w.p99(), w.max(),
+                received == 0 ? Double.NaN : cpu * 1e6 / received, rss, keptUp);
+    }
+
+    private void createNodes(List<Peer.Device> devices) throws Exception {
+        XMPPTCPConnection admin = xmpp.connect(BenchXmpp.GATEWAY, "setup");
+        try {
+            PubSubManager pubsub = PubSubManager.getInstanceFor(admin, JidCreate.bareFrom(ProsodyServer.PUBSUB_SERVICE));
+            for (Peer.Device d : devices) {
+                pubsub.createNode(d.node());
+            }
+        } finally {
+            admin.disconnect();
+        }
+    }
+
+    private void measureCeiling(int readingsPerItem) throws Exception {
+        String name = "smack-raw-" + readingsPerItem;
+        List<Peer.Device> devices = new ArrayList<>();
+        for (int i = 0; i < DEVICES; i++) {
+            devices.add(new Peer.Device(null, "dev" + (i + 1), "bench/" + name + "/dev" + (i + 1)));
+        }
+        createNodes(devices);
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (Subscriber subscriber = new Subscriber(xmpp, name, clockZero, recorder)) {
+            subscriber.subscribe(devices.stream().map(Peer.Device::node).toList(), Duration.ofSeconds(10));
+            XMPPTCPConnection publisher = xmpp.connect(BenchXmpp.GATEWAY, name);
+            try {
+                RawSmackPublisher.run(publisher, devices.stream().map(Peer.Device::node).toList(), readingsPerItem, WARMUP.toSeconds(), clockZero);
+                long r0 = recorder.received();
+                long t0 = System.nanoTime();
+                long confirmed = RawSmackPublisher.run(publisher, devices.stream().map(Peer.Device::node).toList(), readingsPerItem, WINDOW.toSeconds(), clockZero);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Thread.sleep(2000);
+                double delivered = Math.min(confirmed, recorder.received() - r0) / seconds;
+                ceiling.put(name, delivered);
+                System.out.printf("== %s: %.0f readings/s confirmed and delivered (%d readings per item)%n", name, delivered, readingsPerItem);
+            } finally {
+                publisher.disconnect();
+            }
+        }
+    }
+}

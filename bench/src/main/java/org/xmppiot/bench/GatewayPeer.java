@@ -1,0 +1,70 @@
+package org.xmppiot.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The gateway from this checkout's build, as a separate JVM with the given options and settings. */
+final class GatewayPeer implements Peer {
+
+    private final String name;
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final int readingsPerItem;
+    private final String commitInterval;
+
+    GatewayPeer(String name, Path jar, List<String> jvmOptions, int readingsPerItem, String commitInterval) {
+        this.name = name;
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.readingsPerItem = readingsPerItem;
+        this.commitInterval = commitInterval;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return "xmpp-iot-gateway, JVM options " + (jvmOptions.isEmpty() ? "(defaults)" : String.join(" ", jvmOptions))
+                + ", readings-per-item " + readingsPerItem + ", store commit-interval " + commitInterval + ", store synchronous=FULL";
+    }
+
+    @Override
+    public boolean needsNodes() {
+        return false;
+    }
+
+    @Override
+    public Process start(Path work, List<Device> devices, BenchXmpp xmpp) throws Exception {
+        StringBuilder things = new StringBuilder("access:\n  readers: [ reader@localhost ]\nthings:\n");
+        for (Device d : devices) {
+            things.append("""
+                      - id: %s
+                        driver: serial
+                        port: %s
+                        baud: 115200
+                        mapping:
+                          type: csv
+                          fields:
+                            - { name: seq, column: 1 }
+                            - { name: sent, column: 2, unit: ms }
+                    """.formatted(d.thing(), d.port()));
+        }
+        String prefix = devices.get(0).node().substring(0, devices.get(0).node().length() - devices.get(0).thing().length());
+        String config = "store:\n  path: " + work.resolve(name + ".db") + "\n  commit-interval: " + commitInterval + "\n"
+                + xmpp.xmppSection(BenchXmpp.GATEWAY)
+                + "    node-prefix: " + prefix + "\n    max-items: 100\n    readings-per-item: " + readingsPerItem + "\n"
+                + things;
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "run", "-c", file.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+    }
+}

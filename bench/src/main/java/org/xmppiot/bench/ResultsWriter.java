@@ -1,0 +1,154 @@
+package org.xmppiot.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+
+import org.xmppiot.gateway.demo.ProsodyServer;
+
+/** Writes e2e.csv (for the chart) and RESULTS.md (machine, versions, figures, ratios), and prints the ratio table. */
+final class ResultsWriter {
+
+    private final Comparison c;
+    private final ProsodyServer server;
+    private final Path results;
+
+    ResultsWriter(Comparison c, ProsodyServer server, Path results) {
+        this.c = c;
+        this.server = server;
+        this.results = results;
+    }
+
+    void write() throws IOException {
+        StringBuilder csv = new StringBuilder("peer,offered,delivered,p50_ms,p99_ms,max_ms,cpu_us_per_reading,rss_mib,kept_up\n");
+        for (StepResult r : c.steps) {
+            csv.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f,%s%n", r.peer(), r.offered(), r.delivered(),
+                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp()));
+        }
+        Files.writeString(results.resolve("e2e.csv"), csv, StandardCharsets.UTF_8);
+
+        String ratios = ratioTable();
+        System.out.println();
+        System.out.println(ratios);
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results\n\n");
+        md.append("Produced by `bash bench/run.sh` on ").append(LocalDate.now()).append(". Machine: ").append(machine()).append(".\n");
+        md.append("Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append("), ")
+                .append("Prosody " + command("dpkg-query", "-W", "-f", "${Version}", "prosody")).append(", Node.js ").append(NodeRedPeer.nodeVersion()).append(".\n\n");
+        md.append("Server: Prosody on 127.0.0.1, plain TCP (no TLS, loopback), pub/sub component with `storage = \"memory\"` ")
+                .append("(the default file storage rewrites a node's items per publish and caps everyone near 130 items/s), ")
+                .append("nodes with up to 100 items. Every peer publishes to the same server with the same account and the same XEP-0323 `fields` payload; ")
+                .append("a subscriber (Smack, separate account) takes each reading's latency from the `sent` time the device wrote into it. ")
+                .append(Comparison.DEVICES).append(" devices on socat pseudo-terminals share each offered rate; each step is ")
+                .append(Comparison.WARMUP.toSeconds()).append(" s warm-up and ").append(Comparison.WINDOW.toSeconds())
+                .append(" s measured; a peer that delivers under 95 % of what was offered, or has not caught up ")
+                .append(Comparison.DRAIN.toSeconds()).append(" s later, is not tried at higher rates.\n\n");
+        md.append("## Peers\n\n");
+        c.descriptions.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
+        md.append("\n## Targets\n\n```\n").append(ratios).append("```\n\n");
+        md.append("## End to end\n\n| peer | offered/s | delivered/s | p50 ms | p99 ms | max ms | CPU µs/reading | RSS MiB | kept up |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (StepResult r : c.steps) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %s |%n", r.peer(), r.offered(), r.delivered(),
+                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "yes" : "no"));
+        }
+        md.append("\n| peer | start to first reading delivered, s | RSS when idle, MiB |\n|---|---|---|\n");
+        c.startSeconds.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f |%n", k, v, c.idleRssMiB.getOrDefault(k, Double.NaN))));
+        md.append("\nServer ceiling, one Smack client publishing as fast as confirmed (64 in flight):\n\n");
+        c.ceiling.forEach((k, v) -> md.append(String.format(Locale.ROOT, "- `%s`: %.0f readings/s%n", k, v)));
+        Path jmh = results.resolve("jmh.txt");
+        if (Files.exists(jmh)) {
+            md.append("\n## In-process (JMH)\n\n```\n");
+            boolean table = false;
+            for (String line : Files.readAllLines(jmh)) {
+                table |= line.startsWith("Benchmark ");
+                if (table && !line.isBlank()) {
+                    md.append(line).append('\n');
+                }
+            }
+            md.append("```\n");
+        }
+        md.append("\n![throughput and latency](e2e.png)\n");
+        Files.writeString(results.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
+    }
+
+    private String ratioTable() {
+        List<String[]> rows = new ArrayList<>();
+        double gw = best("gateway");
+        double nodeRed = best("node-red");
+        double node = best("node");
+        double ceiling20 = c.ceiling.getOrDefault("smack-raw-20", Double.NaN);
+        rows.add(row("gateway readings/s end to end", ">= 5000", gw, gw >= 5000));
+        rows.add(row("gateway / Node-RED readings/s", ">= 5", gw / nodeRed, gw / nodeRed >= 5));
+        rows.add(row("gateway / plain Node readings/s", "(info)", gw / node, true));
+        // The ceiling is what the server confirms flat out; the gateway only gets the rates the devices offer.
+        rows.add(row("gateway / raw Smack ceiling (20 readings per item)", ">= 0.8", gw / ceiling20, gw / ceiling20 >= 0.8));
+        double p99 = at("gateway", 100).map(StepResult::p99).orElse(Double.NaN);
+        double p99Low = at("gateway-low-latency", 100).map(StepResult::p99).orElse(Double.NaN);
+        rows.add(row("p99 ms at 100/s, defaults (200 ms commit interval)", "<= 20", p99, p99 <= 20));
+        rows.add(row("p99 ms at 100/s, commit-interval 0ms", "<= 20", p99Low, p99Low <= 20));
+        double start = c.startSeconds.getOrDefault("gateway", Double.NaN);
+        rows.add(row("gateway start to first publish, s", "<= 2", start, start <= 2));
+        double startPi = c.startSeconds.getOrDefault("gateway-small-pi", Double.NaN);
+        rows.add(row("small-Pi JVM start to first publish, s", "<= 2", startPi, startPi <= 2));
+        double rss = at("gateway", 1000).map(StepResult::rssMiB).orElse(Double.NaN) / at("node-red", 1000).map(StepResult::rssMiB).orElse(Double.NaN);
+        rows.add(row("RSS gateway / Node-RED at 1000/s", "<= 0.5", rss, rss <= 0.5));
+        double rssPi = at("gateway-small-pi", 1000).map(StepResult::rssMiB).orElse(Double.NaN) / at("node-red", 1000).map(StepResult::rssMiB).orElse(Double.NaN);
+        rows.add(row("RSS small-Pi gateway / Node-RED at 1000/s", "<= 0.5", rssPi, rssPi <= 0.5));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-52s %-8s %10s  %s%n", "measure", "target", "value", "met"));
+        for (String[] r : rows) {
+            b.append(String.format(Locale.ROOT, "%-52s %-8s %10s  %s%n", (Object[]) r));
+        }
+        return b.toString();
+    }
+
+    private static String[] row(String what, String target, double value, boolean met) {
+        return new String[] {what, target, Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value),
+                Double.isNaN(value) ? "not measured" : met ? "yes" : "NO"};
+    }
+
+    /** The highest delivered rate a peer kept up with. */
+    private double best(String peer) {
+        OptionalDouble d = c.steps.stream().filter(r -> r.peer().equals(peer) && r.keptUp()).mapToDouble(StepResult::delivered).max();
+        if (d.isPresent()) {
+            return d.getAsDouble();
+        }
+        return c.steps.stream().filter(r -> r.peer().equals(peer)).mapToDouble(StepResult::delivered).max().orElse(Double.NaN);
+    }
+
+    private java.util.Optional<StepResult> at(String peer, double rate) {
+        return c.steps.stream().filter(r -> r.peer().equals(peer) && Math.abs(r.offered() - rate) < rate * 0.1).findFirst();
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        } catch (IOException ignored) {
+            // Reported as unknown.
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + String.format(Locale.ROOT, "%.0f GiB", ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024)) + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    }
+
+    private static String command(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+}
