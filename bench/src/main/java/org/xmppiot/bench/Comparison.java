@@ -36,6 +36,7 @@ public final class Comparison {
     final Map<String, Double> startSeconds = new LinkedHashMap<>();
     final Map<String, Double> idleRssMiB = new LinkedHashMap<>();
     final Map<String, Double> ceiling = new LinkedHashMap<>();
+    LatencyRecorder.Window serverFloor;
 
     private Comparison(Path work, BenchXmpp xmpp) {
         this.work = work;
@@ -57,6 +58,7 @@ public final class Comparison {
             c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms"), new double[] {100, 1000});
             c.runPeer(new NodePeer(peers.resolve("node")), RATES);
             c.runPeer(new NodeRedPeer(peers.resolve("node-red"), peers.resolve("node/publisher.js"), work.resolve("node-red-user")), RATES);
+            c.measureServerFloor();
             c.measureCeiling(1);
             c.measureCeiling(20);
             new ResultsWriter(c, server, results).write();
@@ -163,6 +165,27 @@ public final class Comparison {
             }
         } finally {
             admin.disconnect();
+        }
+    }
+
+    /** Latency of publishing and notification alone: a Smack client publishing 100 readings/s, one per item. */
+    private void measureServerFloor() throws Exception {
+        List<String> nodes = List.of("bench/floor/dev1");
+        createNodes(List.of(new Peer.Device(null, "dev1", nodes.get(0))));
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (Subscriber subscriber = new Subscriber(xmpp, "floor", clockZero, recorder)) {
+            subscriber.subscribe(nodes, Duration.ofSeconds(10));
+            XMPPTCPConnection publisher = xmpp.connect(BenchXmpp.GATEWAY, "floor");
+            try {
+                RawSmackPublisher.paced(publisher, nodes, 100, WARMUP.toSeconds(), clockZero);
+                recorder.startWindow();
+                RawSmackPublisher.paced(publisher, nodes, 100, WINDOW.toSeconds(), clockZero);
+                Thread.sleep(500);
+                serverFloor = recorder.endWindow();
+                System.out.printf("== server floor at 100/s: p50 %.1f ms p99 %.1f ms max %.1f ms%n", serverFloor.p50(), serverFloor.p99(), serverFloor.max());
+            } finally {
+                publisher.disconnect();
+            }
         }
     }
 
