@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.xmppiot.gateway.demo.ProsodyServer;
 
@@ -121,13 +120,7 @@ final class NodeRedPeer implements Peer {
     }
 
     static String nodeVersion() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return v;
-        } catch (IOException | InterruptedException e) {
-            return "(unknown)";
-        }
+        String v = CommandOutput.of("node", "--version");
+        return v.isEmpty() ? "(unknown)" : v;
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import java.util.concurrent.TimeUnit;
 
 import org.xmppiot.gateway.demo.ProsodyServer;
 
@@ -41,7 +40,7 @@ final class ResultsWriter {
         md.append("# Benchmark results\n\n");
         md.append("Produced by `bash bench/run.sh` on ").append(LocalDate.now()).append(". Machine: ").append(machine()).append(".\n");
         md.append("Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name")).append("), ")
-                .append("Prosody " + command("dpkg-query", "-W", "-f", "${Version}", "prosody")).append(", Node.js ").append(NodeRedPeer.nodeVersion()).append(".\n\n");
+                .append("Prosody " + CommandOutput.of("dpkg-query", "-W", "-f", "${Version}", "prosody")).append(", Node.js ").append(NodeRedPeer.nodeVersion()).append(".\n\n");
         md.append("Server: Prosody on 127.0.0.1, plain TCP (no TLS, loopback), pub/sub component with `storage = \"memory\"` ")
                 .append("(the default file storage rewrites a node's items per publish and caps everyone near 130 items/s), ")
                 .append("nodes with up to 100 items. Every peer publishes to the same server with the same account and the same XEP-0323 `fields` payload; ")
@@ -141,16 +140,4 @@ final class ResultsWriter {
                 + String.format(Locale.ROOT, "%.0f GiB", ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024)) + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.version");
     }
-
-    private static String command(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException | InterruptedException e) {
-            return "";
-        }
-    }
-
 }
