@@ -50,7 +50,7 @@ import org.xmppiot.gateway.xmpp.XmppUplink;
  * pub/sub publisher, the uplink keeps the XMPP session. This is the one place where the parts are
  * put together.
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements ManagedGateway, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     /** Publishes awaiting their result at once; enough to hide a round trip, small enough for the server. */
@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
         List<Driver> created = new ArrayList<>();
         for (ThingConfig thing : config.things()) {
-            created.add(drivers.find(thing.section().get("driver")).create(thing));
+            created.add(createDriver(thing));
         }
         store = ReadingStore.open(config.store());
         try {
@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
         }
         NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
         CommandResponder commandResponder = new CommandResponder(config.access(),
-                CommandResponder.managementCommands(new Management(), replacer));
+                CommandResponder.managementCommands(this, replacer));
         SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
                 new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
@@ -149,11 +149,12 @@ public final class Gateway implements AutoCloseable {
      * Stops one configured thing's driver and starts a new one from the same configuration, e.g. after
      * its device was replaced. Returns null when it runs again, otherwise why not (it then stays stopped).
      */
+    @Override
     public synchronized String restartDriver(String thingId) {
         if (closed) {
             return "the gateway is stopping";
         }
-        ThingConfig thing = config.things().stream().filter(t -> t.id().equals(thingId)).findFirst().orElse(null);
+        ThingConfig thing = configuredThing(thingId);
         if (thing == null) {
             return "no configured thing '" + thingId + "'" + (thingIds().contains(thingId) ? " (things found on the network have no driver here)" : "");
         }
@@ -163,7 +164,7 @@ public final class Gateway implements AutoCloseable {
             stopQuietly(old);
         }
         try {
-            Driver fresh = drivers.find(thing.section().get("driver")).create(thing);
+            Driver fresh = createDriver(thing);
             fresh.start(bus);
             running.put(thingId, fresh);
             commands.open(thingId, fresh);
@@ -183,27 +184,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** What the ad-hoc commands may see and do. */
-    private final class Management implements ManagedGateway {
-        @Override
-        public Set<String> thingIds() {
-            return Gateway.this.thingIds();
-        }
+    private Driver createDriver(ThingConfig thing) throws ConfigException {
+        return drivers.find(thing.section().get("driver")).create(thing);
+    }
 
-        @Override
-        public String title(String thingId) {
-            return Gateway.this.title(thingId);
-        }
-
-        @Override
-        public String status() {
-            return Gateway.this.status();
-        }
-
-        @Override
-        public String restartDriver(String thingId) {
-            return Gateway.this.restartDriver(thingId);
-        }
+    /** The thing of this id in the configuration, or null (for things found on the network too). */
+    private ThingConfig configuredThing(String thingId) {
+        return config.things().stream().filter(t -> t.id().equals(thingId)).findFirst().orElse(null);
     }
 
     /** Smart objects found by mDNS become things: a node each, readings on the bus; the gateway announces itself. */
@@ -223,7 +210,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The configured things and those found on the network. */
-    private Set<String> thingIds() {
+    @Override
+    public Set<String> thingIds() {
         Set<String> ids = new HashSet<>();
         config.things().forEach(t -> ids.add(t.id()));
         MdnsDiscovery d = discovery;
@@ -234,11 +222,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A thing's human name: its configured name, or the instance name it announced. */
-    private String title(String thingId) {
-        for (ThingConfig t : config.things()) {
-            if (t.id().equals(thingId)) {
-                return t.name();
-            }
+    @Override
+    public String title(String thingId) {
+        ThingConfig configured = configuredThing(thingId);
+        if (configured != null) {
+            return configured.name();
         }
         MdnsDiscovery d = discovery;
         return d == null ? thingId : d.objects().stream().filter(o -> o.thingId().equals(thingId)).map(o -> o.instance())
@@ -246,6 +234,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A few lines on how the gateway is doing, for people (chat {@code status}). */
+    @Override
     public String status() {
         StringBuilder b = new StringBuilder();
         String failure = uplink.lastFailure();
