@@ -32,7 +32,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
-import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
@@ -40,7 +39,6 @@ import org.xmppiot.gateway.GatewaySupervisor;
 import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.xmpp.UnparsableStanzas;
-import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * XEP-0050 management against a real Prosody, driven by Smack's client side as any client would:
@@ -96,7 +94,7 @@ class AdHocCommandsTest {
         final List<String> chat = new CopyOnWriteArrayList<>();
 
         Client(String user) throws Exception {
-            connection = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, "")).withResource("test"));
+            connection = prosody.connection(dir, user, "test");
             connection.addAsyncStanzaListener(s -> chat.add(((Message) s).getBody()),
                     s -> s instanceof Message && ((Message) s).getBody() != null);
             connection.connect().login();

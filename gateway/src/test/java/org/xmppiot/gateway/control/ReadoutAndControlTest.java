@@ -40,7 +40,6 @@ import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
 import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingFormatter;
-import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * XEP-0323 read-out and XEP-0325 control against a real Prosody: readers read exactly what the things
@@ -101,7 +100,7 @@ class ReadoutAndControlTest {
         final List<ExtensionElement> answers = new CopyOnWriteArrayList<>();
 
         Client(String user) throws Exception {
-            connection = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, "")).withResource("test"));
+            connection = prosody.connection(dir, user, "test");
             StanzaFilter sensorData = s -> s instanceof Message && s.getExtension(SensorDataFields.NAMESPACE) != null;
             connection.addSyncStanzaListener(s -> answers.add(s.getExtension(SensorDataFields.NAMESPACE)), sensorData);
             connection.connect().login();

@@ -34,7 +34,6 @@ import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
-import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /** Event subscriptions against a real Prosody: exactly the readings the conditions select, and no others. */
 class ObserveTest {
@@ -71,7 +70,7 @@ class ObserveTest {
     }
 
     private XMPPTCPConnection connect(String user, List<Event> events) throws Exception {
-        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, "")));
+        XMPPTCPConnection c = prosody.connection(dir, user);
         c.addSyncStanzaListener(s -> { // In arrival order.
             SensorDataFields f = (SensorDataFields) s.getExtension(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE);
             f.readings().forEach(r -> events.add(new Event(f.seqnr(), r)));
@@ -240,8 +239,7 @@ class ObserveTest {
     }
 
     private XMPPTCPConnection chatter(String user, List<String> lines) throws Exception {
-        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, user, ""))
-                .withResource("phone"));
+        XMPPTCPConnection c = prosody.connection(dir, user, "phone");
         c.addSyncStanzaListener(s -> lines.add(((Message) s).getBody()), MessageWithBodiesFilter.INSTANCE);
         c.connect().login();
         return c;

@@ -40,7 +40,6 @@ import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
 import org.xmppiot.gateway.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
-import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * Nothing the gateway took is lost or doubled on the way to a subscriber: not when the server
@@ -243,7 +242,7 @@ class StoreAndForwardTest {
 
     /** The node's items as the reader account retrieves them, oldest first. */
     private List<SeenItem> items(String node) throws Exception {
-        XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")));
+        XMPPTCPConnection c = prosody.connection(dir, "reader");
         try {
             c.connect().login();
             LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.gateway.demo.ProsodyServer;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * One real Prosody per test class on 127.0.0.1, with the accounts the class asks for, stopped by
@@ -119,5 +122,15 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
 
     public Path writeConfig(Path dir, String user, String rest) throws IOException {
         return writeConfig(dir, user, password(user), rest);
+    }
+
+    /** A connection of {@code user} made as the gateway makes its own, not yet connected (add listeners first). */
+    public XMPPTCPConnection connection(Path dir, String user) throws Exception {
+        return XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(writeConfig(dir, user, "")));
+    }
+
+    /** The same, bound to {@code resource}. */
+    public XMPPTCPConnection connection(Path dir, String user, String resource) throws Exception {
+        return XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(writeConfig(dir, user, "")).withResource(resource));
     }
 }
