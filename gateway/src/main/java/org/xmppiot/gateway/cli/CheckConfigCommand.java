@@ -47,6 +47,18 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (c.things().isEmpty()) {
             out.println("  warning: no things are configured, so nothing will be published");
         }
+        if (isExampleDomain(x.domain())) {
+            out.println("  warning: " + x.jid() + " is an example account; set xmpp.jid to the gateway's own account");
+        }
+        if (c.access().owners().isEmpty() && c.access().readers().isEmpty()) {
+            out.println("  warning: access lists no owners or readers, so nobody may read or control the things");
+        }
         return ExitCodes.OK;
+    }
+
+    /** The names RFC 2606 and RFC 6761 keep for examples, as in a configuration nobody has edited yet. */
+    private static boolean isExampleDomain(String domain) {
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        return d.matches("(.*\\.)?example\\.(org|com|net)") || d.endsWith(".example") || d.endsWith(".invalid");
     }
 }

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Installs the built package into a fresh Debian 12 root file system and checks what a user relies on: the
+# service user and its groups, a password file only that user can read, the conffiles, check-config as the
+# service user, native libraries unpacked into the service's own directory, the systemd units accepted by
+# systemd-analyze, the import of a configuration from the boot partition (valid and invalid), and that
+# remove keeps the data while purge leaves nothing behind.
+#
+# Usage: install-in-chroot.sh TARGET-DIR CHROOT-DIR
+#   TARGET-DIR  where the build left xmpp-iot-gateway_*_all.deb
+#   CHROOT-DIR  made (and deleted afterwards) by this script
+# Needs root (chroot, debootstrap) and Debian's package mirror (DEBIAN_MIRROR, default deb.debian.org).
+# XMPP_IOT_GATEWAY_CHROOT_CACHE=FILE.tar keeps the bare root file system between runs.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../../scripts/lib/packages.sh"
+
+target=${1:?usage: install-in-chroot.sh TARGET-DIR CHROOT-DIR}
+root=${2:?usage: install-in-chroot.sh TARGET-DIR CHROOT-DIR}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+name=xmpp-iot-gateway
+debs=("$target"/${name}_*_all.deb)
+deb=${debs[0]}
+[ -f "$deb" ] || { echo "no package in $target; build it first (mvn package)" >&2; exit 1; }
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+        exec sudo --preserve-env=DEBIAN_MIRROR,XMPP_IOT_GATEWAY_CHROOT_CACHE,KEEP_CHROOT bash "$0" "$@"
+    fi
+    echo "this test needs root for debootstrap and chroot: run it as root (CI does) or install sudo" >&2
+    exit 1
+fi
+install_missing debootstrap:debootstrap
+
+failures=0
+pass() { echo "ok    $*"; }
+fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi
+}
+equal() { # equal DESCRIPTION EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+in_root() { chroot "$root" "$@"; }
+
+cleanup() {
+    umount "$root/dev/pts" "$root/proc" 2>/dev/null || true
+    if [ -z "${KEEP_CHROOT:-}" ]; then rm -rf "$root"; fi
+}
+trap cleanup EXIT
+
+# 1. A bare Debian 12.
+rm -rf "$root"
+mkdir -p "$root"
+cache=${XMPP_IOT_GATEWAY_CHROOT_CACHE:-}
+if [ -n "$cache" ] && [ -f "$cache" ]; then
+    tar -xf "$cache" -C "$root"
+else
+    echo "debootstrap bookworm from $mirror ..."
+    debootstrap --variant=minbase bookworm "$root" "$mirror" > "$root.debootstrap.log" 2>&1 ||
+        { tail -20 "$root.debootstrap.log"; exit 1; }
+    if [ -n "$cache" ]; then tar -cf "$cache" -C "$root" .; fi
+fi
+mount -t proc proc "$root/proc"
+mount -t devpts devpts "$root/dev/pts"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Raspberry Pi OS has a gpio group and Debian has not: make one so that joining it "where it exists" is tested.
+in_root groupadd --system gpio
+
+# 2. Install with apt, which fetches the Java runtime the package depends on. systemd first, as on a real system:
+#    its tools check the units below, and the maintainer scripts enable the service through it.
+cp "$deb" "$root/tmp/$name.deb"
+echo "apt-get install $(basename "$deb") ..."
+in_root apt-get update -qq
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd > "$root.install.log" 2>&1 ||
+    { tail -30 "$root.install.log"; exit 1; }
+if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/$name.deb" >> "$root.install.log" 2>&1; then
+    tail -30 "$root.install.log"; exit 1
+fi
+grep "$name:" "$root.install.log" || true
+equal "package installed" "install ok installed" "$(in_root dpkg-query -W -f='${Status}' $name)"
+conffiles=$(in_root dpkg-query -W -f='${Conffiles}' $name)
+check "gateway.yaml is a conffile" grep -q "/etc/$name/gateway.yaml" <<< "$conffiles"
+check "/etc/default/$name is a conffile" grep -q "/etc/default/$name" <<< "$conffiles"
+
+# 3. The service user, its groups and what it owns.
+equal "system user with no login shell" "/var/lib/$name:/usr/sbin/nologin" "$(in_root getent passwd $name | cut -d: -f6,7)"
+groups=$(in_root id -nG $name)
+check "user is in dialout" grep -qw dialout <<< "$groups"
+check "user is in gpio (it exists here)" grep -qw gpio <<< "$groups"
+check "no i2c group was invented" bash -c "! chroot '$root' getent group i2c"
+equal "password file mode and owner" "640 root $name" "$(in_root stat -c '%a %U %G' /etc/$name/password)"
+check "password file is not empty" test -s "$root/etc/$name/password"
+check "the service user can read the password" in_root runuser -u $name -- cat /etc/$name/password
+check "other users cannot read the password" bash -c "! chroot '$root' runuser -u nobody -- cat /etc/$name/password"
+equal "configuration directory is the service's to write" "770 root $name" "$(in_root stat -c '%a %U %G' /etc/$name)"
+equal "state directory" "750 $name $name" "$(in_root stat -c '%a %U %G' /var/lib/$name)"
+check "class-data archive written at installation" test -s "$root/var/cache/$name/classes.jsa"
+
+# 4. The command line, as the service user, with the shipped configuration.
+if out=$(in_root runuser -u $name -- $name check-config 2>&1); then
+    pass "check-config as the service user: $(head -1 <<< "$out")"
+else
+    fail "check-config as the service user: $out"
+fi
+check "check-config warns that the account is still the example" grep -q "example" <<< "$out"
+equal "version" "$name $(in_root dpkg-query -W -f='${Version}' $name | sed 's/~/-/')" "$(in_root $name --version 2>&1)"
+# jSerialComm unpacks its native library on first use: with the service's options it lands in its own directory.
+service_opts=$(sed -n 's/^Environment=GATEWAY_JAVA_OPTS=//p' "$root/lib/systemd/system/$name.service")
+in_root rm -rf /tmp/jSerialComm
+if out=$(in_root runuser -u $name -- env GATEWAY_JAVA_OPTS="$service_opts" $name ports 2>&1); then
+    pass "ports as the service user"
+else
+    fail "ports as the service user: $out"
+fi
+native=$(find "$root/var/cache/$name/tmp" -name 'libjSerialComm.so' | head -1)
+if [ -n "$native" ]; then
+    equal "jSerialComm's native library belongs to the service user" "$name" "$(in_root stat -c %U "${native#"$root"}")"
+else
+    fail "jSerialComm's native library was not unpacked under /var/cache/$name/tmp"
+fi
+check "nothing unpacked into the shared /tmp" test ! -e "$root/tmp/jSerialComm"
+
+# 5. The systemd units.
+if out=$(in_root systemd-analyze verify /lib/systemd/system/$name.service /lib/systemd/system/$name-import.service 2>&1) &&
+        [ -z "$out" ]; then
+    pass "systemd-analyze verify accepts both units"
+else
+    fail "systemd-analyze verify: $out"
+fi
+unit="$root/lib/systemd/system/$name.service"
+for directive in NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes DevicePolicy=closed \
+        DeviceAllow=char-ttyUSB DeviceAllow=char-gpiochip DeviceAllow=char-i2c Restart=on-failure StartLimitBurst= \
+        StandardOutput=journal; do
+    check "unit sets $directive" grep -q "^$directive" "$unit"
+done
+check "enabled for multi-user.target" test -L "$root/etc/systemd/system/multi-user.target.wants/$name.service"
+
+# 6. A configuration left on the boot partition: an invalid one is refused and the old one kept, a valid one
+#    replaces it; both leave the boot partition.
+boot="$root/boot/firmware"
+mkdir -p "$boot"
+before=$(cat "$root/etc/$name/gateway.yaml")
+printf 'xmpp:\n  jid: pi@example.net\n  password-file: password\nthings:\n  - id: t\n    driver: simulated\n    intervall: 5s\n' > "$boot/$name.yaml"
+printf 'hunter2\r\n' > "$boot/$name.password"
+if in_root /usr/lib/$name/import-boot-config > "$root.import-invalid.log" 2>&1; then
+    fail "an invalid configuration was imported"
+else
+    pass "an invalid configuration is refused"
+fi
+if grep -q "things\[0\].intervall: unknown key" "$boot/$name-import.txt"; then
+    pass "the refusal names the key"
+else
+    fail "the refusal names the key: $(cat "$boot/$name-import.txt")"
+fi
+equal "the old configuration stays" "$before" "$(cat "$root/etc/$name/gateway.yaml")"
+check "the refused password left the boot partition" test ! -e "$boot/$name.password"
+check "the refused files are kept" bash -c "ls '$root/etc/$name/rejected/'*/gateway.yaml"
+
+printf 'xmpp:\n  jid: pi@example.net\n  password-file: password\nthings: []\n' > "$boot/$name.yaml"
+printf 'correct horse\r\n' > "$boot/$name.password"
+if in_root /usr/lib/$name/import-boot-config > "$root.import.log" 2>&1; then
+    pass "a valid configuration is imported"
+else
+    fail "a valid configuration was refused: $(cat "$root.import.log")"
+fi
+check "it is now the configuration" grep -q "pi@example.net" "$root/etc/$name/gateway.yaml"
+equal "the new password, without the CR" "correct horse" "$(cat "$root/etc/$name/password")"
+equal "the new password file is still private" "640 root $name" "$(in_root stat -c '%a %U %G' /etc/$name/password)"
+check "the old configuration is kept as gateway.yaml.previous" test -s "$root/etc/$name/gateway.yaml.previous"
+check "nothing of it is left on the boot partition" bash -c "! ls '$boot/$name.yaml' '$boot/$name.password'"
+check "the import says what happened" grep -q "imported" "$boot/$name-import.txt"
+
+# 7. remove keeps configuration and data; purge removes everything.
+in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq $name > /dev/null
+check "remove: the program is gone" test ! -e "$root/usr/share/$name"
+check "remove: the configuration stays" test -f "$root/etc/$name/gateway.yaml"
+check "remove: the user stays" in_root getent passwd $name
+uid=$(in_root id -u $name)
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $name > /dev/null
+for path in /etc/$name /etc/default/$name /var/lib/$name /var/cache/$name /lib/systemd/system/$name.service \
+        /etc/systemd/system/multi-user.target.wants/$name.service /usr/bin/$name; do
+    check "purge: $path is gone" test ! -e "$root$path"
+done
+check "purge: the user is gone" bash -c "! chroot '$root' getent passwd $name"
+check "purge: the group is gone" bash -c "! chroot '$root' getent group $name"
+check "purge: no statoverride left" bash -c "! chroot '$root' dpkg-statoverride --list /etc/$name"
+leftover=$(find "$root" -xdev -uid "$uid" 2>/dev/null | head -5)
+equal "purge: no file owned by the old user" "" "$leftover"
+check "purge: dpkg forgot the package" bash -c "! chroot '$root' dpkg-query -W -f='\${Status}' $name 2>/dev/null | grep -q installed"
+
+if [ "$failures" -gt 0 ]; then
+    echo "$failures check(s) failed" >&2
+    exit 1
+fi
+echo "all checks passed"
