@@ -120,6 +120,28 @@ else
 fi
 check "nothing unpacked into the shared /tmp" test ! -e "$root/tmp/jSerialComm"
 
+# doctor as the service user: a serial port its group may open, one only root may, and no server to reach.
+in_root install -m 0660 -g dialout /dev/null /dev/ttyGW0
+in_root install -m 0600 /dev/null /dev/ttyGW1
+mapping='mapping: { type: csv, fields: [ { name: t, column: 1 } ] }'
+cat > "$root/tmp/doctor.yaml" <<YAML
+xmpp: { jid: gateway@localhost, password-file: /etc/$name/password, server: 127.0.0.1, port: 9, tls: disabled }
+things:
+  - { id: shared, driver: serial, port: /dev/ttyGW0, $mapping }
+  - { id: private, driver: serial, port: /dev/ttyGW1, $mapping }
+YAML
+chmod 0644 "$root/tmp/doctor.yaml"
+out=$(in_root runuser -u $name -- $name doctor -c /tmp/doctor.yaml 2>&1) && fail "doctor found no problem: $out"
+doctor_says() { # doctor_says DESCRIPTION PATTERN
+    if grep -qE "$2" <<< "$out"; then pass "doctor: $1"; else fail "doctor: $1: $out"; fi
+}
+doctor_says "names the service user and its groups" "^ok +user +$name, groups $name .*dialout"
+doctor_says "a port of the dialout group is open to it" "^ok +device +shared: serial port /dev/ttyGW0 \(read and write\)"
+doctor_says "a port only root may open is a problem" \
+    "^FAIL +device +private: serial port /dev/ttyGW1: permission denied for $name \(owner root, group root, rw-------\)"
+doctor_says "and says what to do" "fix: only root may open it: a udev rule"
+doctor_says "an unreachable server is a problem" "^FAIL +xmpp +Cannot reach 127.0.0.1:9: connection refused"
+
 # 5. The systemd units.
 if out=$(in_root systemd-analyze verify /lib/systemd/system/$name.service /lib/systemd/system/$name-import.service 2>&1) &&
         [ -z "$out" ]; then

@@ -1,5 +1,6 @@
 package org.xmppiot.core.spi;
 
+import java.util.List;
 import java.util.Set;
 
 import org.xmppiot.core.config.ConfigException;
@@ -22,4 +23,9 @@ public interface DriverFactory {
      * devices, so that {@code check-config} can call it safely.
      */
     Driver create(ThingConfig thing) throws ConfigException;
+
+    /** The device files a thing of this kind opens (for {@code doctor}); none for drivers that need no device. */
+    default List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
+        return List.of();
+    }
 }

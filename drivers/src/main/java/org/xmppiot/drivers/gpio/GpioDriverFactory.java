@@ -1,6 +1,8 @@
 package org.xmppiot.drivers.gpio;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.Set;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverFactory;
 
@@ -153,5 +156,20 @@ public final class GpioDriverFactory implements DriverFactory {
         String time = per.equals(Duration.ofHours(1)) ? "h" : per.equals(Duration.ofMinutes(1)) ? "min"
                 : per.equals(Duration.ofSeconds(1)) ? "s" : per.equals(Duration.ofDays(1)) ? "d" : per.toSeconds() + " s";
         return unit + "/" + time;
+    }
+
+    @Override
+    public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
+        if (GpioPlatform.fromConfig(thing.section()) == GpioPlatform.Kind.MOCK) {
+            return List.of();
+        }
+        String chip;
+        try {
+            chip = GpioChips.header(Path.of("/")).device();
+        } catch (IOException e) {
+            chip = "gpiochip0"; // Not a Pi, or no GPIO sysfs class: the check then says what is missing.
+        }
+        return List.of(new DeviceUse(Path.of("/dev", chip), true, "GPIO chip of the 40-pin header",
+                "this machine has no GPIO header chip: is it a Raspberry Pi? To try the configuration elsewhere, set platform: mock"));
     }
 }

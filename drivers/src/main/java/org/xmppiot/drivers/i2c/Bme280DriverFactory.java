@@ -1,11 +1,14 @@
 package org.xmppiot.drivers.i2c;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.drivers.gpio.GpioPlatform;
@@ -51,5 +54,16 @@ public final class Bme280DriverFactory implements DriverFactory {
         }
         Duration interval = s.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
         return new Bme280Driver(thing.id(), platform, bus, address, interval);
+    }
+
+    @Override
+    public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
+        ConfigNode s = thing.section();
+        if (GpioPlatform.fromConfig(s) == GpioPlatform.Kind.MOCK) {
+            return List.of();
+        }
+        int bus = s.integer("bus", 1, 0, 31);
+        return List.of(new DeviceUse(Path.of("/dev/i2c-" + bus), true, "I2C bus " + bus,
+                "enable I2C: add dtparam=i2c_arm=on to /boot/firmware/config.txt, make sure the i2c-dev module loads, and reboot"));
     }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverFactory;
 
@@ -70,5 +71,19 @@ public final class OneWireDriverFactory implements DriverFactory {
             sensors.add(new OneWireDriver.Sensor(device, field));
         }
         return new OneWireDriver(thing.id(), devices, interval, sensors);
+    }
+
+    @Override
+    public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
+        ConfigNode section = thing.section();
+        Path devices = section.has("devices-path") ? Path.of(section.string("devices-path")) : KERNEL_DEVICES;
+        List<DeviceUse> uses = new ArrayList<>();
+        for (ConfigNode n : section.list("sensors")) {
+            String device = n.string("device");
+            uses.add(new DeviceUse(devices.resolve(device).resolve("w1_slave"), false, "1-Wire sensor " + device,
+                    "enable 1-Wire (dtoverlay=w1-gpio in /boot/firmware/config.txt, then reboot) and check the wiring "
+                    + "and the 4.7 kΩ pull-up; the sensors found are listed in " + devices));
+        }
+        return uses;
     }
 }

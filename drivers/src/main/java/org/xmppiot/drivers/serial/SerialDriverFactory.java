@@ -1,7 +1,9 @@
 package org.xmppiot.drivers.serial;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.xmppiot.core.config.ConfigException;
@@ -9,6 +11,7 @@ import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DeviceProfile;
+import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.core.spi.FrameMapper;
 import org.xmppiot.core.spi.MapperRegistry;
@@ -71,5 +74,11 @@ public final class SerialDriverFactory implements DriverFactory {
         FrameMapper mapper = MapperRegistry.fromClassPath().create(section.get("mapping"));
         Poll poll = section.has("poll") ? PollConfig.read(section.section("poll")) : null;
         return new SerialDriver(thing.id(), settings, framer, mapper, poll);
+    }
+
+    @Override
+    public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
+        return List.of(new DeviceUse(Path.of(thing.section().string("port")), true, "serial port",
+                "is the device plugged in? `xmpp-iot-gateway ports` lists the serial ports this machine has"));
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "xmpp-iot-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayCommand.Version.class,
         description = "Serves serial, GPIO and simulated sensors over XMPP: pub/sub nodes with XEP-0323 readings.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, DiscoverCommand.class,
-            DemoCommand.class},
+            DemoCommand.class, DoctorCommand.class},
         scope = picocli.CommandLine.ScopeType.INHERIT)
 final class GatewayCommand implements Runnable {
 

@@ -193,7 +193,7 @@ public final class ProsodyServer implements AutoCloseable {
                 component_ports = { }
                 http_ports = { }
                 https_ports = { }
-                modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version"%s }
+                modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version", "time"%s }
                 modules_disabled = { "s2s" }
                 -- Loopback only, for tests and the demo; the gateway requires TLS for anything else.
                 c2s_require_encryption = false

@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -61,6 +64,15 @@ public final class XmppConnectionFactory {
     }
 
     public static XMPPTCPConnection create(XmppConfig config) throws XmppStringprepException, IOException, GeneralSecurityException {
+        return create(config, null);
+    }
+
+    /**
+     * The same, and {@code certificates} is shown the server's certificate chain (leaf first) before it is judged,
+     * trusted or not; for {@code doctor}, which reports on it.
+     */
+    public static XMPPTCPConnection create(XmppConfig config, Consumer<X509Certificate[]> certificates)
+            throws XmppStringprepException, IOException, GeneralSecurityException {
         XMPPTCPConnectionConfiguration.Builder b = XMPPTCPConnectionConfiguration.builder()
                 .setXmppAddressAndPassword(config.jid(), config.password().reveal())
                 .setResource(config.resource())
@@ -71,9 +83,13 @@ public final class XmppConnectionFactory {
         if (config.server() != null) {
             b.setHost(config.server()).setPort(config.port());
         }
-        if (config.caFile() != null) {
-            // Only the chain is judged by our CAs; Smack still checks the certificate against the domain.
-            b.setCustomX509TrustManager(trustManager(config.caFile()));
+        // With ca-file only the chain is judged by our CAs; Smack still checks the certificate against the domain.
+        X509TrustManager trust = config.caFile() != null ? trustManager(config.caFile()) : null;
+        if (certificates != null) {
+            trust = new ObservingTrustManager(trust != null ? trust : trustManager((KeyStore) null), certificates);
+        }
+        if (trust != null) {
+            b.setCustomX509TrustManager(trust);
         }
         XMPPTCPConnection connection = new XMPPTCPConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
@@ -99,6 +115,15 @@ public final class XmppConnectionFactory {
                 store.setCertificateEntry("ca-" + i++, c);
             }
         }
+        try {
+            return trustManager(store);
+        } catch (GeneralSecurityException e) {
+            throw new GeneralSecurityException("no X.509 trust manager for " + caFile, e);
+        }
+    }
+
+    /** The trust manager for the CAs in {@code store}; null means the system's CAs. */
+    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         for (TrustManager tm : factory.getTrustManagers()) {
@@ -106,6 +131,26 @@ public final class XmppConnectionFactory {
                 return x509;
             }
         }
-        throw new GeneralSecurityException("no X.509 trust manager for " + caFile);
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /** Shows the server's chain to an observer, then lets the real trust manager judge it. */
+    private record ObservingTrustManager(X509TrustManager judge, Consumer<X509Certificate[]> observer) implements X509TrustManager {
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            observer.accept(chain.clone());
+            judge.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            judge.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return judge.getAcceptedIssuers();
+        }
     }
 }

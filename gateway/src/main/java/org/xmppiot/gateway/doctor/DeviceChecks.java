@@ -1,0 +1,72 @@
+package org.xmppiot.gateway.doctor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DeviceUse;
+import org.xmppiot.core.spi.DriverRegistry;
+
+/** Each device file a configured thing opens: there, and open to this process for reading (and writing). */
+final class DeviceChecks {
+
+    private final DriverRegistry drivers;
+
+    DeviceChecks(DriverRegistry drivers) {
+        this.drivers = drivers;
+    }
+
+    List<Finding> check(GatewayConfig config) {
+        List<Finding> findings = new ArrayList<>();
+        for (ThingConfig thing : config.things()) {
+            List<DeviceUse> uses;
+            try {
+                uses = drivers.find(thing.section().get("driver")).devices(thing);
+            } catch (ConfigException e) {
+                findings.add(Finding.fail("device", thing.id() + ": " + e.getMessage(), "fix the configuration"));
+                continue;
+            }
+            for (DeviceUse use : uses) {
+                findings.add(check(thing.id(), use));
+            }
+        }
+        if (findings.isEmpty()) {
+            findings.add(Finding.ok("devices", "no configured thing opens a device file"));
+        }
+        return findings;
+    }
+
+    static Finding check(String thing, DeviceUse use) {
+        Path path = use.path();
+        String what = thing + ": " + use.what() + " " + path;
+        if (!Files.exists(path)) {
+            return Finding.fail("device", what + " does not exist", use.ifMissing());
+        }
+        boolean readable = Files.isReadable(path);
+        boolean writable = !use.write() || Files.isWritable(path);
+        if (readable && writable) {
+            return Finding.ok("device", what + (use.write() ? " (read and write)" : " (read)"));
+        }
+        String user = System.getProperty("user.name");
+        try {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+            String owner = "owner " + a.owner().getName() + ", group " + a.group().getName() + ", "
+                    + PosixFilePermissions.toString(a.permissions());
+            String group = a.group().getName();
+            String fix = "root".equals(group)
+                    ? "only root may open it: a udev rule has to give it to a group (Raspberry Pi OS gives GPIO to gpio, I2C to i2c)"
+                    : "sudo usermod -aG " + group + " " + user + ", then restart the gateway (group changes apply to new processes)";
+            return Finding.fail("device", what + ": permission denied for " + user + " (" + owner + ")", fix);
+        } catch (IOException e) {
+            return Finding.fail("device", what + ": permission denied for " + user + " (" + e.getMessage() + ")",
+                    "give " + user + " read" + (use.write() ? " and write" : "") + " access to it");
+        }
+    }
+}
