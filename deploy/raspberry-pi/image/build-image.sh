@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds a flashable SD-card image for a 64-bit Raspberry Pi (Zero 2 W, 3, 4, 400, 5) from Debian 12's own
+# Builds a flashable SD-card image for a 64-bit Raspberry Pi (Zero 2 W, 3, 4, 400) from Debian 12's own
 # packages with the gateway preinstalled: debootstrap + raspi-firmware + linux-image-arm64, as Debian's
 # Raspberry Pi images are made, but without loop devices, so it also runs in a container.
 #
-# Usage: build-image.sh [--deb FILE] [--work DIR] [--until rootfs|system|image]
+# Usage: build-image.sh [--deb FILE] [--work DIR] [--from rootfs|system] [--until rootfs|system|image]
 #   --deb FILE    the gateway package (default: the one the Maven build left in ../target)
 #   --work DIR    where the root file system and the image are made (default: ../target/image)
+#   --from system start from the root file system a previous run left in DIR (its rootfs stage takes longest)
 #   --until STAGE stop after that stage:
 #       rootfs  debootstrap of Debian 12 arm64 with the packages a headless Pi needs (kernel, firmware, Java)
 #       system  configuration (fstab, network, clock, Wi-Fi from the boot partition) and the gateway package
@@ -18,16 +19,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 deb=
 work="$here/../target/image"
+from=rootfs
 until=image
 while [ $# -gt 0 ]; do
     case "$1" in
         --deb) deb=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
+        --from) from=$2; shift 2 ;;
         --until) until=$2; shift 2 ;;
         *) echo "unknown argument $1; see the top of $0" >&2; exit 2 ;;
     esac
 done
 case "$until" in rootfs|system|image) ;; *) echo "--until takes rootfs, system or image" >&2; exit 2 ;; esac
+case "$from" in rootfs|system) ;; *) echo "--from takes rootfs or system" >&2; exit 2 ;; esac
 if [ -z "$deb" ]; then
     debs=("$here"/../target/xmpp-iot-gateway_*_all.deb)
     deb=${debs[0]}
@@ -72,19 +76,26 @@ packages=(
     raspi-firmware linux-image-arm64 firmware-brcm80211 dosfstools e2fsprogs fdisk
     default-jre-headless
 )
-log "stage rootfs: debootstrap bookworm arm64 into $rootfs"
 unmount_all
-rm -rf "$rootfs" "$image"
-mkdir -p "$rootfs/boot/firmware"
-# raspi-firmware and the kernel's hooks write the boot partition's files into /boot/firmware; they need to
-# know which partition holds the root file system.
-mkdir -p "$rootfs/etc/default"
-printf 'ROOTPART=LABEL=RASPIROOT\nCONSOLES="ttyS1,115200 tty0"\n' > "$rootfs/etc/default/raspi-firmware"
-debootstrap --arch=arm64 --variant=minbase --components=main,non-free-firmware \
-    --include="$(IFS=,; echo "${packages[*]}")" bookworm "$rootfs" "$mirror" > "$work.debootstrap.log" 2>&1 ||
-    { tail -30 "$work.debootstrap.log"; exit 1; }
-log "stage rootfs done: $(du -sh "$rootfs" | cut -f1), kernel $(ls "$rootfs/boot" | grep -m1 vmlinuz || echo none)"
-[ "$until" = rootfs ] && exit 0
+rm -f "$image"
+if [ "$from" = rootfs ]; then
+    log "stage rootfs: debootstrap bookworm arm64 into $rootfs"
+    rm -rf "$rootfs" "$work/rootfs.done"
+    mkdir -p "$rootfs/boot/firmware"
+    # raspi-firmware and the kernel's hooks write the boot partition's files into /boot/firmware; they need to
+    # know which partition holds the root file system.
+    mkdir -p "$rootfs/etc/default"
+    printf 'ROOTPART=LABEL=RASPIROOT\nCONSOLES="ttyS1,115200 tty0"\n' > "$rootfs/etc/default/raspi-firmware"
+    debootstrap --arch=arm64 --variant=minbase --components=main,non-free-firmware \
+        --include="$(IFS=,; echo "${packages[*]}")" bookworm "$rootfs" "$mirror" > "$work.debootstrap.log" 2>&1 ||
+        { tail -30 "$work.debootstrap.log"; exit 1; }
+    touch "$work/rootfs.done"
+    log "stage rootfs done: $(du -sh "$rootfs" | cut -f1), kernel $(ls "$rootfs/boot" | grep -m1 vmlinuz || echo none)"
+    [ "$until" = rootfs ] && exit 0
+elif [ ! -e "$work/rootfs.done" ]; then
+    echo "no finished root file system in $work: run without --from first" >&2
+    exit 2
+fi
 
 # Stage 2: configuration and the gateway.
 log "stage system: configuration and $(basename "$deb")"
@@ -107,18 +118,19 @@ EOF
 passwd --root "$rootfs" --lock root >/dev/null
 in_root systemctl enable systemd-networkd systemd-resolved systemd-timesyncd ssh \
     xmpp-iot-gateway-image-setup.service >/dev/null 2>&1
-ln -sf /run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf.image"
+# apt inside needs this machine's resolver now; the Pi uses systemd-resolved's.
+rm -f "$rootfs/etc/resolv.conf"
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 # Raspberry Pi OS gives GPIO chips and I2C buses to groups; Debian leaves them to root. Do as Raspberry Pi OS
 # does, before the gateway's package is installed, so its user joins them.
 in_root groupadd --system --force gpio
 in_root groupadd --system --force i2c
 cp "$deb" "$rootfs/tmp/xmpp-iot-gateway.deb"
-in_root apt-get install -y -qq /tmp/xmpp-iot-gateway.deb > "$work.system.log" 2>&1 ||
+in_root apt-get install -y -qq --reinstall --allow-downgrades /tmp/xmpp-iot-gateway.deb > "$work.system.log" 2>&1 ||
     { tail -30 "$work.system.log"; exit 1; }
 rm -f "$rootfs/tmp/xmpp-iot-gateway.deb"
 in_root apt-get clean
-mv "$rootfs/etc/resolv.conf.image" "$rootfs/etc/resolv.conf"
+ln -sf ../run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf"
 # Host keys are made on the Pi at first boot, never shared between all cards of one image.
 rm -f "$rootfs"/etc/ssh/ssh_host_*
 unmount_all
@@ -129,7 +141,7 @@ log "stage system done: $(ls "$rootfs/boot/firmware" | wc -l) files on the boot 
 log "stage image: $image"
 boot_img="$work/boot.vfat"
 root_img="$work/root.ext4"
-root_mib=$(( $(du -sm --exclude=./boot/firmware "$rootfs" | cut -f1) * 13 / 10 + 256 ))
+root_mib=$(( $(du -sm --exclude="$rootfs/boot/firmware" "$rootfs" | cut -f1) * 13 / 10 + 256 ))
 rm -f "$boot_img" "$root_img"
 mkfs.vfat -C -n RASPIFIRM "$boot_img" $((boot_mib * 1024)) >/dev/null
 mcopy -s -i "$boot_img" "$rootfs/boot/firmware/"* ::/

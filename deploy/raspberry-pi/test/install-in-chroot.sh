@@ -186,8 +186,9 @@ equal "the old configuration stays" "$before" "$(cat "$root/etc/$name/gateway.ya
 check "the refused password left the boot partition" test ! -e "$boot/$name.password"
 check "the refused files are kept" bash -c "ls '$root/etc/$name/rejected/'*/gateway.yaml"
 
-printf 'xmpp:\n  jid: pi@example.net\n  password-file: password\nthings: []\n' > "$boot/$name.yaml"
+printf 'xmpp:\n  jid: pi@example.net\n  password-file: password\n  ca-file: ca.pem\nthings: []\n' > "$boot/$name.yaml"
 printf 'correct horse\r\n' > "$boot/$name.password"
+cp "$root/etc/ssl/certs/ca-certificates.crt" "$boot/$name-ca.pem"
 if in_root /usr/lib/$name/import-boot-config > "$root.import.log" 2>&1; then
     pass "a valid configuration is imported"
 else
@@ -196,8 +197,9 @@ fi
 check "it is now the configuration" grep -q "pi@example.net" "$root/etc/$name/gateway.yaml"
 equal "the new password, without the CR" "correct horse" "$(cat "$root/etc/$name/password")"
 equal "the new password file is still private" "640 root $name" "$(in_root stat -c '%a %U %G' /etc/$name/password)"
+check "the server's CA came along" cmp "$root/etc/ssl/certs/ca-certificates.crt" "$root/etc/$name/ca.pem"
 check "the old configuration is kept as gateway.yaml.previous" test -s "$root/etc/$name/gateway.yaml.previous"
-check "nothing of it is left on the boot partition" bash -c "! ls '$boot/$name.yaml' '$boot/$name.password'"
+check "nothing of it is left on the boot partition" bash -c "! ls '$boot/$name.yaml' '$boot/$name.password' '$boot/$name-ca.pem'"
 check "the import says what happened" grep -q "imported" "$boot/$name-import.txt"
 
 # 7. remove keeps configuration and data; purge removes everything.
