@@ -141,6 +141,9 @@ doctor_says "a port only root may open is a problem" \
     "^FAIL +device +private: serial port /dev/ttyGW1: permission denied for $name \(owner root, group root, rw-------\)"
 doctor_says "and says what to do" "fix: only root may open it: a udev rule"
 doctor_says "an unreachable server is a problem" "^FAIL +xmpp +Cannot reach 127.0.0.1:9: connection refused"
+# Another user cannot read the password: doctor says whom to run it as.
+out=$(in_root runuser -u nobody -- $name doctor 2>&1) && fail "doctor as nobody found no problem: $out"
+doctor_says "as another user, it names the user to run it as" "fix: run doctor as the gateway's user: sudo -u $name xmpp-iot-gateway doctor"
 
 # 5. The systemd units.
 if out=$(in_root systemd-analyze verify /lib/systemd/system/$name.service /lib/systemd/system/$name-import.service 2>&1) &&

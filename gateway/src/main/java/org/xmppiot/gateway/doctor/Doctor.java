@@ -50,9 +50,12 @@ public final class Doctor {
             config = GatewayConfigLoader.load(configFile, drivers);
             configValid = true;
         } catch (ConfigException e) {
-            findings.add(Finding.fail("config", e.getMessage(), Files.isReadable(configFile) || !Files.exists(configFile)
-                    ? "correct the file; `xmpp-iot-gateway check-config` shows the same"
-                    : "run doctor as the gateway's user: sudo -u " + SERVICE_USER + " xmpp-iot-gateway doctor"));
+            // The password file (and often the configuration) is readable only by the service's user.
+            // notExists is false also when the directory may not be searched, which is the case to catch here.
+            boolean notAllowed = e.getMessage().contains("permission denied") || !Files.isReadable(configFile) && !Files.notExists(configFile);
+            findings.add(Finding.fail("config", e.getMessage(), notAllowed
+                    ? "run doctor as the gateway's user: sudo -u " + SERVICE_USER + " xmpp-iot-gateway doctor"
+                    : "correct the file; `xmpp-iot-gateway check-config` shows the same"));
             return findings;
         }
         findings.add(Finding.ok("config", configFile + ": " + config.things().size() + " things, account " + config.xmpp().jid()));
