@@ -185,7 +185,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     }
 
     private Driver createDriver(ThingConfig thing) throws ConfigException {
-        return drivers.find(thing.section().get("driver")).create(thing);
+        return drivers.factoryOf(thing).create(thing);
     }
 
     /** The thing of this id in the configuration, or null (for things found on the network too). */

@@ -2,6 +2,7 @@ package org.xmppiot.core.spi;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
+import org.xmppiot.core.config.ThingConfig;
 
 /** The driver factories on the class path, by the name of their {@code driver:}. */
 public final class DriverRegistry {
@@ -20,5 +21,10 @@ public final class DriverRegistry {
     /** The factory named by {@code node}'s value, or an error listing the drivers there are. */
     public DriverFactory find(ConfigNode node) throws ConfigException {
         return catalog.find(node);
+    }
+
+    /** The factory of a configured thing's driver, named by its {@code driver:} key. */
+    public DriverFactory factoryOf(ThingConfig thing) throws ConfigException {
+        return find(thing.section().get("driver"));
     }
 }

@@ -39,7 +39,7 @@ public final class Bme280DriverFactory implements DriverFactory {
     public Driver create(ThingConfig thing) throws ConfigException {
         ConfigNode s = thing.section();
         GpioPlatform.Kind platform = GpioPlatform.fromConfig(s);
-        int bus = s.integer("bus", 1, 0, 31);
+        int bus = bus(s);
         int address = 0x76;
         if (s.has("address")) {
             String text = s.get("address").asString().trim();
@@ -62,8 +62,13 @@ public final class Bme280DriverFactory implements DriverFactory {
         if (GpioPlatform.fromConfig(s) == GpioPlatform.Kind.MOCK) {
             return List.of();
         }
-        int bus = s.integer("bus", 1, 0, 31);
+        int bus = bus(s);
         return List.of(new DeviceUse(Path.of("/dev/i2c-" + bus), true, "I2C bus " + bus,
                 "enable I2C: add dtparam=i2c_arm=on to /boot/firmware/config.txt, make sure the i2c-dev module loads, and reboot"));
+    }
+
+    /** The I2C bus number; 1 is the one on the header's pins 3 and 5. */
+    private static int bus(ConfigNode s) throws ConfigException {
+        return s.integer("bus", 1, 0, 31);
     }
 }

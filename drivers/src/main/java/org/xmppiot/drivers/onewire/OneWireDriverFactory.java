@@ -46,7 +46,7 @@ public final class OneWireDriverFactory implements DriverFactory {
         ConfigNode section = thing.section();
         // A DS18B20 needs up to 750 ms per conversion; asking more often only repeats values.
         Duration interval = section.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
-        Path devices = section.has("devices-path") ? Path.of(section.string("devices-path")) : KERNEL_DEVICES;
+        Path devices = devicesPath(section);
         List<ConfigNode> nodes = section.list("sensors");
         if (nodes.isEmpty()) {
             throw section.get("sensors").error("a onewire thing needs at least one sensor, e.g. "
@@ -76,7 +76,7 @@ public final class OneWireDriverFactory implements DriverFactory {
     @Override
     public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
         ConfigNode section = thing.section();
-        Path devices = section.has("devices-path") ? Path.of(section.string("devices-path")) : KERNEL_DEVICES;
+        Path devices = devicesPath(section);
         List<DeviceUse> uses = new ArrayList<>();
         for (ConfigNode n : section.list("sensors")) {
             String device = n.string("device");
@@ -85,5 +85,10 @@ public final class OneWireDriverFactory implements DriverFactory {
                     + "and the 4.7 kΩ pull-up; the sensors found are listed in " + devices));
         }
         return uses;
+    }
+
+    /** Where the kernel lists 1-Wire devices, or another directory given as devices-path. */
+    private static Path devicesPath(ConfigNode section) throws ConfigException {
+        return section.has("devices-path") ? Path.of(section.string("devices-path")) : KERNEL_DEVICES;
     }
 }

@@ -28,7 +28,7 @@ final class DeviceChecks {
         for (ThingConfig thing : config.things()) {
             List<DeviceUse> uses;
             try {
-                uses = drivers.find(thing.section().get("driver")).devices(thing);
+                uses = drivers.factoryOf(thing).devices(thing);
             } catch (ConfigException e) {
                 findings.add(Finding.fail("device", thing.id() + ": " + e.getMessage(), "fix the configuration"));
                 continue;
