@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Helper programs (test servers, pseudo-terminals) never outlive the JVM that started them. */
@@ -37,12 +38,8 @@ class WatchedProcessTest {
         } finally {
             jvm.destroyForcibly();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((alive(helper) || Files.exists(scratch)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(alive(helper)).as("helper still running after its JVM died").isFalse();
-        assertThat(scratch).as("scratch directory left behind").doesNotExist();
+        Await.until("the helper to end after its JVM died", () -> !alive(helper));
+        Await.until("the scratch directory to be removed", () -> !Files.exists(scratch));
     }
 
     @Test
@@ -55,11 +52,7 @@ class WatchedProcessTest {
         WatchedProcess.stop(p, 5);
 
         assertThat(p.isAlive()).isFalse();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (alive(helper) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(alive(helper)).isFalse();
+        Await.until("the helper to end", () -> !alive(helper));
         assertThat(scratch).exists();
     }
 
@@ -70,17 +63,14 @@ class WatchedProcessTest {
     }
 
     private static long awaitPid(Path pidFile) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(pidFile)) {
-                String text = Files.readString(pidFile).trim();
-                if (!text.isEmpty()) {
-                    return Long.parseLong(text);
-                }
+        return Await.value("the helper to write its PID", Await.GENEROUS, () -> {
+            try {
+                String text = Files.exists(pidFile) ? Files.readString(pidFile).trim() : "";
+                return text.isEmpty() ? null : Long.parseLong(text);
+            } catch (java.io.IOException e) {
+                return null; // Being written.
             }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("helper never wrote its PID");
+        });
     }
 
     private static boolean alive(long pid) {

@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.xmppiot.core.config.ConfigException;
@@ -18,6 +17,7 @@ import org.xmppiot.core.model.Command;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.CommandRejectedException;
+import org.xmppiot.core.testing.Await;
 
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
@@ -42,7 +42,8 @@ class GpioDriverTest {
     @Test
     void aBouncingContactGivesExactlyOneReadingPerRealEdge() throws Exception {
         List<Reading> got = new CopyOnWriteArrayList<>();
-        GpioDriver d = driver("inputs: [ { name: door, pin: 17, pull: up, debounce: 100ms } ]\n");
+        // Bounces last a few milliseconds; the debounce time is far longer, so a busy machine cannot stretch one past it.
+        GpioDriver d = driver("inputs: [ { name: door, pin: 17, pull: up, debounce: 500ms } ]\n");
         try {
             d.start(got::add);
             assertThat(got).hasSize(1);
@@ -52,22 +53,24 @@ class GpioDriverTest {
             Instant before = Instant.now();
             toggle(door, DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH);
             Instant after = Instant.now();
-            await(() -> got.size() == 2);
-            Thread.sleep(300);
-            assertThat(got).hasSize(2);
+            Await.until("the opening", () -> got.size() >= 2);
             assertThat(got.get(1).field("door").value()).isEqualTo(new FieldValue.BooleanValue(true));
             // Stamped when the contact first moved, not when the bouncing stopped.
             assertThat(got.get(1).timestamp()).isBetween(before, after);
 
-            toggle(door, DigitalState.LOW, DigitalState.HIGH); // A glitch that ends where it began.
-            Thread.sleep(300);
-            assertThat(got).hasSize(2);
-
-            toggle(door, DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW);
-            await(() -> got.size() == 3);
-            Thread.sleep(300);
-            assertThat(got).hasSize(3);
+            toggle(door, DigitalState.LOW, DigitalState.HIGH); // A glitch that ends where it began,
+            Thread.sleep(1_500); // then three debounce times of a quiet line: the glitch is over.
+            Instant edge = Instant.now();
+            toggle(door, DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW); // Then a real closing, bouncing.
+            Await.until("the closing", () -> got.size() >= 3);
+            // The glitch gave nothing: the next reading is the closing, stamped when it began.
             assertThat(got.get(2).field("door").value()).isEqualTo(new FieldValue.BooleanValue(false));
+            assertThat(got.get(2).timestamp()).isAfterOrEqualTo(edge);
+
+            toggle(door, DigitalState.HIGH); // A clean opening: the closing's bounces gave nothing either.
+            Await.until("the last opening", () -> got.size() >= 4);
+            assertThat(got).extracting(r -> r.field("door").value()).containsExactly(new FieldValue.BooleanValue(false),
+                    new FieldValue.BooleanValue(true), new FieldValue.BooleanValue(false), new FieldValue.BooleanValue(true));
         } finally {
             d.close();
         }
@@ -78,34 +81,38 @@ class GpioDriverTest {
         List<Reading> got = new CopyOnWriteArrayList<>();
         GpioDriver d = driver("""
                 counter-interval: 300ms
-                counters: [ { name: rain, pin: 27, pull: up, debounce: 20ms, per-pulse: 0.2794, unit: mm, rate-per: 1h } ]
+                counters: [ { name: rain, pin: 27, pull: up, debounce: 150ms, per-pulse: 0.2794, unit: mm, rate-per: 1h } ]
                 """);
         try {
             d.start(got::add);
             MockDigitalInput gauge = d.io("rain");
-            for (int i = 0; i < 10; i++) {
-                // A reed switch closing with a bounce, then opening: one pulse on the falling edge.
+            for (int i = 0; i < 5; i++) {
+                // A reed switch closing with a bounce, then opening: one pulse on the falling edge. Each level lasts
+                // longer than the debounce time, whatever else the machine is doing.
                 toggle(gauge, DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH);
-                Thread.sleep(40);
+                Thread.sleep(300);
                 gauge.mockState(DigitalState.LOW);
-                Thread.sleep(40);
+                Thread.sleep(300);
             }
-            await(() -> got.stream().anyMatch(r -> total(r).compareTo(new BigDecimal("2.794")) == 0));
-            Thread.sleep(700);
+            // The rates, each over its 300 ms, add up to the total once the last pulse has been reported.
+            Await.until("the rates to add up to five pulses", () -> rateSum(got).compareTo(new BigDecimal("1.397000")) >= 0);
         } finally {
             d.close();
         }
         Reading last = got.get(got.size() - 1);
-        assertThat(total(last)).isEqualByComparingTo("2.7940");
+        assertThat(total(last)).isEqualByComparingTo("1.3970");
+        assertThat(rateSum(got)).isEqualByComparingTo("1.397000");
         assertThat(((FieldValue.NumericValue) last.field("rain").value()).unit()).isEqualTo("mm");
         assertThat(((FieldValue.NumericValue) last.field("rain-rate").value()).unit()).isEqualTo("mm/h");
-        // The rates, each over its 300 ms, add up to the total.
+    }
+
+    private static BigDecimal rateSum(List<Reading> got) {
         BigDecimal sum = BigDecimal.ZERO;
         for (Reading r : got) {
             sum = sum.add(((FieldValue.NumericValue) r.field("rain-rate").value()).value().multiply(new BigDecimal("0.3"))
                     .divide(new BigDecimal("3600"), 6, java.math.RoundingMode.HALF_UP));
         }
-        assertThat(sum).isEqualByComparingTo("2.794000");
+        return sum;
     }
 
     private static BigDecimal total(Reading r) {
@@ -176,15 +183,5 @@ class GpioDriverTest {
         assertThat(assertThrows(ConfigException.class, () -> driver("counters: [ { name: c, pin: 4, per-pulse: -1 } ]\n")).getMessage())
                 .contains("must be above 0");
         assertThat(assertThrows(ConfigException.class, () -> driver("")).getMessage()).contains("at least one of inputs");
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.sleep(5);
-        }
     }
 }

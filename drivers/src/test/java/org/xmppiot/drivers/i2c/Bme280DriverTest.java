@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
@@ -59,7 +60,7 @@ class Bme280DriverTest {
         Bme280Driver d = driver("interval: 1s\n");
         try {
             d.start(got::add);
-            await(got, 1);
+            Await.until("reading 1", () -> got.size() >= 1);
             // Nothing answered yet: an error status, no values, and the driver keeps trying.
             assertThat(got.get(0).field("temperature")).isNull();
             assertThat(got.get(0).field(Bme280Driver.STATUS_FIELD).quality()).contains(Quality.ERROR);
@@ -70,7 +71,7 @@ class Bme280DriverTest {
             chip.writeRegister(0x88, bytes(CALIB_TP));
             chip.writeRegister(0xE1, bytes(CALIB_H));
             answerOneMeasurement(chip);
-            await(got, 2);
+            Await.until("reading 2", () -> got.size() >= 2);
             Reading r = got.get(1);
             assertThat(r.field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("25.08"), "°C"));
             assertThat(r.field("pressure").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("1006.53"), "hPa"));
@@ -111,15 +112,5 @@ class Bme280DriverTest {
     void aWrongAddressIsRefusedWithTheTwoRightOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> driver("address: 0x40\n"));
         assertThat(e.getMessage()).contains("address").contains("0x76").contains("0x77");
-    }
-
-    private static void await(List<Reading> got, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (got.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for reading " + n);
-            }
-            Thread.sleep(5);
-        }
     }
 }

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
@@ -50,12 +50,11 @@ class OneWireDriverTest {
     private Reading firstReading(OneWireDriver driver) throws Exception {
         List<Reading> got = new CopyOnWriteArrayList<>();
         driver.start(got::add);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (got.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        try {
+            Await.until("the first reading", () -> !got.isEmpty());
+        } finally {
+            driver.close();
         }
-        driver.close();
-        assertThat(got).isNotEmpty();
         return got.get(0);
     }
 

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
@@ -46,16 +46,6 @@ class SerialDriverTest {
                 - { name: v, unit: V }
             """;
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** States of the port, in order, as put on the bus. Filled by {@link #measurementsTo}. */
     private final List<Reading> portStates = new CopyOnWriteArrayList<>();
 
@@ -85,9 +75,9 @@ class SerialDriverTest {
                     """);
             d.start(measurementsTo(got));
             try {
-                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 device.send("21.50,40\r\n22.0,41\n\n");
-                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
+                Await.until("two readings", () -> got.size() >= 2);
                 assertThat(got.get(0).thingId()).isEqualTo("bench");
                 assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
                 assertThat(got.get(1).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("41"), "%"));
@@ -108,7 +98,7 @@ class SerialDriverTest {
             SerialDriver d = driver(device.port(), FRAME_MAPPING);
             d.start(measurementsTo(got));
             try {
-                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 Random random = new Random(42);
                 int garbageBytes = 0;
                 int frames = 0;
@@ -122,7 +112,7 @@ class SerialDriverTest {
                     frames++;
                 }
                 int sent = frames;
-                await("every valid frame", Duration.ofSeconds(30), () -> got.size() >= sent);
+                Await.until("every valid frame", () -> got.size() >= sent);
                 Set<Long> numbers = new HashSet<>();
                 for (Reading r : got) {
                     assertThat(numbers.add(number(r))).as("frame %d read twice", number(r)).isTrue();
@@ -153,9 +143,9 @@ class SerialDriverTest {
                 for (int cycle = 1; cycle <= 100; cycle++) {
                     int before = portStates.size();
                     device.unplug();
-                    await("the unplug to be noticed", Duration.ofSeconds(10), () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
+                    Await.until("the unplug to be noticed", () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
                     // The bus hears of it, with the last values marked missing once.
-                    await("the port state on the bus", Duration.ofSeconds(10), () -> portStates.size() > before);
+                    Await.until("the port state on the bus", () -> portStates.size() > before);
                     Reading away = portStates.get(before);
                     assertThat(portState(away)).startsWith("waiting (device gone");
                     assertThat(away.field(SerialDriver.PORT_FIELD).category()).isEqualTo(org.xmppiot.core.model.Category.STATUS);
@@ -191,8 +181,7 @@ class SerialDriverTest {
         SerialDriver d = driver(dir2.resolve("ttyUSB-sim"), FRAME_MAPPING);
         d.start(measurementsTo(got));
         try {
-            await("the port to be reported missing", Duration.ofSeconds(10),
-                    () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
+            Await.until("the port to be reported missing", () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
             assertThat(portStates).extracting(SerialDriverTest::portState)
                     .containsExactly("waiting (no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it)");
             try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir2)) {
@@ -206,10 +195,10 @@ class SerialDriverTest {
 
     /** Plays frame {@code n} every 50 ms until the driver reads it: the device talks whether or not anyone listens. */
     private static void sendUntilRead(SerialDeviceSimulator device, List<Reading> got, long n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Await.GENEROUS.toNanos();
         while (got.stream().noneMatch(r -> r.field("n").quality().contains(Quality.AUTOMATIC_READOUT) && number(r) == n)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("frame " + n + " was not read within 10 s of the replug");
+                throw new AssertionError("frame " + n + " was not read within " + Await.GENEROUS.toSeconds() + " s of the replug");
             }
             device.send("frame " + n + " value=1.5\n");
             Thread.sleep(50);
@@ -229,7 +218,7 @@ class SerialDriverTest {
             SerialDriver d = driver(device.port(), "profile: sds011\n");
             d.start(measurementsTo(got));
             try {
-                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 // The datasheet's sample packet, a corrupted copy, line noise, and the sample again.
                 byte[] sample = {(byte) 0xAA, (byte) 0xC0, (byte) 0xD4, 0x04, 0x3A, 0x0A, (byte) 0xA1, 0x60, 0x1D, (byte) 0xAB};
                 byte[] corrupted = sample.clone();
@@ -238,10 +227,17 @@ class SerialDriverTest {
                 device.send(corrupted);
                 device.send(new byte[] {0x00, (byte) 0xAA, 0x13, (byte) 0xFF});
                 device.send(sample);
-                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
-                Thread.sleep(200);
-                assertThat(got).hasSize(2);
+                // Then a last packet (PM2.5 = 0.1) that marks the end: what came before it is all there is.
+                byte[] last = {(byte) 0xAA, (byte) 0xC0, 0x01, 0x00, 0x3A, 0x0A, (byte) 0xA1, 0x60, 0, (byte) 0xAB};
+                for (int i = 2; i < 8; i++) {
+                    last[8] += last[i];
+                }
+                device.send(last);
+                Await.until("the last packet", () -> got.stream().anyMatch(r -> r.field("pm2.5").value()
+                        .equals(new FieldValue.NumericValue(new BigDecimal("0.1"), "µg/m³"))));
+                assertThat(got).hasSize(3);
                 assertThat(got.get(0).field("pm2.5").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("123.6"), "µg/m³"));
+                assertThat(got.get(1).field("pm2.5").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("123.6"), "µg/m³"));
                 assertThat(got.get(1).field("pm10").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("261.8"), "µg/m³"));
                 assertThat(d.stats().rejected()).containsEntry("bad-checksum", 1L).containsKey("skipped-bytes");
             } finally {
@@ -286,7 +282,7 @@ class SerialDriverTest {
             SerialDriver d = driver(device.port(), "profile: mhz19b\npoll-interval: 100ms\n");
             d.start(measurementsTo(got));
             try {
-                await("five CO2 readings", Duration.ofSeconds(20), () -> got.size() >= 5);
+                Await.until("five CO2 readings", () -> got.size() >= 5);
                 for (Reading r : got) {
                     BigDecimal ppm = ((FieldValue.NumericValue) r.field("co2").value()).value();
                     assertThat(ppm.intValue()).isBetween(401, 499);
@@ -308,7 +304,7 @@ class SerialDriverTest {
             SerialDriver d = driver(device.port(), "profile: mhz19b\npoll-interval: 100ms\n");
             d.start(r -> { });
             try {
-                await("a no-answer", Duration.ofSeconds(20), () -> d.stats().rejected().getOrDefault("no-answer", 0L) >= 2);
+                Await.until("a no-answer", () -> d.stats().rejected().getOrDefault("no-answer", 0L) >= 2);
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
             } finally {
                 d.close();
@@ -358,7 +354,7 @@ class SerialDriverTest {
             SerialDriver d = driver(device.port(), OWN_BINARY_DEVICE);
             d.start(measurementsTo(got));
             try {
-                await("the port to open", Duration.ofSeconds(10), () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 byte[] bad = ownPacket(100, 10);
                 bad[6]++;
                 java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
@@ -367,7 +363,7 @@ class SerialDriverTest {
                 stream.writeBytes(new byte[] {0x13, 0x37, (byte) 0xAA});
                 stream.writeBytes(ownPacket(-525, 99));
                 device.send(stream.toByteArray());
-                await("two readings", Duration.ofSeconds(10), () -> got.size() >= 2);
+                Await.until("two readings", () -> got.size() >= 2);
                 assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
                 assertThat(got.get(0).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("40"), "%"));
                 assertThat(got.get(1).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("-5.25"), "°C"));
@@ -387,12 +383,12 @@ class SerialDriverTest {
                     ? ("T=" + (20 + asked.incrementAndGet()) + ".5\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null);
             List<Reading> got = new CopyOnWriteArrayList<>();
             SerialDriver d = driver(device.port(), """
-                    poll: { request-text: "READ\\r\\n", interval: 100ms, timeout: 50ms }
+                    poll: { request-text: "READ\\r\\n", interval: 1s, timeout: 1s }
                     mapping: { type: regex, pattern: 'T=(?<t>-?[0-9.]+)', fields: [ { name: t, unit: "°C" } ] }
                     """);
             d.start(measurementsTo(got));
             try {
-                await("three answers", Duration.ofSeconds(10), () -> got.size() >= 3);
+                Await.until("three answers", () -> got.size() >= 3);
                 assertThat(got.subList(0, 3)).extracting(r -> r.field("t").value()).containsExactly(
                         new FieldValue.NumericValue(new BigDecimal("21.5"), "°C"),
                         new FieldValue.NumericValue(new BigDecimal("22.5"), "°C"),

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
@@ -31,12 +31,8 @@ class SimulatedDriverTest {
         List<Reading> got = new CopyOnWriteArrayList<>();
         try (Driver d = new SimulatedDriverFactory().create(thing(yaml))) {
             d.start(got::add);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (got.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until(count + " readings", () -> got.size() >= count);
         }
-        assertThat(got).hasSizeGreaterThanOrEqualTo(count);
         return got.subList(0, count);
     }
 
@@ -105,14 +101,15 @@ class SimulatedDriverTest {
     void stopsProducingOnClose() throws Exception {
         List<Reading> got = new CopyOnWriteArrayList<>();
         Driver d = new SimulatedDriverFactory().create(thing("id: x\ninterval: 5ms\nfields: [ { name: v } ]\n"));
-        d.start(got::add);
-        while (got.size() < 3) {
-            Thread.sleep(5);
-        }
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Reading> afterClose = new CopyOnWriteArrayList<>();
+        d.start(r -> (closed.get() ? afterClose : got).add(r));
+        Await.until("three readings", () -> got.size() >= 3);
         d.close();
-        int after = got.size();
-        Thread.sleep(100);
-        assertThat(got).hasSize(after);
+        closed.set(true);
+        // Closed means the sampling thread has ended, so nothing can come later.
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("simulated-x") && t.isAlive());
+        assertThat(afterClose).isEmpty();
     }
 
     @Test

@@ -69,6 +69,9 @@ public final class SensorDataService implements SessionListener {
                 IQ.Type.get, IQRequestHandler.Mode.sync) {
             @Override
             public IQ handleIQRequest(IQ request) {
+                if (!mayRead(request.getFrom())) {
+                    return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may read its things");
+                }
                 // Read-outs are answered at once, so there is never one left to cancel; the XEP asks for this answer anyway.
                 SensorDataCancel cancelled = new SensorDataCancel(SensorDataCancel.ANSWER, ((SensorDataCancel) request).seqnr());
                 cancelled.setType(IQ.Type.result);
@@ -80,7 +83,7 @@ public final class SensorDataService implements SessionListener {
 
     private IQ readOut(XMPPConnection connection, SensorDataRequest request) {
         Jid from = request.getFrom();
-        if (from == null || !access.everyone().contains(from.asBareJid().toString())) {
+        if (!mayRead(from)) {
             return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may read its things");
         }
         if (request.problem() != null) {
@@ -106,6 +109,10 @@ public final class SensorDataService implements SessionListener {
             Thread.currentThread().interrupt();
         }
         return null; // Answered above, before the data messages, as the XEP orders them.
+    }
+
+    private boolean mayRead(Jid from) {
+        return from != null && access.everyone().contains(from.asBareJid().toString());
     }
 
     private ExtensionElement answer(SensorDataRequest request, String thing, boolean last) {

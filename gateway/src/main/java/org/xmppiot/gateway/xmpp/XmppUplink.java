@@ -33,6 +33,7 @@ public final class XmppUplink implements AutoCloseable {
     private boolean ready;
     private boolean closed;
     private String lastFailure;
+    private long sessions;
 
     public XmppUplink(XmppConfig config, List<SessionListener> listeners) {
         this.config = config;
@@ -66,6 +67,16 @@ public final class XmppUplink implements AutoCloseable {
         lock.lock();
         try {
             return ready;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many sessions have been set up since start: 1 while the first one lasts, one more after each reconnect. */
+    public long sessions() {
+        lock.lock();
+        try {
+            return sessions;
         } finally {
             lock.unlock();
         }
@@ -143,6 +154,7 @@ public final class XmppUplink implements AutoCloseable {
             }
             connection = c;
             ready = true;
+            sessions++;
             lastFailure = null;
             changed.signalAll();
             return true;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
@@ -93,10 +94,7 @@ class ConnectionFailuresTest {
         Path config = prosody.writeConfig(dir, "gateway", "wrong", "things:\n  - { id: t, driver: simulated, fields: [ { name: v } ] }\n");
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, DriverRegistry.fromClassPath()), DriverRegistry.fromClassPath())) {
             gateway.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (gateway.uplink().lastFailure() == null && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until("the uplink to fail", () -> gateway.uplink().lastFailure() != null);
             assertThat(gateway.uplink().lastFailure()).startsWith("The server refused the login of gateway@localhost");
             assertThat(gateway.uplink().isReady()).isFalse();
             // Readings keep being taken while the uplink is down.
@@ -109,10 +107,7 @@ class ConnectionFailuresTest {
         Path config = prosody.writeConfig(dir, "reader", "things:\n  - { id: t, driver: simulated, fields: [ { name: v } ] }\n");
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, DriverRegistry.fromClassPath()), DriverRegistry.fromClassPath())) {
             gateway.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (gateway.uplink().lastFailure() == null && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until("the uplink to fail", () -> gateway.uplink().lastFailure() != null);
             assertThat(gateway.uplink().lastFailure())
                     .startsWith("Cannot set up pub/sub node 'reader/t' on pubsub.localhost: the server answered ")
                     .contains("list it in the pubsub component's admins");

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
@@ -30,10 +31,7 @@ final class TlsSteps {
         DriverRegistry drivers = DriverRegistry.fromClassPath();
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers)) {
             gateway.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (gateway.uplink().lastFailure() == null && !gateway.uplink().isReady() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until("the uplink to connect or fail", () -> gateway.uplink().lastFailure() != null || gateway.uplink().isReady());
             assertThat(gateway.uplink().isReady()).as("connected despite a certificate it must refuse").isFalse();
             return gateway.uplink().lastFailure();
         }

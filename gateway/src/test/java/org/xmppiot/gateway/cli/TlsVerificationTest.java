@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.GatewayConfigLoader;
@@ -41,7 +42,7 @@ class TlsVerificationTest {
         DriverRegistry drivers = DriverRegistry.fromClassPath();
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers)) {
             gateway.start();
-            XMPPTCPConnection c = gateway.uplink().awaitReady(Duration.ofSeconds(20));
+            XMPPTCPConnection c = gateway.uplink().awaitReady(Await.GENEROUS);
             assertThat(c).as(String.valueOf(gateway.uplink().lastFailure())).isNotNull();
             assertThat(c.isSecureConnection()).isTrue();
 

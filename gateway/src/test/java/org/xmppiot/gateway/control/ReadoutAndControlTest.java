@@ -35,9 +35,10 @@ import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
-import org.xmppiot.gateway.testing.Await;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 
@@ -82,9 +83,8 @@ class ReadoutAndControlTest {
                 """);
         gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers);
         gateway.start();
-        assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
-        Await.until("both things' first readings", Duration.ofSeconds(10),
-                () -> gateway.bus().latest().latest("boiler") != null && gateway.bus().latest().latest("shed") != null);
+        assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
+        Await.until("both things' first readings", () -> gateway.bus().latest().latest("boiler") != null && gateway.bus().latest().latest("shed") != null);
     }
 
     @AfterAll
@@ -115,7 +115,7 @@ class ReadoutAndControlTest {
             answers.clear();
             IQ accepted = ask(request);
             assertThat(accepted.getChildElementName()).isEqualTo("accepted");
-            Await.until(messages + " answer message(s)", Duration.ofSeconds(10), () -> answers.size() >= messages);
+            Await.until(messages + " answer message(s)", () -> answers.size() >= messages);
             List<SensorDataFields> out = new ArrayList<>();
             answers.forEach(a -> out.add((SensorDataFields) a));
             return out;
@@ -154,7 +154,7 @@ class ReadoutAndControlTest {
             assertThat(one.get(0).readings().get(0).fields()).extracting(Field::name).containsExactly("temperature");
 
             // Historical values come from the store.
-            Await.until("the store to hold the boiler's reading", Duration.ofSeconds(5), () -> gateway.storeWriter().stored() >= 2);
+            Await.until("the store to hold the boiler's reading", () -> gateway.storeWriter().stored() >= 2);
             List<SensorDataFields> history = reader.readOut(new SensorDataRequest(10, List.of("boiler"), List.of(), Set.of(), true,
                     Instant.now().minusSeconds(3600), Instant.now(), null), 1);
             assertThat(history.get(0).readings()).extracting(Reading::fields).contains(held.fields());
@@ -172,7 +172,7 @@ class ReadoutAndControlTest {
             assertThat(done.getType()).isEqualTo(IQ.Type.result);
             assertThat(done.getChildElementName()).isEqualTo(ControlSet.RESPONSE);
             // The driver reports its output's new state.
-            Await.until("the pump on", Duration.ofSeconds(5), () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
+            Await.until("the pump on", () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
                     .field().value().equals(new FieldValue.BooleanValue(true)));
 
             assertThat(refusal(owner, set("shed", "boolean", "heater", true)).getCondition()).isEqualTo(StanzaError.Condition.item_not_found);
@@ -186,6 +186,19 @@ class ReadoutAndControlTest {
     }
 
     @Test
+    void aCancelIsAnsweredWithCancelledForItsSequenceNumberAndRefusedToStrangers() throws Exception {
+        try (Client reader = new Client("reader"); Client stranger = new Client("stranger")) {
+            IQ cancelled = reader.ask(new SensorDataCancel(SensorDataCancel.ELEMENT, 12));
+            assertThat(cancelled.getType()).isEqualTo(IQ.Type.result);
+            assertThat(cancelled.getChildElementName()).isEqualTo(SensorDataCancel.ANSWER);
+            assertThat(cancelled.getChildElementNamespace()).isEqualTo(SensorDataFields.NAMESPACE);
+            assertThat(((org.jivesoftware.smack.packet.UnparsedIQ) cancelled).getContent().toString()).contains("seqnr='12'");
+            assertThat(refusal(stranger, new SensorDataCancel(SensorDataCancel.ELEMENT, 13)).getCondition())
+                    .isEqualTo(StanzaError.Condition.forbidden);
+        }
+    }
+
+    @Test
     void aStrangerIsForbiddenAndLearnsNothing() throws Exception {
         try (Client stranger = new Client("stranger")) {
             assertThat(refusal(stranger, momentary(1, List.of("boiler"), List.of())).getCondition()).isEqualTo(StanzaError.Condition.forbidden);
@@ -193,8 +206,12 @@ class ReadoutAndControlTest {
             assertThat(refusal(stranger, momentary(2, List.of("no-such-thing"), List.of())).getCondition())
                     .isEqualTo(StanzaError.Condition.forbidden);
             assertThat(refusal(stranger, set("shed", "boolean", "pump", true)).getCondition()).isEqualTo(StanzaError.Condition.forbidden);
-            Thread.sleep(300);
-            assertThat(stranger.answers).isEmpty();
+            // The gateway sends read-out data before its IQ answer; a message the stranger sends itself now comes after
+            // anything the gateway sent, so it marks the end: nothing came before it.
+            stranger.connection.sendStanza(stranger.connection.getStanzaFactory().buildMessageStanza().to(stranger.connection.getUser())
+                    .addExtension(new SensorDataFields(999, true, List.of())).build());
+            Await.until("the stranger's own marker", () -> !stranger.answers.isEmpty());
+            assertThat(stranger.answers).extracting(a -> ((SensorDataFields) a).seqnr()).containsExactly(999L);
         }
     }
 
@@ -231,14 +248,17 @@ class ReadoutAndControlTest {
             assertThat(say(reader, readerLines, "read attic")).isEqualTo("No thing 'attic'. list shows them.");
             assertThat(say(reader, readerLines, "set shed pump on")).isEqualTo("Only the gateway's owners may set values.");
             assertThat(say(owner, ownerLines, "set shed pump on")).isEqualTo("Done: shed pump = on.");
-            Await.until("the pump on", Duration.ofSeconds(5), () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
+            Await.until("the pump on", () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
                     .field().value().equals(new FieldValue.BooleanValue(true)));
             assertThat(say(owner, ownerLines, "set shed door on")).startsWith("Not done: 'door' of shed is an input");
             assertThat(say(owner, ownerLines, "set shed pump off")).isEqualTo("Done: shed pump = off.");
             String status = say(reader, readerLines, "status");
             assertThat(status).startsWith("Connected as gateway@localhost/gateway.").contains("Things: 2").contains("Published: ");
-            Thread.sleep(300);
-            assertThat(readerLines).isEmpty(); // One answer per command, nothing more.
+            // One answer per command, nothing more: a line the reader sends itself comes after any further answer.
+            reader.connection.sendStanza(reader.connection.getStanzaFactory().buildMessageStanza().to(reader.connection.getUser())
+                    .ofType(Message.Type.chat).setBody("marker").build());
+            Await.until("the reader's own marker", () -> readerLines.contains("marker"));
+            assertThat(readerLines).containsExactly("marker");
         }
     }
 
@@ -271,7 +291,7 @@ class ReadoutAndControlTest {
     private static String say(Client c, List<String> lines, String text) throws Exception {
         c.connection.sendStanza(c.connection.getStanzaFactory().buildMessageStanza().to(JidCreate.from(GATEWAY))
                 .ofType(Message.Type.chat).setBody(text).build());
-        Await.until("the answer to '" + text + "'", Duration.ofSeconds(5), () -> !lines.isEmpty());
+        Await.until("the answer to '" + text + "'", () -> !lines.isEmpty());
         return lines.remove(0);
     }
 

@@ -35,7 +35,7 @@ class DiscoveryNetnsTest {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                     DiscoveryScenario.class.getName(), dir.toString()));
             Process scenario = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("scenario.log").toFile()).start();
-            boolean ended = scenario.waitFor(150, TimeUnit.SECONDS);
+            boolean ended = scenario.waitFor(270, TimeUnit.SECONDS);
             if (!ended) {
                 scenario.descendants().forEach(ProcessHandle::destroyForcibly);
                 scenario.destroyForcibly();
@@ -45,7 +45,7 @@ class DiscoveryNetnsTest {
                     || l.startsWith("marked") || l.startsWith("available") || l.startsWith("flood") || l.startsWith("gateway ") || l.startsWith("object ")
                     || l.startsWith("SCENARIO"))).toList();
             summary.forEach(System.out::println);
-            assertThat(ended).as("the scenario ended within 150 s").isTrue();
+            assertThat(ended).as("the scenario ended within 270 s").isTrue();
             assertThat(log).as(tail(log)).contains("SCENARIO OK");
         } finally {
             run(ip, "netns", "delete", ns);

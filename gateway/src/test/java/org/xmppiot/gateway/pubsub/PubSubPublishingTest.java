@@ -23,7 +23,7 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
-import org.xmppiot.gateway.testing.Await;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.watch.ReadingWatcher;
@@ -72,7 +72,7 @@ class PubSubPublishingTest {
         // The first run creates and configures the nodes.
         try (Gateway first = new Gateway(config, DRIVERS)) {
             first.start();
-            assertThat(first.uplink().awaitReady(Duration.ofSeconds(20))).as(first.uplink().lastFailure()).isNotNull();
+            assertThat(first.uplink().awaitReady(Await.GENEROUS)).as(first.uplink().lastFailure()).isNotNull();
         }
 
         List<Reading> received = new CopyOnWriteArrayList<>();
@@ -89,17 +89,16 @@ class PubSubPublishingTest {
             CompletableFuture<Integer> watch;
             try {
                 second.start();
-                Await.until("the first readings", Duration.ofSeconds(20), () -> of(received, "greenhouse").size() >= 5);
+                Await.until("the first readings", () -> of(received, "greenhouse").size() >= 5);
                 watch = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"watch", "-c", dir.resolve("reader.yaml").toString(),
                         "--count", "12", "--timeout", "30", "it/greenhouse", "it/tank"},
                         new PrintWriter(watchOut, true), new PrintWriter(watchErr, true)));
-                Await.until("20 readings of each thing", Duration.ofSeconds(30),
-                        () -> of(received, "greenhouse").size() >= 20 && of(received, "tank").size() >= 20);
+                Await.until("20 readings of each thing", () -> of(received, "greenhouse").size() >= 20 && of(received, "tank").size() >= 20);
                 assertThat(watch.get(40, TimeUnit.SECONDS)).as(watchErr.toString()).isZero();
             } finally {
                 second.close();
             }
-            Await.until("every published reading", Duration.ofSeconds(15), () -> received.size() >= published.size());
+            Await.until("every published reading", () -> received.size() >= published.size());
 
             for (String thing : List.of("greenhouse", "tank")) {
                 List<Reading> sent = of(published, thing);
@@ -138,12 +137,11 @@ class PubSubPublishingTest {
         try {
             gateway.bus().subscribe("test-recorder", 100_000, taken::add);
             gateway.start();
-            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
-            Await.until("readings before the restart", Duration.ofSeconds(20), () -> gateway.publisher().published() >= 20);
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
+            Await.until("readings before the restart", () -> gateway.publisher().published() >= 20);
             prosody.server().restart();
             long beforeReconnect = gateway.publisher().published();
-            Await.until("the gateway publishing on the restarted server", Duration.ofSeconds(30),
-                    () -> gateway.uplink().isReady() && gateway.publisher().published() >= beforeReconnect + 10);
+            Await.until("the gateway publishing on the restarted server", () -> gateway.uplink().isReady() && gateway.publisher().published() >= beforeReconnect + 10);
         } finally {
             // Stopping drains: what was taken and not yet confirmed is published before the connection closes.
             gateway.close();
@@ -176,7 +174,7 @@ class PubSubPublishingTest {
         GatewayConfig config = gatewayConfig("reader@localhost");
         try (Gateway gateway = new Gateway(config, DRIVERS)) {
             gateway.start();
-            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
             XmppConfig strangerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "stranger", ""));
             List<Reading> got = new CopyOnWriteArrayList<>();
             try (ReadingWatcher stranger = new ReadingWatcher(strangerAccount, got::add)) {
@@ -188,7 +186,7 @@ class PubSubPublishingTest {
         // Taking a reader off the list takes its access away at the next start.
         try (Gateway gateway = new Gateway(gatewayConfig(""), DRIVERS)) {
             gateway.start();
-            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
             XmppConfig readerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", ""));
             try (ReadingWatcher former = new ReadingWatcher(readerAccount, r -> { })) {
                 assertThrows(Exception.class, () -> former.start(List.of("it/tank")));

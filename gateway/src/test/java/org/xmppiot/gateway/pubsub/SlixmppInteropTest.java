@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.GatewayConfigLoader;
@@ -55,7 +56,7 @@ class SlixmppInteropTest {
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers)) {
             gateway.bus().subscribe("test-recorder", 10_000, (Reading r) -> published.add(ReadingFormatter.format(r)));
             gateway.start();
-            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
 
             Path script = Path.of("..", "docs", "examples", "subscribe.py").toAbsolutePath().normalize();
             assertThat(Files.isRegularFile(script)).isTrue();

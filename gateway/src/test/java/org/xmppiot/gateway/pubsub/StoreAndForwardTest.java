@@ -38,7 +38,7 @@ import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
-import org.xmppiot.gateway.testing.Await;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
 /**
@@ -89,17 +89,17 @@ class StoreAndForwardTest {
         try {
             gateway.bus().subscribe("test-recorder", 1_000_000, taken::add);
             gateway.start();
-            assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).as(gateway.uplink().lastFailure()).isNotNull();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
             for (int restart = 1; restart <= 10; restart++) {
-                Thread.sleep(1_500);
+                long sessions = restart;
+                Await.until("session " + sessions + " (a reconnect after each restart)", () -> gateway.uplink().sessions() >= sessions);
                 long before = gateway.publisher().published();
-                Await.until("publishing before restart " + restart, Duration.ofSeconds(30),
-                        () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
+                Await.until("publishing before restart " + restart, () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
                 prosody.server().restart();
             }
+            Await.until("the session after the last restart", () -> gateway.uplink().sessions() >= 11);
             long before = gateway.publisher().published();
-            Await.until("publishing after the last restart", Duration.ofSeconds(30),
-                    () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
+            Await.until("publishing after the last restart", () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
         } finally {
             gateway.close();
         }
@@ -151,7 +151,7 @@ class StoreAndForwardTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed-gateway.log").toFile()).start();
         long committedBeforeKill;
         try {
-            Await.until("the buffering gateway to store readings", Duration.ofSeconds(30), () -> storedRows(db) >= 400);
+            Await.until("the buffering gateway to store readings", () -> storedRows(db) >= 400);
             committedBeforeKill = storedRows(db); // Seen by another process: committed.
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no last commit.

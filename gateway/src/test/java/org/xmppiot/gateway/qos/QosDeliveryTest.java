@@ -27,7 +27,7 @@ import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.observe.EventSubscribe;
 import org.xmppiot.gateway.observe.ObserveRequest;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.testing.Await;
+import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.testing.TcpRelay;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
@@ -103,7 +103,7 @@ class QosDeliveryTest {
                 """.formatted(level.configName(), level.configName()));
         Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS);
         gateway.start();
-        assertThat(gateway.uplink().awaitReady(Duration.ofSeconds(20))).isNotNull();
+        assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
         return gateway;
     }
 
@@ -127,13 +127,14 @@ class QosDeliveryTest {
             long before = gateway.observe().sent();
             count(gateway, 2);
             await("event 2 to be sent", () -> gateway.observe().sent() > before);
-            Thread.sleep(500);
+            await("event 2 to be lost on its way", () -> relay.droppedToClient() > 0);
             relay.cutAll();
             observer.connect();
             count(gateway, 3);
-            await("event 3", () -> observer.received.contains(value(3)));
-            Thread.sleep(1_000);
-            assertThat(observer.received).containsExactly(value(1), value(3));
+            count(gateway, 4);
+            // Events go out in order: once 4 is there, 2 will not come after all.
+            await("event 4", () -> observer.received.contains(value(4)));
+            assertThat(observer.received).containsExactly(value(1), value(3), value(4));
         }
     }
 
@@ -179,15 +180,16 @@ class QosDeliveryTest {
             await("event 2", () -> observer.received.contains(value(2)));
             count(gateway, 3);
             await("event 3", () -> observer.received.contains(value(3)));
-            await("every event confirmed", () -> gateway.qos().confirmed() == 3);
-            Thread.sleep(500);
-            assertThat(observer.received).containsExactly(value(1), value(2), value(3));
+            count(gateway, 4);
+            // Once 4 is delivered and all four are confirmed, nothing of the earlier ones is still under way.
+            await("every event confirmed", () -> gateway.qos().confirmed() == 4 && observer.received.contains(value(4)));
+            assertThat(observer.received).containsExactly(value(1), value(2), value(3), value(4));
             assertThat(observer.qos.repeatsIgnored()).isPositive();
             assertThat(observer.qos.held()).isZero();
         }
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition);
+        Await.until(what, condition);
     }
 }

@@ -20,6 +20,7 @@ public final class TcpRelay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean dropToClient;
     private volatile boolean dropToServer;
+    private final java.util.concurrent.atomic.AtomicLong droppedToClient = new java.util.concurrent.atomic.AtomicLong();
 
     public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -39,6 +40,11 @@ public final class TcpRelay implements AutoCloseable {
     }
 
     /** Whether bytes from the client to the server are thrown away. */
+    /** Bytes from the server that were dropped on their way to the client. */
+    public long droppedToClient() {
+        return droppedToClient.get();
+    }
+
     public void dropToServer(boolean drop) {
         dropToServer = drop;
     }
@@ -81,6 +87,8 @@ public final class TcpRelay implements AutoCloseable {
                     if (!(toServer ? dropToServer : dropToClient)) {
                         out.write(buffer, 0, n);
                         out.flush();
+                    } else if (!toServer) {
+                        droppedToClient.addAndGet(n);
                     }
                 }
             } catch (IOException ignored) {
