@@ -43,6 +43,9 @@ import org.xmppiot.gateway.store.StoreException;
 import org.xmppiot.gateway.store.StoreWriter;
 import org.xmppiot.gateway.xmpp.PresenceAccess;
 import org.xmppiot.gateway.xmpp.UnparsableStanzas;
+import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
+import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.xmpp.StrangerReplies;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
@@ -69,6 +72,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     private StoreWriter writer;
     private BusSubscription storing;
     private XmppUplink uplink;
+    private StrangerReplies strangers;
     private PubSubPublisher publisher;
     private ObservationStore observationStore;
     private QosSender qos;
@@ -114,7 +118,10 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         CommandResponder commandResponder = new CommandResponder(config.access(),
                 CommandResponder.managementCommands(this, replacer));
         SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
-        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(config.access()), observe,
+        Set<String> known = Set.copyOf(config.access().everyone());
+        strangers = new StrangerReplies(jid -> known.contains(jid.toString()));
+        SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
+        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(config.access()), observe,
                 new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
                 new ControlService(config.access(), commands, this::thingIds),
                 new DiscoService(config.access(), this::thingIds, this::title, version(), commandResponder), commandResponder));
@@ -254,7 +261,8 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
                 .append(writer.lost()).append(" lost to write errors");
         long busDrops = bus.stats().stream().mapToLong(x -> x.dropped()).sum();
         b.append("\nBus: ").append(busDrops).append(" readings dropped by full queues");
-        b.append("\nUnreadable stanzas dropped: ").append(UnparsableStanzas.INSTANCE.dropped());
+        b.append("\nUnreadable stanzas dropped: ").append(UnparsableStanzas.INSTANCE.dropped()).append("; requests nobody handles: ")
+                .append(UnparsableStanzas.INSTANCE.unhandled()).append("; replies to strangers withheld: ").append(strangers.suppressed());
         b.append("\nObservers: ").append(observe.observations()).append(" subscriptions");
         return b.toString();
     }
@@ -275,6 +283,11 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     /** Where authorised requests send commands to things. */
     public CommandDoor commands() {
         return commands;
+    }
+
+    /** How replies to strangers are rationed, with what was withheld. */
+    public StrangerReplies strangers() {
+        return strangers;
     }
 
     public XmppUplink uplink() {

@@ -18,16 +18,48 @@ public final class UnparsableStanzas implements ParsingExceptionCallback {
     private static final int SHOWN = 300;
 
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong unhandled = new AtomicLong();
 
     private UnparsableStanzas() {
     }
 
     @Override
     public void handleUnparsableStanza(UnparseableStanza stanza) {
-        dropped.incrementAndGet();
-        String content = stanza.getContent() == null ? "" : stanza.getContent().toString();
-        log.warn("dropped a stanza that cannot be parsed ({}): {}", stanza.getParsingException().getMessage(),
-                content.length() > SHOWN ? content.substring(0, SHOWN) + "…" : content);
+        drop(stanza.getContent(), stanza.getParsingException());
+    }
+
+    /** Drops one stanza whose parsing failed with {@code cause}; logs it shortened, never the whole of it. */
+    void drop(CharSequence content, Throwable cause) {
+        long n = dropped.incrementAndGet();
+        String text = content == null ? "" : content.toString();
+        // The first ones in full detail, then one line in a hundred: a flood must not flood the journal too.
+        if (n <= 10 || n % 100 == 0) {
+            log.warn("dropped a stanza that cannot be parsed (#{}, {}: {}): {}", n, cause.getClass().getSimpleName(),
+                    shortened(String.valueOf(cause.getMessage())), shortened(text));
+        }
+    }
+
+    /** A feature's handler that threw on a request; it was answered with internal-server-error. */
+    void failed(Object handler, RuntimeException e) {
+        long n = dropped.incrementAndGet();
+        if (n <= 10 || n % 100 == 0) {
+            log.warn("the handler of {} failed on a request (#{}): {}", handler, n, shortened(String.valueOf(e)));
+        }
+    }
+
+    /** An IQ request that no feature handles, answered with a bare service-unavailable. */
+    void countUnhandled() {
+        unhandled.incrementAndGet();
+    }
+
+    private static String shortened(String text) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() > SHOWN ? oneLine.substring(0, SHOWN) + "…" : oneLine;
+    }
+
+    /** IQ requests for which no feature had a handler, so far in this process. */
+    public long unhandled() {
+        return unhandled.get();
     }
 
     /** Stanzas dropped so far in this process. */

@@ -21,7 +21,6 @@ import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -63,7 +62,7 @@ public final class XmppConnectionFactory {
     private XmppConnectionFactory() {
     }
 
-    public static XMPPTCPConnection create(XmppConfig config) throws XmppStringprepException, IOException, GeneralSecurityException {
+    public static GuardedTcpConnection create(XmppConfig config) throws XmppStringprepException, IOException, GeneralSecurityException {
         return create(config, null);
     }
 
@@ -71,7 +70,7 @@ public final class XmppConnectionFactory {
      * The same, and {@code certificates} is shown the server's certificate chain (leaf first) before it is judged,
      * trusted or not; for {@code doctor}, which reports on it.
      */
-    public static XMPPTCPConnection create(XmppConfig config, Consumer<X509Certificate[]> certificates)
+    public static GuardedTcpConnection create(XmppConfig config, Consumer<X509Certificate[]> certificates)
             throws XmppStringprepException, IOException, GeneralSecurityException {
         XMPPTCPConnectionConfiguration.Builder b = XMPPTCPConnectionConfiguration.builder()
                 .setXmppAddressAndPassword(config.jid(), config.password().reveal())
@@ -91,9 +90,8 @@ public final class XmppConnectionFactory {
         if (trust != null) {
             b.setCustomX509TrustManager(trust);
         }
-        XMPPTCPConnection connection = new XMPPTCPConnection(b.build());
+        GuardedTcpConnection connection = new GuardedTcpConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
-        connection.setParsingExceptionCallback(UnparsableStanzas.INSTANCE);
         // Every attempt gets a new connection and the publisher sends again what a lost session
         // did not confirm, so XEP-0198 resumption is never used; its "resumable" state would only
         // change how Smack treats sends on a dead connection.

@@ -1,0 +1,204 @@
+package org.xmppiot.gateway.xmpp;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.xml.namespace.QName;
+
+import org.jivesoftware.smack.SmackException.NotConnectedException;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
+import org.jivesoftware.smack.packet.AbstractIqBuilder;
+import org.jivesoftware.smack.packet.ErrorIQ;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StanzaBuilder;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jivesoftware.smack.xml.XmlPullParser;
+import org.jivesoftware.smack.xml.XmlPullParserException;
+
+/**
+ * A Smack connection that no incoming stanza can close, and that never echoes what a stranger sent.
+ * Smack 4.4.8 leaves three holes, each closed here at the one place every stanza passes:
+ * <ul>
+ * <li>It drops a stanza whose parsing throws a parsing, I/O or argument exception, but any other
+ * exception (a provider's NullPointerException, say, for a data form without a type) ends the reader
+ * thread and with it the session; and after a failure half-way through a stanza its StAX parser can lose
+ * count of the depth, so that later stanzas are cut wrongly or swallowed. Here each stanza is parsed on a
+ * parser of its own, and any failure drops that stanza only, counted by {@link UnparsableStanzas}.</li>
+ * <li>Its answer to an IQ request nobody handles echoes the request's child, and for a child it had no
+ * provider for the echo is not well-formed ({@code UnparsedIQ} escapes its content into an unclosed start
+ * tag), so the server closes our stream. Here such requests get a minimal {@code service-unavailable}
+ * of our own, and every error we send carries the error only, never the request.</li>
+ * <li>Nothing bounds what answering costs: here replies to strangers are rationed by {@link StrangerReplies}, and
+ * stanzas over {@link #MAX_STANZA_CHARS} are refused before they are parsed.</li>
+ * </ul>
+ */
+public final class GuardedTcpConnection extends XMPPTCPConnection {
+
+    /**
+     * The IQ requests some handler takes, as "type {namespace}element". Smack's managers register theirs inside
+     * the super constructor, before field initialisers run, so the set is made on first use.
+     */
+    private Set<String> handled;
+    /** The largest stanza read at all; a replace-config document with a hundred things is about 20,000. */
+    public static final int MAX_STANZA_CHARS = 128 * 1024;
+
+    private volatile StrangerReplies strangers = StrangerReplies.none();
+    /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
+    private boolean droppedCurrent;
+
+    public GuardedTcpConnection(XMPPTCPConnectionConfiguration config) {
+        super(config);
+        setUnknownIqRequestReplyMode(org.jivesoftware.smack.SmackConfiguration.UnknownIqRequestReplyMode.doNotReply);
+        setParsingExceptionCallback(unparsable -> {
+            droppedCurrent = true;
+            UnparsableStanzas.INSTANCE.handleUnparsableStanza(unparsable);
+        });
+    }
+
+    /** From now on, replies to anyone {@code limits} does not know are rationed. */
+    public void limitRepliesToStrangers(StrangerReplies limits) {
+        strangers = limits;
+    }
+
+    public StrangerReplies strangers() {
+        return strangers;
+    }
+
+    /**
+     * Reads the whole stanza off the stream first, then parses it on a parser of its own. A provider that fails
+     * half-way (or reads too far) then cannot leave the stream's parser inside the stanza: with Smack's StAX
+     * parser, skipping to the stanza's end after such a failure miscounts the depth, and from then on the
+     * stream is cut into stanzas at the wrong places (answers to our publishes swallowed, the reader thread
+     * ended by an assertion). The copy costs a second parse of what comes in, which for a gateway is little.
+     */
+    @Override
+    protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
+        IqRequestHead head = IqRequestHead.of(stream);
+        String stanza = PacketParserUtils.parseElement(stream, true).toString();
+        if (stanza.length() > MAX_STANZA_CHARS) {
+            // Refused before any provider sees it: nothing the gateway is asked for needs this much.
+            UnparsableStanzas.INSTANCE.drop(stanza.substring(0, 200), new IllegalArgumentException(
+                    "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.length()));
+            if (head != null) {
+                ErrorIQ answer = head.error(StanzaError.Condition.not_acceptable);
+                asyncGo(() -> sendQuietly(answer));
+            }
+            return;
+        }
+        droppedCurrent = false;
+        try {
+            super.parseAndProcessStanza(PacketParserUtils.getParserFor(stanza));
+        } catch (XmlPullParserException | IOException | RuntimeException | StackOverflowError | AssertionError e) {
+            // What Smack does not catch itself: any failure of a provider on this one stanza drops only it.
+            UnparsableStanzas.INSTANCE.drop(stanza, e);
+            droppedCurrent = true;
+        }
+        if (droppedCurrent && head != null) {
+            // Every request gets an answer (RFC 6120 8.2.3), also one we could not read.
+            ErrorIQ answer = head.error(StanzaError.Condition.bad_request);
+            asyncGo(() -> sendQuietly(answer));
+        }
+    }
+
+    @Override
+    protected void invokeStanzaCollectorsAndNotifyRecvListeners(Stanza stanza) {
+        if (stanza instanceof IQ iq && iq.isRequestIQ() && !handled().contains(key(iq.getType(), iq.getChildElementQName()))) {
+            UnparsableStanzas.INSTANCE.countUnhandled();
+            ErrorIQ answer = minimalError(iq, StanzaError.Condition.service_unavailable);
+            asyncGo(() -> sendQuietly(answer));
+            return;
+        }
+        super.invokeStanzaCollectorsAndNotifyRecvListeners(stanza);
+    }
+
+    @Override
+    public IQRequestHandler registerIQRequestHandler(IQRequestHandler handler) {
+        handled().add(key(handler.getType(), handler.getQName()));
+        return super.registerIQRequestHandler(new AnsweringHandler(handler));
+    }
+
+    private void sendQuietly(Stanza stanza) {
+        try {
+            sendStanza(stanza);
+        } catch (NotConnectedException | InterruptedException e) {
+            // Gone meanwhile: nobody on our side waits for this answer.
+        }
+    }
+
+    @Override
+    public IQRequestHandler unregisterIQRequestHandler(String element, String namespace, IQ.Type type) {
+        handled().remove(key(type, new QName(namespace, element)));
+        return super.unregisterIQRequestHandler(element, namespace, type);
+    }
+
+    @Override
+    protected void sendStanzaInternal(Stanza stanza) throws NotConnectedException, InterruptedException {
+        if (!strangers.mayReplyTo(stanza.getTo())) {
+            return;
+        }
+        if (stanza instanceof ErrorIQ error && error.getChildElementName() != null) {
+            stanza = ErrorIQ.builder(error.getError(), StanzaBuilder.buildIqData(error.getStanzaId()).ofType(IQ.Type.error)
+                    .to(error.getTo()).from(error.getFrom())).build();
+        }
+        super.sendStanzaInternal(stanza);
+    }
+
+    /** A handler that answers internal-server-error where the one it wraps throws, instead of leaving the request unanswered. */
+    private record AnsweringHandler(IQRequestHandler inner) implements IQRequestHandler {
+        @Override
+        public IQ handleIQRequest(IQ request) {
+            try {
+                return inner.handleIQRequest(request);
+            } catch (RuntimeException e) {
+                UnparsableStanzas.INSTANCE.failed(inner.getQName(), e);
+                return minimalError(request, StanzaError.Condition.internal_server_error);
+            }
+        }
+
+        @Override
+        public Mode getMode() {
+            return inner.getMode();
+        }
+
+        @Override
+        public IQ.Type getType() {
+            return inner.getType();
+        }
+
+        @Override
+        public String getElement() {
+            return inner.getElement();
+        }
+
+        @Override
+        public String getNamespace() {
+            return inner.getNamespace();
+        }
+
+        @Override
+        public QName getQName() {
+            return inner.getQName();
+        }
+    }
+
+    /** An error answer to {@code request} that carries the condition and nothing of the request. */
+    static ErrorIQ minimalError(IQ request, StanzaError.Condition condition) {
+        return ErrorIQ.builder(StanzaError.getBuilder(condition).build(), AbstractIqBuilder.createErrorResponse(request)).build();
+    }
+
+    private synchronized Set<String> handled() {
+        if (handled == null) {
+            handled = ConcurrentHashMap.newKeySet();
+        }
+        return handled;
+    }
+
+    private static String key(IQ.Type type, QName child) {
+        return type + " " + child;
+    }
+}
