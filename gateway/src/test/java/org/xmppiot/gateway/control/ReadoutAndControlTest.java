@@ -29,11 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
-import org.xmppiot.core.config.GatewayConfigLoader;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
@@ -61,8 +59,7 @@ class ReadoutAndControlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DriverRegistry drivers = DriverRegistry.fromClassPath();
-        Path config = prosody.writeConfig(dir, "gateway", """
+        gateway = prosody.startGateway(dir, """
                     node-prefix: rc/
                 access:
                   owners: [ owner@localhost ]
@@ -81,9 +78,6 @@ class ReadoutAndControlTest {
                     inputs: [ { name: door, pin: 17 } ]
                     outputs: [ { name: pump, pin: 22, safe: off } ]
                 """);
-        gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers);
-        gateway.start();
-        assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
         Await.until("both things' first readings", () -> gateway.bus().latest().latest("boiler") != null && gateway.bus().latest().latest("shed") != null);
     }
 

@@ -265,10 +265,10 @@ public final class DiscoveryScenario {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            check(System.nanoTime() < deadline, "timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            Thread.sleep(50);
+        try {
+            Await.until(what, timeout, condition);
+        } catch (AssertionError e) {
+            check(false, e.getMessage());
         }
     }
 

@@ -124,6 +124,23 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
         return writeConfig(dir, user, password(user), rest);
     }
 
+    /**
+     * A gateway of the account {@code gateway} on this server, started with {@link #writeConfig} and {@code rest},
+     * once it is connected. The caller closes it.
+     */
+    public org.xmppiot.gateway.Gateway startGateway(Path dir, String rest) throws Exception {
+        org.xmppiot.core.spi.DriverRegistry drivers = org.xmppiot.core.spi.DriverRegistry.fromClassPath();
+        org.xmppiot.gateway.Gateway gateway = new org.xmppiot.gateway.Gateway(GatewayConfigLoader.load(writeConfig(dir, "gateway", rest), drivers),
+                drivers);
+        gateway.start();
+        if (gateway.uplink().awaitReady(org.xmppiot.core.testing.Await.GENEROUS) == null) {
+            String failure = gateway.uplink().lastFailure();
+            gateway.close();
+            throw new AssertionError("the gateway did not connect: " + failure);
+        }
+        return gateway;
+    }
+
     /** A connection of {@code user} made as the gateway makes its own, not yet connected (add listeners first). */
     public XMPPTCPConnection connection(Path dir, String user) throws Exception {
         return XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(writeConfig(dir, user, "")));

@@ -24,8 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.GatewayConfigLoader;
-import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
@@ -54,8 +52,7 @@ class HostileStanzasTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DriverRegistry drivers = DriverRegistry.fromClassPath();
-        Path config = prosody.writeConfig(dir, "gateway", """
+        gateway = prosody.startGateway(dir, """
                     node-prefix: hostile/
                 access:
                   owners: [ owner@localhost ]
@@ -71,9 +68,6 @@ class HostileStanzasTest {
                     platform: mock
                     outputs: [ { name: pump, pin: 22, safe: off } ]
                 """);
-        gateway = new Gateway(GatewayConfigLoader.load(config, drivers), drivers);
-        gateway.start();
-        assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
         long published = gateway.publisher().published();
         Await.until("the first readings published", () -> gateway.publisher().published() > published);
     }
