@@ -138,7 +138,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
 
     @Override
     protected void sendStanzaInternal(Stanza stanza) throws NotConnectedException, InterruptedException {
-        if (!strangers.mayReplyTo(stanza.getTo())) {
+        if (isReply(stanza) && !isOwnAccount(stanza.getTo()) && !strangers.mayReplyTo(stanza.getTo())) {
             return;
         }
         if (stanza instanceof ErrorIQ error && error.getChildElementName() != null) {
@@ -184,6 +184,15 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         public QName getQName() {
             return inner.getQName();
         }
+    }
+
+    /** Our own requests (publishes among them) are never rationed, only what answers someone else's stanza. */
+    private static boolean isReply(Stanza stanza) {
+        return !(stanza instanceof IQ iq) || !iq.isRequestIQ();
+    }
+
+    private boolean isOwnAccount(org.jxmpp.jid.Jid to) {
+        return to != null && getUser() != null && to.asBareJid().equals(getUser().asBareJid());
     }
 
     /** An error answer to {@code request} that carries the condition and nothing of the request. */
