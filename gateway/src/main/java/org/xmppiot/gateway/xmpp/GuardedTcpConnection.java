@@ -8,7 +8,6 @@ import javax.xml.namespace.QName;
 
 import org.jivesoftware.smack.SmackException.NotConnectedException;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
-import org.jivesoftware.smack.packet.AbstractIqBuilder;
 import org.jivesoftware.smack.packet.ErrorIQ;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Stanza;
@@ -19,6 +18,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
+import org.jxmpp.jid.Jid;
 
 /**
  * A Smack connection that no incoming stanza can close, and that never echoes what a stranger sent.
@@ -142,8 +142,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             return;
         }
         if (stanza instanceof ErrorIQ error && error.getChildElementName() != null) {
-            stanza = ErrorIQ.builder(error.getError(), StanzaBuilder.buildIqData(error.getStanzaId()).ofType(IQ.Type.error)
-                    .to(error.getTo()).from(error.getFrom())).build();
+            stanza = bareError(error.getStanzaId(), error.getTo(), error.getFrom(), error.getError());
         }
         super.sendStanzaInternal(stanza);
     }
@@ -191,13 +190,18 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         return !(stanza instanceof IQ iq) || !iq.isRequestIQ();
     }
 
-    private boolean isOwnAccount(org.jxmpp.jid.Jid to) {
+    private boolean isOwnAccount(Jid to) {
         return to != null && getUser() != null && to.asBareJid().equals(getUser().asBareJid());
     }
 
     /** An error answer to {@code request} that carries the condition and nothing of the request. */
     static ErrorIQ minimalError(IQ request, StanzaError.Condition condition) {
-        return ErrorIQ.builder(StanzaError.getBuilder(condition).build(), AbstractIqBuilder.createErrorResponse(request)).build();
+        return bareError(request.getStanzaId(), request.getFrom(), request.getTo(), StanzaError.getBuilder(condition).build());
+    }
+
+    /** An IQ error with {@code id}, addressed {@code to}, carrying only {@code error}. */
+    static ErrorIQ bareError(String id, Jid to, Jid from, StanzaError error) {
+        return ErrorIQ.builder(error, StanzaBuilder.buildIqData(id).ofType(IQ.Type.error).to(to).from(from)).build();
     }
 
     private synchronized Set<String> handled() {

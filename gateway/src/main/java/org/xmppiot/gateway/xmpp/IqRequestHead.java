@@ -1,8 +1,6 @@
 package org.xmppiot.gateway.xmpp;
 
 import org.jivesoftware.smack.packet.ErrorIQ;
-import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jxmpp.jid.Jid;
@@ -36,7 +34,6 @@ record IqRequestHead(String id, Jid from, Jid to) {
 
     /** An error answer with only the condition. */
     ErrorIQ error(StanzaError.Condition condition) {
-        return ErrorIQ.builder(StanzaError.getBuilder(condition).build(),
-                StanzaBuilder.buildIqData(id).ofType(IQ.Type.error).to(from).from(to)).build();
+        return GuardedTcpConnection.bareError(id, from, to, StanzaError.getBuilder(condition).build());
     }
 }
