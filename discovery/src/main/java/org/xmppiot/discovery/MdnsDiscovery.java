@@ -14,6 +14,10 @@ import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
 import javax.jmdns.ServiceInfo;
 import javax.jmdns.ServiceListener;
+import javax.jmdns.impl.DNSCache;
+import javax.jmdns.impl.DNSEntry;
+import javax.jmdns.impl.DNSRecord;
+import javax.jmdns.impl.JmDNSImpl;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +100,7 @@ public final class MdnsDiscovery implements AutoCloseable {
                         log.warn("mdns keeps at most {} objects (discovery.max-objects); further ones are counted and ignored",
                                 config.maxObjects());
                     }
+                    forget(event);
                     return;
                 }
                 resolving.put(key, now);
@@ -125,6 +130,7 @@ public final class MdnsDiscovery implements AutoCloseable {
                 boolean asked = resolving.remove(key) != null;
                 if (before == null && !asked && known.size() + resolving.size() >= config.maxObjects()) {
                     ignored.incrementAndGet();
+                    forget(event);
                     return;
                 }
                 object = new SmartObject(before == null ? newThingId(event.getName()) : before.thingId(), event.getName(),
@@ -153,6 +159,31 @@ public final class MdnsDiscovery implements AutoCloseable {
             log.info("mdns object {} is gone", object.thingId());
             listener.gone(object);
         }
+    }
+
+    /**
+     * Drops what JmDNS cached of an ignored object. JmDNS keeps every record it hears for the record's TTL
+     * (over an hour for the usual 4,500 s), so without this a flood of announcements beyond the cap would
+     * still grow the heap by about 1.7 KB each, with no bound.
+     */
+    private void forget(ServiceEvent event) {
+        if (!(jmdns instanceof JmDNSImpl impl)) {
+            return;
+        }
+        String alias = event.getName() + "." + event.getType();
+        DNSCache cache = impl.getCache();
+        for (String name : List.of(event.getType(), alias)) {
+            for (DNSEntry entry : List.copyOf(cache.getDNSEntryList(name))) {
+                if (entry.getName().equalsIgnoreCase(alias) || entry instanceof DNSRecord.Pointer p && p.getAlias().equalsIgnoreCase(alias)) {
+                    cache.removeDNSEntry(entry);
+                }
+            }
+        }
+    }
+
+    /** Records JmDNS holds in its cache now: bounded by the objects kept, whatever is announced. */
+    public int cachedRecords() {
+        return jmdns instanceof JmDNSImpl impl ? impl.getCache().allValues().size() : 0;
     }
 
     private static String key(ServiceEvent event) {
