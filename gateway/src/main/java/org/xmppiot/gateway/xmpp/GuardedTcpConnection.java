@@ -34,7 +34,7 @@ import org.jxmpp.jid.Jid;
  * tag), so the server closes our stream. Here such requests get a minimal {@code service-unavailable}
  * of our own, and every error we send carries the error only, never the request.</li>
  * <li>Nothing bounds what answering costs: here replies to strangers are rationed by {@link StrangerReplies}, and
- * stanzas over {@link #MAX_STANZA_CHARS} are refused before they are parsed.</li>
+ * stanzas from other accounts over {@link #MAX_STANZA_CHARS} are refused before they are parsed.</li>
  * </ul>
  */
 public final class GuardedTcpConnection extends XMPPTCPConnection {
@@ -44,7 +44,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      * the super constructor, before field initialisers run, so the set is made on first use.
      */
     private Set<String> handled;
-    /** The largest stanza read at all; a replace-config document with a hundred things is about 20,000. */
+    /** The largest stanza read from another account; a replace-config document with a hundred things is about 20,000. */
     public static final int MAX_STANZA_CHARS = 128 * 1024;
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
@@ -78,13 +78,14 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      */
     @Override
     protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
-        IqRequestHead head = IqRequestHead.of(stream);
+        StanzaHead head = StanzaHead.of(stream);
         String stanza = PacketParserUtils.parseElement(stream, true).toString();
-        if (stanza.length() > MAX_STANZA_CHARS) {
-            // Refused before any provider sees it: nothing the gateway is asked for needs this much.
+        if (stanza.length() > MAX_STANZA_CHARS && head.fromAnotherAccount(getUser())) {
+            // Refused before any provider sees it: nothing anyone asks of the gateway needs this much. Servers'
+            // answers (a node's items, say) may be larger and are read.
             UnparsableStanzas.INSTANCE.drop(stanza.substring(0, 200), new IllegalArgumentException(
                     "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.length()));
-            if (head != null) {
+            if (head.isIqRequest()) {
                 ErrorIQ answer = head.error(StanzaError.Condition.not_acceptable);
                 asyncGo(() -> sendQuietly(answer));
             }
@@ -98,7 +99,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             UnparsableStanzas.INSTANCE.drop(stanza, e);
             droppedCurrent = true;
         }
-        if (droppedCurrent && head != null) {
+        if (droppedCurrent && head.isIqRequest()) {
             // Every request gets an answer (RFC 6120 8.2.3), also one we could not read.
             ErrorIQ answer = head.error(StanzaError.Condition.bad_request);
             asyncGo(() -> sendQuietly(answer));

@@ -1,0 +1,44 @@
+package org.xmppiot.gateway.xmpp;
+
+import org.jivesoftware.smack.packet.ErrorIQ;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.xml.XmlPullParser;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+
+/**
+ * What a stanza's start tag says (kind, type, id, addresses), read before the rest is parsed: so that a
+ * stanza can be judged by its sender first, and a request whose content cannot be parsed still answered.
+ */
+record StanzaHead(String kind, String type, String id, Jid from, Jid to) {
+
+    /** The head of the stanza at the parser's start tag; addresses no server would have let through are null. */
+    static StanzaHead of(XmlPullParser parser) {
+        return new StanzaHead(parser.getName(), parser.getAttributeValue("", "type"), parser.getAttributeValue("", "id"),
+                jid(parser.getAttributeValue("", "from")), jid(parser.getAttributeValue("", "to")));
+    }
+
+    private static Jid jid(String text) {
+        try {
+            return text == null ? null : JidCreate.from(text);
+        } catch (XmppStringprepException e) {
+            return null;
+        }
+    }
+
+    /** An IQ get or set with an id and a sender: a request that is owed an answer. */
+    boolean isIqRequest() {
+        return "iq".equals(kind) && id != null && from != null && ("get".equals(type) || "set".equals(type));
+    }
+
+    /** Sent by an account (not by a server or component), other than {@code self}'s own. */
+    boolean fromAnotherAccount(Jid self) {
+        return from != null && from.hasLocalpart() && (self == null || !from.asBareJid().equals(self.asBareJid()));
+    }
+
+    /** An error answer to this request with only the condition. */
+    ErrorIQ error(StanzaError.Condition condition) {
+        return GuardedTcpConnection.bareError(id, from, to, StanzaError.getBuilder(condition).build());
+    }
+}
