@@ -28,6 +28,7 @@ import org.xmppiot.core.spi.ProfileRegistry;
 import org.xmppiot.discovery.GatewayAnnouncement;
 import org.xmppiot.discovery.MdnsDiscovery;
 import org.xmppiot.discovery.SmartObjectThings;
+import org.xmppiot.gateway.access.AccessPolicy;
 import org.xmppiot.gateway.adhoc.CommandResponder;
 import org.xmppiot.gateway.adhoc.ManagedGateway;
 import org.xmppiot.gateway.chat.ChatCommands;
@@ -102,6 +103,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
      * the background, and what the store holds from an earlier run is published first.
      */
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
+        AccessPolicy access = AccessPolicy.of(config.access());
         List<Driver> created = new ArrayList<>();
         for (ThingConfig thing : config.things()) {
             created.add(createDriver(thing));
@@ -110,21 +112,20 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         try {
             observationStore = new ObservationStore(config.store().path());
             qos = new QosSender(this::session, config.observe().retryFor());
-            observe = new ObserveService(config.observe(), config.access(), config.things(), bus.latest(), observationStore, qos);
+            observe = new ObserveService(config.observe(), access, config.things(), bus.latest(), observationStore, qos);
         } catch (SQLException e) {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
-        NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), config.access(), config.things());
-        CommandResponder commandResponder = new CommandResponder(config.access(),
+        NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, config.things());
+        CommandResponder commandResponder = new CommandResponder(access,
                 CommandResponder.managementCommands(this, replacer));
-        SensorDataService readOut = new SensorDataService(config.access(), this::thingIds, bus.latest(), store);
-        Set<String> known = Set.copyOf(config.access().everyone());
-        strangers = new StrangerReplies(jid -> known.contains(jid.toString()));
+        SensorDataService readOut = new SensorDataService(access, this::thingIds, bus.latest(), store);
+        strangers = new StrangerReplies(access::mayRead);
         SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
-        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(config.access()), observe,
-                new ChatCommands(config.access(), observe, bus.latest(), commands, this::thingIds, this::status), readOut,
-                new ControlService(config.access(), commands, this::thingIds),
-                new DiscoService(config.access(), this::thingIds, this::title, version(), commandResponder), commandResponder));
+        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), observe,
+                new ChatCommands(access, observe, bus.latest(), commands, this::thingIds, this::status), readOut,
+                new ControlService(access, commands, this::thingIds),
+                new DiscoService(access, this::thingIds, this::title, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);

@@ -25,8 +25,8 @@ import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Answers XEP-0050 ad-hoc commands: one that needs input first answers {@code executing} with its form,
@@ -46,11 +46,11 @@ public final class CommandResponder implements SessionListener {
     private record Session(String node, Jid requester, long startedNanos) {
     }
 
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final Map<String, ManagementCommand> commands = new LinkedHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public CommandResponder(AccessConfig access, List<ManagementCommand> commands) {
+    public CommandResponder(AccessPolicy access, List<ManagementCommand> commands) {
         this.access = access;
         commands.forEach(c -> this.commands.put(c.node(), c));
         commands.forEach(CommandResponder::registerFieldTypes);
@@ -113,8 +113,7 @@ public final class CommandResponder implements SessionListener {
         if (requester == null) {
             return false;
         }
-        String bare = requester.asBareJid().toString();
-        return c.ownersOnly() ? access.owners().contains(bare) : access.everyone().contains(bare);
+        return c.ownersOnly() ? access.isOwner(requester) : access.mayRead(requester);
     }
 
     IQ answer(AdHocCommandData request) {

@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.CommandDoor;
 import org.xmppiot.core.bus.LatestValueCache;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
@@ -34,6 +33,7 @@ import org.xmppiot.gateway.observe.Observation;
 import org.xmppiot.gateway.observe.ObserveRequest;
 import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Plain chat for people with any XMPP client: one command per message, one short answer. Only
@@ -58,7 +58,7 @@ public final class ChatCommands implements SessionListener {
     /** Answers per sender and minute: a loop with another bot, or a flood, ends here. */
     static final int ANSWERS_PER_MINUTE = 30;
 
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final ObserveService observe;
     private final LatestValueCache latest;
     private final CommandDoor door;
@@ -67,7 +67,7 @@ public final class ChatCommands implements SessionListener {
     private final java.util.Map<String, long[]> answered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile XMPPConnection connection;
 
-    public ChatCommands(AccessConfig access, ObserveService observe, LatestValueCache latest, CommandDoor door,
+    public ChatCommands(AccessPolicy access, ObserveService observe, LatestValueCache latest, CommandDoor door,
                         Supplier<Set<String>> things, Supplier<String> status) {
         this.access = access;
         this.observe = observe;
@@ -93,7 +93,7 @@ public final class ChatCommands implements SessionListener {
         if (!withinRate(message.getFrom().asBareJid().toString())) {
             return;
         }
-        String reply = access.everyone().contains(message.getFrom().asBareJid().toString())
+        String reply = access.mayRead(message.getFrom())
                 ? run(from, message.getBody().trim())
                 : "Sorry, you are not allowed to use this gateway. Ask its owner to add you as a reader.";
         send(message.getFrom(), reply, null);
@@ -200,7 +200,7 @@ public final class ChatCommands implements SessionListener {
     }
 
     private String set(String from, List<String> args) {
-        if (!access.owners().contains(bare(from))) {
+        if (!access.isOwner(from)) {
             return "Only the gateway's owners may set values.";
         }
         if (args.size() < 3) {
@@ -213,11 +213,6 @@ public final class ChatCommands implements SessionListener {
         } catch (CommandRejectedException e) {
             return "Not done: " + e.getMessage() + ".";
         }
-    }
-
-    private static String bare(String jid) {
-        int slash = jid.indexOf('/');
-        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     private String unobserve(String from, List<String> args) {

@@ -12,10 +12,10 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.xmppiot.core.bus.CommandDoor;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * XEP-0325 control: an owner sets parameters (outputs, setpoints) of a thing; each becomes a
@@ -25,11 +25,11 @@ import org.xmppiot.gateway.xmpp.SessionListener;
  */
 public final class ControlService implements SessionListener {
 
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final CommandDoor door;
     private final Supplier<Set<String>> things;
 
-    public ControlService(AccessConfig access, CommandDoor door, Supplier<Set<String>> things) {
+    public ControlService(AccessPolicy access, CommandDoor door, Supplier<Set<String>> things) {
         this.access = access;
         this.door = door;
         this.things = things;
@@ -49,7 +49,7 @@ public final class ControlService implements SessionListener {
 
     private IQ set(ControlSet request) {
         String from = request.getFrom() == null ? "" : request.getFrom().asBareJid().toString();
-        if (!access.owners().contains(from)) {
+        if (!access.isOwner(request.getFrom())) {
             return error(request, StanzaError.Condition.forbidden, null, "only the gateway's owners may control its things");
         }
         if (request.problem() != null) {

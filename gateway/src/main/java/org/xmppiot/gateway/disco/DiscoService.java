@@ -15,9 +15,9 @@ import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
 import org.jivesoftware.smackx.iqversion.VersionManager;
 import org.jivesoftware.smackx.ping.PingManager;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.gateway.adhoc.CommandResponder;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Who the gateway is, for XMPP clients: XEP-0030 identity and features (each service adds the ones it
@@ -27,13 +27,13 @@ import org.xmppiot.gateway.xmpp.SessionListener;
  */
 public final class DiscoService implements SessionListener {
 
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final Supplier<Set<String>> things;
     private final Function<String, String> titles;
     private final String version;
     private final CommandResponder commands;
 
-    public DiscoService(AccessConfig access, Supplier<Set<String>> things, Function<String, String> titles, String version,
+    public DiscoService(AccessPolicy access, Supplier<Set<String>> things, Function<String, String> titles, String version,
                         CommandResponder commands) {
         this.access = access;
         this.things = things;
@@ -60,7 +60,7 @@ public final class DiscoService implements SessionListener {
     }
 
     private IQ items(XMPPTCPConnection connection, DiscoverItems request) {
-        boolean allowed = request.getFrom() != null && access.everyone().contains(request.getFrom().asBareJid().toString());
+        boolean allowed = access.mayRead(request.getFrom());
         DiscoverItems answer = new DiscoverItems();
         answer.setType(IQ.Type.result);
         answer.setNode(request.getNode());

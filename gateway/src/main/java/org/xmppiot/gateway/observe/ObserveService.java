@@ -33,7 +33,6 @@ import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.LatestValueCache;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.core.config.ObserveConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.model.Reading;
@@ -44,6 +43,7 @@ import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Event subscriptions (IoT Events, {@code urn:xmpp:iot:events}): answers {@code subscribe} and
@@ -60,7 +60,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     static final int MAX_PER_OBSERVER = 100;
 
     private final ObserveConfig config;
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final Set<String> things;
     private final LatestValueCache latest;
     private final ObservationStore store;
@@ -86,7 +86,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         this.chat = sender;
     }
 
-    public ObserveService(ObserveConfig config, AccessConfig access, List<ThingConfig> things, LatestValueCache latest,
+    public ObserveService(ObserveConfig config, AccessPolicy access, List<ThingConfig> things, LatestValueCache latest,
                           ObservationStore store, QosSender sender) throws SQLException {
         this.config = config;
         this.access = access;
@@ -97,7 +97,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         this.level = QosLevel.fromConfigName(config.qos());
         Instant now = Instant.now();
         for (ObservationStore.Kept kept : store.all()) {
-            if (access.everyone().contains(bare(kept.subscriber()))) {
+            if (access.mayRead(kept.subscriber())) {
                 add(kept.subscriber(), kept.request(), kept.byChat(), now);
             } else {
                 store.removeAll(kept.subscriber()); // No longer allowed to read.
@@ -128,7 +128,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     private IQ subscribe(EventSubscribe request) {
-        if (request.problem() != null && access.everyone().contains(bare(request.getFrom().toString()))) {
+        if (request.problem() != null && access.mayRead(request.getFrom())) {
             return error(request, StanzaError.Condition.bad_request, request.problem());
         }
         try {
@@ -155,7 +155,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
      * and sends the current values at once if asked.
      */
     public void subscribe(String subscriber, ObserveRequest r, boolean byChat) throws Refusal {
-        if (!access.everyone().contains(bare(subscriber))) {
+        if (!access.mayRead(subscriber)) {
             throw new Refusal(StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
         }
         for (String node : r.nodes()) {
@@ -307,11 +307,6 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
 
     private static IQ error(IQ request, StanzaError.Condition condition, String text) {
         return IQ.createErrorResponse(request, StanzaError.getBuilder(condition).setDescriptiveEnText(text).build());
-    }
-
-    private static String bare(String jid) {
-        int slash = jid.indexOf('/');
-        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     /** Subscriptions held now (one per observer and thing). */

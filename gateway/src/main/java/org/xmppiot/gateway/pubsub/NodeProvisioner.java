@@ -23,11 +23,11 @@ import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.core.config.PubSubConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Makes sure every thing's pub/sub node exists with the configured settings and that exactly the
@@ -38,7 +38,7 @@ public final class NodeProvisioner implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(NodeProvisioner.class);
 
     private final PubSubConfig config;
-    private final AccessConfig access;
+    private final AccessPolicy access;
     /** Thing id to node title: the configured things, then those found while running (mDNS). */
     private final Map<String, String> things = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -49,7 +49,7 @@ public final class NodeProvisioner implements SessionListener {
     });
     private volatile XMPPTCPConnection current;
 
-    public NodeProvisioner(PubSubConfig config, AccessConfig access, List<ThingConfig> configured) {
+    public NodeProvisioner(PubSubConfig config, AccessPolicy access, List<ThingConfig> configured) {
         this.config = config;
         this.access = access;
         configured.forEach(t -> things.put(t.id(), t.name()));
@@ -141,10 +141,7 @@ public final class NodeProvisioner implements SessionListener {
     }
 
     private void allowOnlyConfiguredReaders(LeafNode node, BareJid self) throws Exception {
-        Set<BareJid> wanted = new HashSet<>();
-        for (String jid : access.everyone()) {
-            wanted.add(JidCreate.bareFrom(jid));
-        }
+        Set<BareJid> wanted = access.everyone();
         List<Affiliation> changes = new ArrayList<>();
         Set<BareJid> present = new HashSet<>();
         for (Affiliation a : node.getAffiliationsAsOwner()) {

@@ -21,7 +21,6 @@ import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.LatestValueCache;
-import org.xmppiot.core.config.AccessConfig;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
@@ -31,6 +30,7 @@ import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * XEP-0323 read-out: an owner or reader asks for things' values (momentary from the latest values,
@@ -44,12 +44,12 @@ public final class SensorDataService implements SessionListener {
     /** Most historical readings per thing in one read-out. */
     static final int HISTORY_LIMIT = 1000;
 
-    private final AccessConfig access;
+    private final AccessPolicy access;
     private final Supplier<Set<String>> things;
     private final LatestValueCache latest;
     private final ReadingStore store;
 
-    public SensorDataService(AccessConfig access, Supplier<Set<String>> things, LatestValueCache latest, ReadingStore store) {
+    public SensorDataService(AccessPolicy access, Supplier<Set<String>> things, LatestValueCache latest, ReadingStore store) {
         this.access = access;
         this.things = things;
         this.latest = latest;
@@ -112,7 +112,7 @@ public final class SensorDataService implements SessionListener {
     }
 
     private boolean mayRead(Jid from) {
-        return from != null && access.everyone().contains(from.asBareJid().toString());
+        return access.mayRead(from);
     }
 
     private ExtensionElement answer(SensorDataRequest request, String thing, boolean last) {

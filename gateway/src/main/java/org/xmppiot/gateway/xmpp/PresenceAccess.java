@@ -1,13 +1,12 @@
 package org.xmppiot.gateway.xmpp;
 
-import java.util.Set;
 
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.SubscribeListener;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Presence subscriptions ("friendship"): granted to the configured owners and readers, and asked of
@@ -17,10 +16,10 @@ public final class PresenceAccess implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceAccess.class);
 
-    private final Set<String> allowed;
+    private final AccessPolicy access;
 
-    public PresenceAccess(AccessConfig access) {
-        this.allowed = Set.copyOf(access.everyone());
+    public PresenceAccess(AccessPolicy access) {
+        this.access = access;
     }
 
     @Override
@@ -30,7 +29,7 @@ public final class PresenceAccess implements SessionListener {
 
     private SubscribeListener answer() {
         return (from, request) -> {
-            if (allowed.contains(from.asBareJid().toString())) {
+            if (access.mayRead(from)) {
                 return SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired;
             }
             log.info("presence subscription from {} refused: not an owner or reader", from);
