@@ -23,7 +23,6 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,13 +78,6 @@ class ReadoutAndControlTest {
                     outputs: [ { name: pump, pin: 22, safe: off } ]
                 """);
         Await.until("both things' first readings", () -> gateway.bus().latest().latest("boiler") != null && gateway.bus().latest().latest("shed") != null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     /** A client of one account, collecting the XEP-0323 answers that come as messages. */

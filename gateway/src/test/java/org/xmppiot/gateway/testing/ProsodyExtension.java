@@ -27,6 +27,8 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     private ProsodyServer.ItemStorage itemStorage = ProsodyServer.ItemStorage.FILES;
     private TestCertificates certificates;
     private ProsodyServer server;
+    /** Gateways started by {@link #startGateway}, closed after the class and before the server stops. */
+    private final java.util.List<org.xmppiot.gateway.Gateway> gateways = new java.util.ArrayList<>();
 
     /** {@code pubsubAdmins} are local parts that may create pub/sub nodes. */
     public ProsodyExtension(String... pubsubAdmins) {
@@ -70,6 +72,8 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        gateways.forEach(org.xmppiot.gateway.Gateway::close);
+        gateways.clear();
         if (server != null) {
             server.close();
         }
@@ -126,17 +130,16 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
 
     /**
      * A gateway of the account {@code gateway} on this server, started with {@link #writeConfig} and {@code rest},
-     * once it is connected. The caller closes it.
+     * once it is connected. It is closed after the test class, before the server stops.
      */
     public org.xmppiot.gateway.Gateway startGateway(Path dir, String rest) throws Exception {
         org.xmppiot.core.spi.DriverRegistry drivers = org.xmppiot.core.spi.DriverRegistry.fromClassPath();
         org.xmppiot.gateway.Gateway gateway = new org.xmppiot.gateway.Gateway(GatewayConfigLoader.load(writeConfig(dir, "gateway", rest), drivers),
                 drivers);
+        gateways.add(gateway);
         gateway.start();
         if (gateway.uplink().awaitReady(org.xmppiot.core.testing.Await.GENEROUS) == null) {
-            String failure = gateway.uplink().lastFailure();
-            gateway.close();
-            throw new AssertionError("the gateway did not connect: " + failure);
+            throw new AssertionError("the gateway did not connect: " + gateway.uplink().lastFailure());
         }
         return gateway;
     }

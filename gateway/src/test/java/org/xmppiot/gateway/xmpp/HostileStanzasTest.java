@@ -19,7 +19,6 @@ import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.jxmpp.jid.impl.JidCreate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,13 +69,6 @@ class HostileStanzasTest {
                 """);
         long published = gateway.publisher().published();
         Await.until("the first readings published", () -> gateway.publisher().published() > published);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     /** One account's connection that sends raw XML and counts the answers to its IQ requests by id. */
