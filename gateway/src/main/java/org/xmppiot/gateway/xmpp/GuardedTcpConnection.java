@@ -83,7 +83,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         if (stanza.length() > MAX_STANZA_CHARS && head.fromAnotherAccount(getUser())) {
             // Refused before any provider sees it: nothing anyone asks of the gateway needs this much. Servers'
             // answers (a node's items, say) may be larger and are read.
-            UnparsableStanzas.INSTANCE.drop(stanza.substring(0, 200), new IllegalArgumentException(
+            UnparsableStanzas.INSTANCE.drop(stanza, new IllegalArgumentException(
                     "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.length()));
             if (head.isIqRequest()) {
                 ErrorIQ answer = head.error(StanzaError.Condition.not_acceptable);

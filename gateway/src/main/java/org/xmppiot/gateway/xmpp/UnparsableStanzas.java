@@ -31,18 +31,16 @@ public final class UnparsableStanzas implements ParsingExceptionCallback {
     /** Drops one stanza whose parsing failed with {@code cause}; logs it shortened, never the whole of it. */
     void drop(CharSequence content, Throwable cause) {
         long n = dropped.incrementAndGet();
-        String text = content == null ? "" : content.toString();
-        // The first ones in full detail, then one line in a hundred: a flood must not flood the journal too.
-        if (n <= 10 || n % 100 == 0) {
+        if (worthLogging(n)) {
             log.warn("dropped a stanza that cannot be parsed (#{}, {}: {}): {}", n, cause.getClass().getSimpleName(),
-                    shortened(String.valueOf(cause.getMessage())), shortened(text));
+                    shortened(String.valueOf(cause.getMessage())), shortened(content == null ? "" : content));
         }
     }
 
     /** A feature's handler that threw on a request; it was answered with internal-server-error. */
     void failed(Object handler, RuntimeException e) {
         long n = dropped.incrementAndGet();
-        if (n <= 10 || n % 100 == 0) {
+        if (worthLogging(n)) {
             log.warn("the handler of {} failed on a request (#{}): {}", handler, n, shortened(String.valueOf(e)));
         }
     }
@@ -52,9 +50,16 @@ public final class UnparsableStanzas implements ParsingExceptionCallback {
         unhandled.incrementAndGet();
     }
 
-    private static String shortened(String text) {
-        String oneLine = text.replaceAll("\\s+", " ");
-        return oneLine.length() > SHOWN ? oneLine.substring(0, SHOWN) + "…" : oneLine;
+    /** The first ten in full detail, then one in a hundred: a flood must not flood the journal too. */
+    private static boolean worthLogging(long n) {
+        return n <= 10 || n % 100 == 0;
+    }
+
+    /** On one line and at most {@link #SHOWN} characters; a 128 KiB stanza is cut before it is looked at. */
+    private static String shortened(CharSequence text) {
+        boolean cut = text.length() > SHOWN;
+        String oneLine = (cut ? text.subSequence(0, SHOWN) : text).toString().replaceAll("\\s+", " ");
+        return cut ? oneLine + "…" : oneLine;
     }
 
     /** IQ requests for which no feature had a handler, so far in this process. */
