@@ -80,14 +80,13 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
         StanzaHead head = StanzaHead.of(stream);
         String stanza = PacketParserUtils.parseElement(stream, true).toString();
-        if (stanza.length() > MAX_STANZA_CHARS && head.fromAnotherAccount(getUser())) {
+        if (stanza.length() > MAX_STANZA_CHARS && isAnotherAccount(head.from())) {
             // Refused before any provider sees it: nothing anyone asks of the gateway needs this much. Servers'
             // answers (a node's items, say) may be larger and are read.
             UnparsableStanzas.INSTANCE.drop(stanza, new IllegalArgumentException(
                     "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.length()));
             if (head.isIqRequest()) {
-                ErrorIQ answer = head.error(StanzaError.Condition.not_acceptable);
-                asyncGo(() -> sendQuietly(answer));
+                answerLater(head.error(StanzaError.Condition.not_acceptable));
             }
             return;
         }
@@ -101,8 +100,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         }
         if (droppedCurrent && head.isIqRequest()) {
             // Every request gets an answer (RFC 6120 8.2.3), also one we could not read.
-            ErrorIQ answer = head.error(StanzaError.Condition.bad_request);
-            asyncGo(() -> sendQuietly(answer));
+            answerLater(head.error(StanzaError.Condition.bad_request));
         }
     }
 
@@ -110,8 +108,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     protected void invokeStanzaCollectorsAndNotifyRecvListeners(Stanza stanza) {
         if (stanza instanceof IQ iq && iq.isRequestIQ() && !handled().contains(key(iq.getType(), iq.getChildElementQName()))) {
             UnparsableStanzas.INSTANCE.countUnhandled();
-            ErrorIQ answer = minimalError(iq, StanzaError.Condition.service_unavailable);
-            asyncGo(() -> sendQuietly(answer));
+            answerLater(minimalError(iq, StanzaError.Condition.service_unavailable));
             return;
         }
         super.invokeStanzaCollectorsAndNotifyRecvListeners(stanza);
@@ -123,12 +120,15 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         return super.registerIQRequestHandler(new AnsweringHandler(handler));
     }
 
-    private void sendQuietly(Stanza stanza) {
-        try {
-            sendStanza(stanza);
-        } catch (NotConnectedException | InterruptedException e) {
-            // Gone meanwhile: nobody on our side waits for this answer.
-        }
+    /** Sends an answer off the reader thread, which must never wait for the writer. */
+    private void answerLater(Stanza answer) {
+        asyncGo(() -> {
+            try {
+                sendStanza(answer);
+            } catch (NotConnectedException | InterruptedException e) {
+                // Gone meanwhile: nobody on our side waits for this answer.
+            }
+        });
     }
 
     @Override
@@ -139,7 +139,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
 
     @Override
     protected void sendStanzaInternal(Stanza stanza) throws NotConnectedException, InterruptedException {
-        if (isReply(stanza) && !isOwnAccount(stanza.getTo()) && !strangers.mayReplyTo(stanza.getTo())) {
+        if (isReply(stanza) && isAnotherAccount(stanza.getTo()) && !strangers.mayReplyTo(stanza.getTo())) {
             return;
         }
         if (stanza instanceof ErrorIQ error && error.getChildElementName() != null) {
@@ -191,8 +191,9 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         return !(stanza instanceof IQ iq) || !iq.isRequestIQ();
     }
 
-    private boolean isOwnAccount(Jid to) {
-        return to != null && getUser() != null && to.asBareJid().equals(getUser().asBareJid());
+    /** An account other than ours; servers and components (no local part) are not accounts. */
+    private boolean isAnotherAccount(Jid jid) {
+        return jid != null && jid.hasLocalpart() && (getUser() == null || !jid.asBareJid().equals(getUser().asBareJid()));
     }
 
     /** An error answer to {@code request} that carries the condition and nothing of the request. */

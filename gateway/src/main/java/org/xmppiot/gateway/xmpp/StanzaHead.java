@@ -32,11 +32,6 @@ record StanzaHead(String kind, String type, String id, Jid from, Jid to) {
         return "iq".equals(kind) && id != null && from != null && ("get".equals(type) || "set".equals(type));
     }
 
-    /** Sent by an account (not by a server or component), other than {@code self}'s own. */
-    boolean fromAnotherAccount(Jid self) {
-        return from != null && from.hasLocalpart() && (self == null || !from.asBareJid().equals(self.asBareJid()));
-    }
-
     /** An error answer to this request with only the condition. */
     ErrorIQ error(StanzaError.Condition condition) {
         return GuardedTcpConnection.bareError(id, from, to, StanzaError.getBuilder(condition).build());
