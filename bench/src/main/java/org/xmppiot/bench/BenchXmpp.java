@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
@@ -55,6 +55,7 @@ final class BenchXmpp {
     XMPPTCPConnection connect(String user, String resource) throws Exception {
         Path file = dir.resolve(user + "-" + resource + ".yaml");
         Files.writeString(file, xmppSection(user), StandardCharsets.UTF_8);
+        org.xmppiot.gateway.sensordata.SensorDataProviders.register(); // Subscribers read <fields/> items.
         XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(file).withResource(resource));
         c.setReplyTimeout(30_000);
         c.connect().login();

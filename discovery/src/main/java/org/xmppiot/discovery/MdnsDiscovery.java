@@ -21,7 +21,7 @@ import javax.jmdns.impl.JmDNSImpl;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.DiscoveryConfig;
+import org.xmppiot.discovery.DiscoveryConfig;
 
 /**
  * The gateway's part in mDNS / DNS-SD: advertises it (with its JID in TXT) and keeps the smart objects

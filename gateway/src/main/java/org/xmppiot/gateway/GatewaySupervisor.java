@@ -13,9 +13,10 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.config.ConfigException;
-import org.xmppiot.core.config.GatewayConfig;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.gateway.adhoc.ConfigReplacer;
 
 /**
  * Runs the gateway from its configuration file and swaps it for a new configuration while running:

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.xmppiot.core.config.StoreConfig;
+import org.xmppiot.gateway.config.StoreConfig;
 import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Frame;

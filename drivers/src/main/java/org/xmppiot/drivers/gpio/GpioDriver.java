@@ -1,5 +1,6 @@
 package org.xmppiot.drivers.gpio;
 
+import org.xmppiot.drivers.pi4j.GpioPlatform;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;

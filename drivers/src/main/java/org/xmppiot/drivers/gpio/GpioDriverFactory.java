@@ -1,5 +1,8 @@
 package org.xmppiot.drivers.gpio;
 
+import org.xmppiot.drivers.pi4j.GpioChips;
+
+import org.xmppiot.drivers.pi4j.GpioPlatform;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;

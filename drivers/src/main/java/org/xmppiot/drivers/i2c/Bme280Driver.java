@@ -20,7 +20,7 @@ import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.ReadingSink;
 import org.xmppiot.drivers.common.PeriodicTask;
 import org.xmppiot.drivers.common.Rejections;
-import org.xmppiot.drivers.gpio.GpioPlatform;
+import org.xmppiot.drivers.pi4j.GpioPlatform;
 
 import com.pi4j.context.Context;
 import com.pi4j.io.i2c.I2C;

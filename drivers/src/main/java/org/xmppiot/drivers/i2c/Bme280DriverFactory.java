@@ -11,7 +11,7 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverFactory;
-import org.xmppiot.drivers.gpio.GpioPlatform;
+import org.xmppiot.drivers.pi4j.GpioPlatform;
 
 /**
  * {@code driver: bme280}: a Bosch BME280 or BMP280 on I2C.

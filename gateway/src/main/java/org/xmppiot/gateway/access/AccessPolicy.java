@@ -8,7 +8,7 @@ import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.gateway.config.AccessConfig;
 
 /**
  * Who may do what, decided in one place for every feature: owners read and control, readers read,

@@ -71,7 +71,7 @@ public final class CommandResponder implements SessionListener {
     }
 
     /** The gateway's commands: list, status, restart-driver, and replace-config when a replacer is given. */
-    public static List<ManagementCommand> managementCommands(ManagedGateway gateway, org.xmppiot.gateway.ConfigReplacer replacer) {
+    public static List<ManagementCommand> managementCommands(ManagedGateway gateway, org.xmppiot.gateway.adhoc.ConfigReplacer replacer) {
         List<ManagementCommand> all = new ArrayList<>(List.of(new ListThings(gateway), new GatewayStatus(gateway), new RestartDriver(gateway)));
         if (replacer != null) {
             all.add(new ReplaceConfig(replacer));

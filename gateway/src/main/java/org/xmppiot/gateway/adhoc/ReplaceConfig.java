@@ -3,7 +3,7 @@ package org.xmppiot.gateway.adhoc;
 import org.jivesoftware.smackx.xdata.FormField;
 import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jxmpp.jid.Jid;
-import org.xmppiot.gateway.ConfigReplacer;
+import org.xmppiot.gateway.adhoc.ConfigReplacer;
 
 /**
  * {@code replace-config}: the whole YAML configuration with its XEP-0300 hash. A wrong hash or an

@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import org.xmppiot.core.config.ConfigException;
-import org.xmppiot.core.config.GatewayConfig;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.config.ThingConfig;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 
 import picocli.CommandLine.Command;

@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.xmppiot.core.config.GatewayConfig;
-import org.xmppiot.core.config.GatewayConfigLoader;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.demo.DemoEnvironment;

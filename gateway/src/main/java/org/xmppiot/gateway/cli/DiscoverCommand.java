@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.xmppiot.core.config.DiscoveryConfig;
+import org.xmppiot.discovery.DiscoveryConfig;
 import org.xmppiot.discovery.MdnsListing;
 
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package org.xmppiot.gateway.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.GatewaySupervisor;
 

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.xmppiot.core.config.GatewayConfigLoader;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.watch.ReadingWatcher;
 import org.xmppiot.gateway.xmpp.XmppFailures;

@@ -25,6 +25,10 @@ import org.xmppiot.gateway.access.AccessPolicy;
  */
 public final class ControlService implements SessionListener {
 
+    static {
+        org.jivesoftware.smack.provider.ProviderManager.addIQProvider(ControlSet.ELEMENT, ControlSet.NAMESPACE, new ControlSetProvider());
+    }
+
     private final AccessPolicy access;
     private final CommandDoor door;
     private final Supplier<Set<String>> things;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.xmppiot.core.config.ConfigException;
-import org.xmppiot.core.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.DriverRegistry;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.jar.JarFile;
 
 import org.xmppiot.core.config.ConfigException;
-import org.xmppiot.core.config.GatewayConfig;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 
 /**

@@ -18,7 +18,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.time.EntityTimeManager;
 import org.jivesoftware.smackx.time.packet.Time;
 import org.jxmpp.jid.impl.JidCreate;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 import org.xmppiot.gateway.xmpp.XmppFailures;
 

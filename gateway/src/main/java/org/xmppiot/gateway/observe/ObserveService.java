@@ -33,7 +33,7 @@ import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.LatestValueCache;
-import org.xmppiot.core.config.ObserveConfig;
+import org.xmppiot.gateway.config.ObserveConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
@@ -56,6 +56,11 @@ import org.xmppiot.gateway.access.AccessPolicy;
 public final class ObserveService implements SessionListener, Consumer<Reading>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ObserveService.class);
+
+    static {
+        org.jivesoftware.smack.provider.ProviderManager.addIQProvider(EventSubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
+        org.jivesoftware.smack.provider.ProviderManager.addIQProvider(EventUnsubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
+    }
     /** Subscriptions one observer may hold; more is refused with resource-constraint. */
     static final int MAX_PER_OBSERVER = 100;
 

@@ -23,7 +23,7 @@ import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.PubSubConfig;
+import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
@@ -36,6 +36,13 @@ import org.xmppiot.gateway.access.AccessPolicy;
 public final class NodeProvisioner implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(NodeProvisioner.class);
+
+    static {
+        // Smack 4.4.8 registers <affiliations/> only for the pubsub namespace, so reading a node's
+        // affiliations as its owner (pubsub#owner) fails with a ClassCastException without this.
+        org.jivesoftware.smack.provider.ProviderManager.addExtensionProvider("affiliations",
+                "http://jabber.org/protocol/pubsub#owner", new org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider());
+    }
 
     private final PubSubConfig config;
     private final AccessPolicy access;

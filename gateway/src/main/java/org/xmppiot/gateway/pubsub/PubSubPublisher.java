@@ -30,7 +30,7 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.PubSubConfig;
+import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;

@@ -15,6 +15,17 @@ import org.jivesoftware.smack.xml.XmlPullParserException;
 /** Parses the {@code urn:xmpp:qos} IQs; the carried message's first extension is the payload. */
 public final class QosIqProvider extends IqProvider<QosIq> {
 
+    static {
+        for (String qos : new String[] {QosIq.ACKNOWLEDGED, QosIq.ASSURED, QosIq.DELIVER}) {
+            org.jivesoftware.smack.provider.ProviderManager.addIQProvider(qos, QosIq.NAMESPACE, new QosIqProvider());
+        }
+    }
+
+    /** Teaches Smack the QoS IQs, for senders and receivers alike; registers once, later calls do nothing. */
+    public static void register() {
+        // The static initialiser did the work.
+    }
+
     @Override
     public QosIq parse(XmlPullParser parser, int initialDepth, IqData iqData, XmlEnvironment xmlEnvironment)
             throws XmlPullParserException, IOException, SmackParsingException {

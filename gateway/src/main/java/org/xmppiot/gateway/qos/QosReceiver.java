@@ -21,6 +21,10 @@ public final class QosReceiver {
 
     private static final int REMEMBERED = 10_000;
 
+    static {
+        QosIqProvider.register();
+    }
+
     private final BiConsumer<Jid, ExtensionElement> deliver;
     private final Map<String, ExtensionElement> held = bounded();
     private final Map<String, Boolean> delivered = bounded();

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class QosSender implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QosSender.class);
+
+    static {
+        QosIqProvider.register();
+    }
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 

@@ -40,6 +40,10 @@ import org.xmppiot.gateway.access.AccessPolicy;
  */
 public final class SensorDataService implements SessionListener {
 
+    static {
+        SensorDataProviders.register();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(SensorDataService.class);
     /** Most historical readings per thing in one read-out. */
     static final int HISTORY_LIMIT = 1000;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
-import org.xmppiot.core.config.StoreConfig;
+import org.xmppiot.gateway.config.StoreConfig;
 import org.xmppiot.core.model.Reading;
 
 /**

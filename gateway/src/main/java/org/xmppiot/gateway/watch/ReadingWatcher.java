@@ -14,8 +14,9 @@ import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
 import org.jxmpp.jid.impl.JidCreate;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.sensordata.SensorDataProviders;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
@@ -39,6 +40,7 @@ public final class ReadingWatcher implements AutoCloseable {
 
     /** Connects, logs in and subscribes to every node; throws what Smack throws on failure. */
     public void start(List<String> nodes) throws Exception {
+        SensorDataProviders.register();
         connection = XmppConnectionFactory.create(config);
         connection.connect().login();
         PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.pubsub().service()));

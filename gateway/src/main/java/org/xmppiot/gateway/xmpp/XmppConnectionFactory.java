@@ -19,24 +19,10 @@ import javax.net.ssl.X509TrustManager;
 
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
-import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
-import org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.xmppiot.core.config.XmppConfig;
-import org.xmppiot.gateway.control.ControlSet;
-import org.xmppiot.gateway.control.ControlSetProvider;
-import org.xmppiot.gateway.observe.EventSubscribe;
-import org.xmppiot.gateway.observe.EventUnsubscribe;
-import org.xmppiot.gateway.observe.EventsIqProvider;
-import org.xmppiot.gateway.qos.QosIq;
-import org.xmppiot.gateway.qos.QosIqProvider;
-import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
-import org.xmppiot.gateway.sensordata.provider.SensorDataRequestProvider;
-import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
+import org.xmppiot.gateway.config.XmppConfig;
 
 /** Makes Smack connections from the gateway's XMPP settings: TLS as configured, SCRAM only, no Nagle. */
 public final class XmppConnectionFactory {
@@ -44,20 +30,6 @@ public final class XmppConnectionFactory {
     /** Only salted challenge-response logins: the password itself never crosses the wire. */
     static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-1");
 
-    static {
-        ProviderManager.addExtensionProvider(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataFieldsProvider());
-        ProviderManager.addIQProvider(ControlSet.ELEMENT, ControlSet.NAMESPACE, new ControlSetProvider());
-        ProviderManager.addIQProvider(SensorDataRequest.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
-        ProviderManager.addIQProvider(SensorDataCancel.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
-        ProviderManager.addIQProvider(EventSubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
-        ProviderManager.addIQProvider(EventUnsubscribe.ELEMENT, EventSubscribe.NAMESPACE, new EventsIqProvider());
-        for (String qos : new String[] {QosIq.ACKNOWLEDGED, QosIq.ASSURED, QosIq.DELIVER}) {
-            ProviderManager.addIQProvider(qos, QosIq.NAMESPACE, new QosIqProvider());
-        }
-        // Smack 4.4.8 registers <affiliations/> only for the pubsub namespace, so reading a node's
-        // affiliations as its owner (pubsub#owner) fails with a ClassCastException without this.
-        ProviderManager.addExtensionProvider("affiliations", "http://jabber.org/protocol/pubsub#owner", new AffiliationsProvider());
-    }
 
     private XmppConnectionFactory() {
     }

@@ -14,7 +14,7 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.util.rce.RemoteConnectionException;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.XmppConfig;
 
 /** Turns what Smack throws into one sentence a user can act on, without a stack trace. */
 public final class XmppFailures {

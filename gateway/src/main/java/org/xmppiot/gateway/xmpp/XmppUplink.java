@@ -12,7 +12,7 @@ import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.XmppConfig;
 
 /**
  * The gateway's one XMPP client connection. Keeps it up: connects, logs in, runs the session

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.AccessConfig;
+import org.xmppiot.gateway.config.AccessConfig;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.GatewayConfig;
-import org.xmppiot.core.config.GatewayConfigLoader;
-import org.xmppiot.core.config.XmppConfig;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 
 /** The example in docs/ is what users copy: it must stay valid and mean what its comments say. */

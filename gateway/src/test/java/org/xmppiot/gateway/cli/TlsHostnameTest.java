@@ -14,7 +14,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.testing.ProsodyExtension;

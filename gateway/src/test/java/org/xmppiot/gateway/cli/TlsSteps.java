@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.xmppiot.core.testing.Await;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.testing.ProsodyExtension;

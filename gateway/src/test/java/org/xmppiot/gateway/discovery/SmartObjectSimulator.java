@@ -11,7 +11,7 @@ import java.util.Map;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
 
-import org.xmppiot.core.config.DiscoveryConfig;
+import org.xmppiot.discovery.DiscoveryConfig;
 
 import com.sun.net.httpserver.HttpServer;
 

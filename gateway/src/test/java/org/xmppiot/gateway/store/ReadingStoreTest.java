@@ -15,7 +15,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.config.StoreConfig;
+import org.xmppiot.gateway.config.StoreConfig;
 import org.xmppiot.core.model.Category;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;

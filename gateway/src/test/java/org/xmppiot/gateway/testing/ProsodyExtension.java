@@ -11,7 +11,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.xmppiot.core.config.GatewayConfigLoader;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
@@ -55,6 +55,9 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        // Test clients read what the gateway sends: items and answers with <fields/>, QoS IQs.
+        org.xmppiot.gateway.sensordata.SensorDataProviders.register();
+        org.xmppiot.gateway.qos.QosIqProvider.register();
         String[] admins = new String[pubsubAdmins.length];
         for (int i = 0; i < admins.length; i++) {
             admins[i] = pubsubAdmins[i] + "@" + ProsodyServer.DOMAIN;

@@ -1,5 +1,7 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
+import org.xmppiot.discovery.DiscoveryConfig;
+import org.xmppiot.core.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -259,10 +261,10 @@ class GatewayConfigLoaderTest {
 
     @Test
     void anUnknownDriverListsTheAvailableOnes() throws Exception {
-        ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: modbus\n");
+        ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: telepathy\n");
         assertThat(e.path()).isEqualTo("things[0].driver");
         assertThat(e.line()).isEqualTo(6);
-        assertThat(e.problem()).isEqualTo("no driver named 'modbus'; available: recording");
+        assertThat(e.problem()).isEqualTo("no driver named 'telepathy'; available: bme280, gpio, onewire, recording, serial, simulated");
     }
 
     @Test

@@ -1,5 +1,6 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
+import org.xmppiot.core.config.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 

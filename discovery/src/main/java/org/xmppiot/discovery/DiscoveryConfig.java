@@ -1,4 +1,4 @@
-package org.xmppiot.core.config;
+package org.xmppiot.discovery;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.xmppiot.drivers.gpio;
+package org.xmppiot.drivers.pi4j;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
 /**
  * Where and how readings are published: the XEP-0060 service, the node name prefix, the settings

@@ -1,5 +1,7 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
+import org.xmppiot.discovery.DiscoveryConfig;
+import org.xmppiot.core.config.ThingConfig;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.xmppiot.gateway;
+package org.xmppiot.gateway.adhoc;
 
 /** Replaces the running configuration; offered by whoever runs the gateway (the {@code run} command). */
 public interface ConfigReplacer {

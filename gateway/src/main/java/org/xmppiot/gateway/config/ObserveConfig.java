@@ -1,4 +1,4 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
 import java.time.Duration;
 

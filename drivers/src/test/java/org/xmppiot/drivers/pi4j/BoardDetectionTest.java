@@ -1,4 +1,4 @@
-package org.xmppiot.drivers.gpio;
+package org.xmppiot.drivers.pi4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

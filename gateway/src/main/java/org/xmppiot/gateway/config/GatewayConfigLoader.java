@@ -1,5 +1,11 @@
-package org.xmppiot.core.config;
+package org.xmppiot.gateway.config;
 
+import org.xmppiot.discovery.DiscoveryConfig;
+import org.xmppiot.core.config.YamlConfigReader;
+import org.xmppiot.core.config.Secret;
+import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.config.ConfigException;
+import org.xmppiot.core.config.ConfigNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,0 +1,29 @@
+package org.xmppiot.gateway.sensordata;
+
+import org.jivesoftware.smack.provider.ProviderManager;
+import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
+import org.xmppiot.gateway.sensordata.provider.SensorDataRequestProvider;
+
+/**
+ * Teaches Smack the XEP-0323 elements: read-out requests and cancels for the gateway, {@code <fields/>}
+ * for anyone reading pub/sub items or read-out answers (the gateway, {@code watch}, clients in tests).
+ */
+public final class SensorDataProviders {
+
+    static {
+        ProviderManager.addExtensionProvider(SensorDataFields.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataFieldsProvider());
+        ProviderManager.addIQProvider(SensorDataRequest.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
+        ProviderManager.addIQProvider(SensorDataCancel.ELEMENT, SensorDataFields.NAMESPACE, new SensorDataRequestProvider());
+    }
+
+    private SensorDataProviders() {
+    }
+
+    /** Registers once per class loader; later calls do nothing. */
+    public static void register() {
+        // The static initialiser did the work.
+    }
+}
