@@ -22,11 +22,9 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.model.Category;
 import org.xmppiot.core.model.Field;
-import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Frame;
-import org.xmppiot.core.model.Quality;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DeviceProfile;
 import org.xmppiot.core.spi.FrameMapper;
@@ -34,15 +32,14 @@ import org.xmppiot.core.spi.FrameRejectedException;
 import org.xmppiot.core.spi.ReadingSink;
 
 /**
- * Makes discovered smart objects things like any other: an {@code mdns} status field says where one is
- * and whether it is there, and one that offers its readings over HTTP ({@code data=/path} in its TXT,
+ * Makes discovered smart objects things like any other: their status (online while announced and
+ * answering, offline with the reason) goes to the sink like a driver's, and one that offers its readings over HTTP ({@code data=/path} in its TXT,
  * a JSON object) is polled, each top-level value becoming a field through the same mapping as the
  * json-lines serial profile.
  */
 public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmartObjectThings.class);
-    public static final String STATUS_FIELD = "mdns";
     /** Largest answer read from an object: they are small devices; anything bigger is not a reading. */
     private static final int MAX_BODY = 64 * 1024;
 
@@ -77,7 +74,7 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
         if (seen.add(object.thingId())) {
             newThing.accept(object);
         }
-        emit(object.thingId(), List.of(status("available at " + object.address(), false)));
+        sink.status(object.thingId(), ThingStatus.online());
         ScheduledFuture<?> old = polls.remove(object.thingId());
         if (old != null) {
             old.cancel(false);
@@ -93,7 +90,7 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
         if (poll != null) {
             poll.cancel(false);
         }
-        emit(object.thingId(), List.of(status("unavailable (said goodbye or stopped announcing)", true)));
+        sink.status(object.thingId(), ThingStatus.offline("said goodbye or stopped announcing on the network"));
     }
 
     private void poll(SmartObject object) {
@@ -111,6 +108,7 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
             FrameMapper mapper = mappers.computeIfAbsent(object.thingId(), id -> jsonProfile.mapper());
             List<Field> fields = mapper.map(new Frame(uri.toString(), Instant.now(), body));
             emit(object.thingId(), fields);
+            sink.status(object.thingId(), ThingStatus.online());
         } catch (FrameRejectedException | IOException e) {
             failed(object, uri, e.getMessage());
         } catch (InterruptedException e) {
@@ -121,14 +119,10 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
     }
 
     private void failed(SmartObject object, URI uri, String why) {
+        sink.status(object.thingId(), ThingStatus.offline("reading " + uri + " failed: " + why));
         if (failedPolls.incrementAndGet() % 100 == 1) {
             log.warn("mdns object {}: reading {} failed: {} (failed_total={})", object.thingId(), uri, why, failedPolls.get());
         }
-    }
-
-    private static Field status(String text, boolean trouble) {
-        return new Field(STATUS_FIELD, new FieldValue.StringValue(text),
-                trouble ? Set.of(Quality.AUTOMATIC_READOUT, Quality.WARNING) : Set.of(Quality.AUTOMATIC_READOUT), Category.STATUS);
     }
 
     private void emit(String thingId, List<Field> fields) {

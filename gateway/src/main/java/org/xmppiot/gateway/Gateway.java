@@ -4,24 +4,24 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.List;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.BusSubscription;
-import org.xmppiot.core.bus.CommandDoor;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.core.thing.Thing;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.core.spi.DeviceProfile;
 import org.xmppiot.core.spi.ProfileRegistry;
@@ -51,9 +51,10 @@ import org.xmppiot.gateway.xmpp.StrangerReplies;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
- * The running gateway: drivers feed the bus, the bus feeds the store, the store's outbox feeds the
- * pub/sub publisher, the uplink keeps the XMPP session. This is the one place where the parts are
- * put together.
+ * The running gateway: the thing registry runs the drivers, which feed the bus; the bus feeds the store,
+ * the store's outbox feeds the pub/sub publisher, the uplink keeps the XMPP session and each feature
+ * answers on it. This is the one place where the parts are put together. A new configuration that
+ * changes only things is applied thing by thing ({@link #applyThings}); everything else stays up.
  */
 public final class Gateway implements ManagedGateway, AutoCloseable {
 
@@ -64,12 +65,12 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     private static final int MAX_COMMIT = 5_000;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
     private final DriverRegistry drivers;
     private final ConfigReplacer replacer;
     private final ReadingBus bus = new ReadingBus();
-    private final CommandDoor commands = new CommandDoor();
-    private final Map<String, Driver> running = new LinkedHashMap<>();
+    private final ThingRegistry things = new ThingRegistry(bus);
+    private NodeProvisioner provisioner;
     private ReadingStore store;
     private StoreWriter writer;
     private BusSubscription storing;
@@ -105,28 +106,25 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
      */
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
         AccessPolicy access = AccessPolicy.of(config.access());
-        List<Driver> created = new ArrayList<>();
-        for (ThingConfig thing : config.things()) {
-            created.add(createDriver(thing));
-        }
+        Map<ThingConfig, Driver> created = createDrivers(config.things());
         store = ReadingStore.open(config.store());
         try {
             observationStore = new ObservationStore(config.store().path());
             qos = new QosSender(this::session, config.observe().retryFor());
-            observe = new ObserveService(config.observe(), access, config.things(), bus.latest(), observationStore, qos);
+            observe = new ObserveService(config.observe(), access, things::ids, bus.latest(), observationStore, qos);
         } catch (SQLException e) {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
-        NodeProvisioner provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, config.things());
+        provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, things);
         CommandResponder commandResponder = new CommandResponder(access,
                 CommandResponder.managementCommands(this, replacer));
-        SensorDataService readOut = new SensorDataService(access, this::thingIds, bus.latest(), store);
+        SensorDataService readOut = new SensorDataService(access, things::ids, bus.latest(), store);
         strangers = new StrangerReplies(access::mayRead);
         SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
         uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), observe,
-                new ChatCommands(access, observe, bus.latest(), commands, this::thingIds, this::status), readOut,
-                new ControlService(access, commands, this::thingIds),
-                new DiscoService(access, this::thingIds, this::title, version(), commandResponder), commandResponder));
+                new ChatCommands(access, observe, bus.latest(), things, things::ids, this::status), readOut,
+                new ControlService(access, things, things::ids),
+                new DiscoService(access, things::ids, things::title, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
@@ -135,23 +133,106 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         publisher.start();
         uplink.start();
         if (config.discovery().enabled()) {
-            startDiscovery(provisioner);
+            startDiscovery();
         }
-        for (int i = 0; i < created.size(); i++) {
-            Driver d = created.get(i);
-            String id = config.things().get(i).id();
-            try {
-                d.start(bus);
-            } catch (RuntimeException e) {
-                // Nothing half-started is left behind: what did start is stopped again.
-                close();
-                throw new GatewayStartException("thing '" + id + "' cannot start: " + e.getMessage(), e);
-            }
-            running.put(id, d);
-            commands.open(id, d);
+        try {
+            startThings(created);
+        } catch (GatewayStartException e) {
+            close(); // Nothing half-started is left behind: what did start is stopped again.
+            throw e;
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
+    }
+
+    /** Drivers for the enabled things (null for disabled ones), made without touching any device. */
+    private Map<ThingConfig, Driver> createDrivers(List<ThingConfig> configured) throws ConfigException {
+        Map<ThingConfig, Driver> created = new LinkedHashMap<>();
+        for (ThingConfig thing : configured) {
+            created.put(thing, thing.enabled() ? createDriver(thing) : null);
+        }
+        return created;
+    }
+
+    /** Registers and starts the things; the first that cannot start is reported (the rest are registered). */
+    private void startThings(Map<ThingConfig, Driver> created) throws GatewayStartException {
+        for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
+            if (e.getValue() == null) {
+                things.addDisabled(e.getKey(), "enabled: false in the configuration");
+            } else {
+                things.add(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
+            String id = e.getKey().id();
+            if (e.getValue() != null) {
+                try {
+                    things.start(id);
+                } catch (RuntimeException ex) {
+                    throw new GatewayStartException("thing '" + id + "' cannot start: " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code next} differs from the running configuration in its things only (then {@link #applyThings} can take it). */
+    public boolean differsInThingsOnly(GatewayConfig next) {
+        GatewayConfig now = config;
+        return now.xmpp().equals(next.xmpp()) && now.access().equals(next.access()) && now.busQueueCapacity() == next.busQueueCapacity()
+                && now.store().equals(next.store()) && now.observe().equals(next.observe()) && now.discovery().equals(next.discovery());
+    }
+
+    /** What a new configuration did, thing by thing. */
+    public record ThingChanges(List<String> added, List<String> changed, List<String> removed, int unchanged) {
+
+        @Override
+        public String toString() {
+            return "added " + names(added) + ", changed " + names(changed) + ", removed " + names(removed) + ", " + unchanged + " unchanged";
+        }
+
+        private static String names(List<String> ids) {
+            return ids.isEmpty() ? "none" : String.join(" ", ids);
+        }
+    }
+
+    /**
+     * Applies a configuration that differs in its things only: unchanged things keep running untouched,
+     * removed ones stop, changed ones restart alone, added ones start; the session, store and observers
+     * stay up. New drivers are made (and so checked) before anything stops. If a thing then does not
+     * start, the exception says which; the caller applies the old configuration the same way.
+     */
+    public synchronized ThingChanges applyThings(GatewayConfig next) throws ConfigException, GatewayStartException {
+        if (closed) {
+            throw new GatewayStartException("the gateway is stopping", null);
+        }
+        Map<String, ThingConfig> old = new LinkedHashMap<>();
+        config.things().forEach(t -> old.put(t.id(), t));
+        List<ThingConfig> toStart = new java.util.ArrayList<>();
+        List<String> added = new java.util.ArrayList<>();
+        List<String> changed = new java.util.ArrayList<>();
+        int unchanged = 0;
+        for (ThingConfig t : next.things()) {
+            ThingConfig before = old.remove(t.id());
+            if (before == null) {
+                added.add(t.id());
+                toStart.add(t);
+            } else if (!before.sameAs(t)) {
+                changed.add(t.id());
+                toStart.add(t);
+            } else {
+                unchanged++;
+            }
+        }
+        Map<ThingConfig, Driver> created = createDrivers(toStart);
+        List<String> removed = List.copyOf(old.keySet());
+        removed.forEach(things::remove);
+        changed.forEach(things::remove);
+        config = next;
+        startThings(created);
+        toStart.forEach(t -> provisioner.ensure(t.id()));
+        ThingChanges changes = new ThingChanges(added, changed, removed, unchanged);
+        log.info("configuration applied thing by thing: {}", changes);
+        return changes;
     }
 
     /**
@@ -163,20 +244,17 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         if (closed) {
             return "the gateway is stopping";
         }
-        ThingConfig thing = configuredThing(thingId);
-        if (thing == null) {
-            return "no configured thing '" + thingId + "'" + (thingIds().contains(thingId) ? " (things found on the network have no driver here)" : "");
+        Thing thing = things.thing(thingId).orElse(null);
+        if (thing == null || thing.config() == null) {
+            return "no configured thing '" + thingId + "'" + (thing != null ? " (things found on the network have no driver here)" : "");
         }
-        commands.close(thingId);
-        Driver old = running.remove(thingId);
-        if (old != null) {
-            stopQuietly(old);
+        if (thing.status().state() == org.xmppiot.core.model.ThingStatus.State.DISABLED) {
+            return "thing '" + thingId + "' is disabled in the configuration";
         }
+        things.remove(thingId);
         try {
-            Driver fresh = createDriver(thing);
-            fresh.start(bus);
-            running.put(thingId, fresh);
-            commands.open(thingId, fresh);
+            things.add(thing.config(), createDriver(thing.config()));
+            things.start(thingId);
         } catch (ConfigException | RuntimeException e) {
             log.warn("driver of thing '{}' did not start again: {}", thingId, e.getMessage());
             return "thing '" + thingId + "' did not start again: " + e.getMessage();
@@ -185,29 +263,18 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         return null;
     }
 
-    private static void stopQuietly(Driver d) {
-        try {
-            d.close();
-        } catch (RuntimeException e) {
-            log.warn("driver stop failed: {}", e.toString());
-        }
-    }
-
     private Driver createDriver(ThingConfig thing) throws ConfigException {
         return drivers.factoryOf(thing).create(thing);
     }
 
-    /** The thing of this id in the configuration, or null (for things found on the network too). */
-    private ThingConfig configuredThing(String thingId) {
-        return config.things().stream().filter(t -> t.id().equals(thingId)).findFirst().orElse(null);
-    }
-
     /** Smart objects found by mDNS become things: a node each, readings on the bus; the gateway announces itself. */
-    private void startDiscovery(NodeProvisioner provisioner) throws GatewayStartException {
+    private void startDiscovery() throws GatewayStartException {
         DeviceProfile json = ProfileRegistry.fromClassPath().named("json-lines")
                 .orElseThrow(() -> new IllegalStateException("the json-lines profile is missing from the class path"));
-        smartObjects = new SmartObjectThings(bus, config.discovery().pollInterval(), json,
-                o -> provisioner.addThing(o.thingId(), o.instance()));
+        smartObjects = new SmartObjectThings(things, config.discovery().pollInterval(), json, o -> {
+            things.addDiscovered(o.thingId(), o.instance());
+            provisioner.ensure(o.thingId());
+        });
         GatewayAnnouncement self = new GatewayAnnouncement("xmpp-iot-gateway " + config.xmpp().jid(), config.xmpp().jid(),
                 version(), config.xmpp().pubsub().nodePrefix(), config.things().stream().map(ThingConfig::id).toList());
         try {
@@ -221,25 +288,18 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     /** The configured things and those found on the network. */
     @Override
     public Set<String> thingIds() {
-        Set<String> ids = new HashSet<>();
-        config.things().forEach(t -> ids.add(t.id()));
-        MdnsDiscovery d = discovery;
-        if (d != null) {
-            d.objects().forEach(o -> ids.add(o.thingId()));
-        }
-        return ids;
+        return things.ids();
     }
 
     /** A thing's human name: its configured name, or the instance name it announced. */
     @Override
     public String title(String thingId) {
-        ThingConfig configured = configuredThing(thingId);
-        if (configured != null) {
-            return configured.name();
-        }
-        MdnsDiscovery d = discovery;
-        return d == null ? thingId : d.objects().stream().filter(o -> o.thingId().equals(thingId)).map(o -> o.instance())
-                .findFirst().orElse(thingId);
+        return things.title(thingId);
+    }
+
+    /** Every thing with its status, channels and driver. */
+    public ThingRegistry things() {
+        return things;
     }
 
     /** A few lines on how the gateway is doing, for people (chat {@code status}). */
@@ -249,8 +309,14 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         String failure = uplink.lastFailure();
         b.append(uplink.isReady() ? "Connected as " + config.xmpp().jid() + "/" + config.xmpp().resource() + "."
                 : "Not connected" + (failure == null ? "." : ": " + failure));
-        MdnsDiscovery d = discovery;
-        b.append("\nThings: ").append(thingIds().size()).append(d == null ? "" : " (" + d.objects().size() + " found on the network)");
+        List<Thing> all = things.things();
+        long found = all.stream().filter(t -> t.origin() == Thing.Origin.DISCOVERED).count();
+        long online = all.stream().filter(t -> t.status().isOnline()).count();
+        b.append("\nThings: ").append(all.size()).append(found == 0 ? "" : " (" + found + " found on the network)")
+                .append(", ").append(online).append(" online");
+        for (Thing t : all) {
+            b.append("\n  ").append(t.id()).append(": ").append(t.status());
+        }
         String unsent;
         try {
             unsent = Long.toString(store.unsent(PubSubPublisher.DESTINATION));
@@ -280,11 +346,6 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
 
     public ReadingBus bus() {
         return bus;
-    }
-
-    /** Where authorised requests send commands to things. */
-    public CommandDoor commands() {
-        return commands;
     }
 
     /** How replies to strangers are rationed, with what was withheld. */
@@ -333,15 +394,13 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             return;
         }
         closed = true;
-        config.things().forEach(t -> commands.close(t.id()));
         if (discovery != null) {
             discovery.close();
         }
         if (smartObjects != null) {
             smartObjects.close();
         }
-        running.values().forEach(Gateway::stopQuietly);
-        running.clear();
+        things.close();
         try {
             if (storing != null && !storing.drain(DRAIN_TIMEOUT)) {
                 log.warn("gateway stopped before the store took every reading: queued={}", storing.stats().queued());

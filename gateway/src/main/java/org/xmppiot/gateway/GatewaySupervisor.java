@@ -19,9 +19,11 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.adhoc.ConfigReplacer;
 
 /**
- * Runs the gateway from its configuration file and swaps it for a new configuration while running:
- * the new file is checked in full first, the old one is kept as {@code <file>.previous}, and if the
- * gateway does not start with the new one it starts again with the old.
+ * Runs the gateway from its configuration file and swaps it for a new configuration while running
+ * (ad-hoc replace-config, or SIGHUP for the file itself): the new file is checked in full first, the old
+ * one is kept as {@code <file>.previous}. When only things changed, they are applied thing by thing and
+ * everything else stays up; otherwise the gateway restarts in this process. If the new configuration
+ * does not start, the old one runs again.
  */
 public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
 
@@ -73,24 +75,88 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
         }
         Path previous = file.resolveSibling(file.getFileName() + ".previous");
         try {
-            Thread.sleep(500); // Lets the ad-hoc answer leave before the session closes.
             Files.copy(file, previous, StandardCopyOption.REPLACE_EXISTING);
-            current.close();
             Files.move(incoming, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            current = new Gateway(GatewayConfigLoader.load(file, drivers), drivers, this);
+        } catch (IOException e) {
+            log.error("the new configuration was not applied: {}", e.toString());
+            tell(requester, "The new configuration was not applied: " + e.getMessage());
+            return;
+        }
+        String outcome = apply(next, previous, requester);
+        tell(requester, outcome + " The old configuration is kept as " + previous + ".");
+    }
+
+    /**
+     * Re-reads the configuration file (SIGHUP) and applies it the same way as a replace-config: thing by
+     * thing when only things changed. A file that does not check out changes nothing.
+     */
+    public synchronized void reload() {
+        if (closed) {
+            return;
+        }
+        GatewayConfig next;
+        try {
+            next = GatewayConfigLoader.load(file, drivers);
+        } catch (ConfigException e) {
+            log.error("reload: {} has an error, the running configuration stays: {}", file, e.getMessage());
+            return;
+        }
+        log.info("reload: {}", apply(next, null, "reload"));
+    }
+
+    /**
+     * Applies {@code next}; when it fails, goes back to what ran before ({@code previousFile} is copied
+     * back when given). Returns a sentence for whoever asked.
+     */
+    private String apply(GatewayConfig next, Path previousFile, String requester) {
+        GatewayConfig running = current.config();
+        if (current.differsInThingsOnly(next)) {
+            try {
+                Gateway.ThingChanges changes = current.applyThings(next);
+                log.info("configuration replaced by {} thing by thing: {}", requester, changes);
+                return "The new configuration is running (" + changes + "); the XMPP session stayed up.";
+            } catch (Exception e) {
+                log.error("the new configuration did not start ({}); going back to the old one", e.getMessage());
+                restoreFile(previousFile);
+                try {
+                    current.applyThings(running);
+                } catch (Exception again) {
+                    log.error("the old things did not all start again either: {}", again.getMessage());
+                }
+                return "The new configuration did not start (" + e.getMessage() + "); the old one runs again.";
+            }
+        }
+        try {
+            Thread.sleep(500); // Sections other than things restart the session: let the ad-hoc answer leave first.
+            current.close();
+            current = new Gateway(next, drivers, this);
             current.start();
             log.info("configuration replaced by {}: {} things", requester, next.things().size());
-            tell(requester, "The new configuration is running: " + next.things().size() + " things. The old one is kept as " + previous + ".");
+            return "The new configuration is running: " + next.things().size() + " things.";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "The gateway is stopping.";
         } catch (Exception e) {
             log.error("the new configuration did not start ({}); going back to the old one", e.getMessage());
+            restoreFile(previousFile);
             try {
-                Files.copy(previous, file, StandardCopyOption.REPLACE_EXISTING);
-                current = new Gateway(GatewayConfigLoader.load(file, drivers), drivers, this);
+                current = new Gateway(running, drivers, this);
                 current.start();
-                tell(requester, "The new configuration did not start (" + e.getMessage() + "); the old one runs again.");
             } catch (Exception again) {
                 log.error("the old configuration did not start again either: {}", again.getMessage());
             }
+            return "The new configuration did not start (" + e.getMessage() + "); the old one runs again.";
+        }
+    }
+
+    private void restoreFile(Path previousFile) {
+        if (previousFile == null) {
+            return; // A reload: the file is the user's; what runs is the old configuration.
+        }
+        try {
+            Files.copy(previousFile, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.error("cannot put {} back: {}", previousFile, e.toString());
         }
     }
 

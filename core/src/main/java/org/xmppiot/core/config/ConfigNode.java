@@ -64,6 +64,28 @@ public final class ConfigNode {
         return new ConfigNode(Kind.NULL, file, line, column, path, null, false, Map.of(), List.of());
     }
 
+    /**
+     * Whether {@code other} says the same thing: same kinds, keys and values all the way down, wherever
+     * in which file they were written. A reloaded configuration compares its sections this way.
+     */
+    public boolean sameContent(ConfigNode other) {
+        if (other == null || kind != other.kind || isBoolean != other.isBoolean || !java.util.Objects.equals(text, other.text)
+                || !entries.keySet().equals(other.entries.keySet()) || items.size() != other.items.size()) {
+            return false;
+        }
+        for (Map.Entry<String, ConfigNode> e : entries.entrySet()) {
+            if (!e.getValue().sameContent(other.entries.get(e.getKey()))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (!items.get(i).sameContent(other.items.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An empty map standing for a file or section that is not there at all. */
     public static ConfigNode emptyMap(String file, String path) {
         return new ConfigNode(Kind.MAP, file, 0, 0, path, null, false, Map.of(), List.of());

@@ -21,6 +21,17 @@ public final class Secret {
         return origin;
     }
 
+    /** Same secret from the same place: a reloaded configuration that changed neither keeps its session. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && s.value.equals(value) && s.origin.equals(origin);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(value, origin);
+    }
+
     @Override
     public String toString() {
         return "(secret from " + origin + ")";

@@ -9,5 +9,15 @@ import java.util.Set;
 public record ThingConfig(String id, String name, String driver, ConfigNode section) {
 
     /** Keys every thing may have, whatever its driver. */
-    public static final Set<String> COMMON_KEYS = Set.of("id", "name", "driver");
+    public static final Set<String> COMMON_KEYS = Set.of("id", "name", "driver", "enabled");
+
+    /** {@code enabled: false} keeps a thing in the configuration, registered but switched off. */
+    public boolean enabled() throws ConfigException {
+        return section.bool("enabled", true);
+    }
+
+    /** Whether {@code other} configures this thing the same way (a reload leaves it running untouched). */
+    public boolean sameAs(ThingConfig other) {
+        return other != null && id.equals(other.id) && section.sameContent(other.section);
+    }
 }

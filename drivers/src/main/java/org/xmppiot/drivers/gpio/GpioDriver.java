@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.core.model.Channel;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.core.spi.CommandRejectedException.Reason;
 import org.xmppiot.core.spi.Driver;
@@ -131,8 +133,23 @@ final class GpioDriver implements Driver {
         if (!initial.isEmpty()) {
             emit(Instant.now(), initial);
         }
+        sink.status(thingId, ThingStatus.online()); // Every pin is claimed: from here on, edges are read.
         log.info("thing={} driver=gpio platform={} inputs={} counters={} outputs={} pwm={}", thingId, platform.configName(),
                 pins.inputs().size(), pins.counters().size(), pins.outputs().size(), pins.pwm().size());
+    }
+
+    /** Inputs as on/off, counters as total and rate, outputs settable on/off, PWM settable 0-100 %. */
+    @Override
+    public List<Channel> channels() {
+        List<Channel> channels = new ArrayList<>();
+        pins.inputs().forEach(i -> channels.add(Channel.bool(i.name())));
+        for (Counter c : pins.counters()) {
+            channels.add(Channel.number(c.name(), c.unit(), c.perPulse().scale()));
+            channels.add(Channel.number(c.name() + "-rate", c.rateUnit(), 3));
+        }
+        pins.outputs().forEach(o -> channels.add(Channel.bool(o.name()).settable()));
+        pins.pwm().forEach(p -> channels.add(Channel.number(p.name(), "%", 1).settable(BigDecimal.ZERO, BigDecimal.valueOf(100))));
+        return channels;
     }
 
     private DigitalInput input(String name, int pin, PullResistance pull) {

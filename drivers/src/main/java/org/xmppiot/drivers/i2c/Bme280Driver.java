@@ -7,14 +7,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.model.Category;
+import org.xmppiot.core.model.Channel;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
-import org.xmppiot.core.model.Quality;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.ReadingSink;
@@ -33,7 +32,6 @@ import com.pi4j.io.i2c.I2C;
 final class Bme280Driver implements Driver {
 
     private static final Logger log = LoggerFactory.getLogger(Bme280Driver.class);
-    static final String STATUS_FIELD = "i2c";
     static final int CHIP_ID_BME280 = 0x60;
     static final int CHIP_ID_BMP280 = 0x58;
     private static final int REG_CALIB_TP = 0x88;
@@ -60,7 +58,6 @@ final class Bme280Driver implements Driver {
     private boolean humidity;
     private PeriodicTask task;
     private long sequence;
-    private String lastStatus;
 
     Bme280Driver(String thingId, GpioPlatform.Kind platform, int bus, int address, Duration interval) {
         this.thingId = thingId;
@@ -82,6 +79,12 @@ final class Bme280Driver implements Driver {
         log.info("thing={} driver=bme280 platform={} bus={} address=0x{}", thingId, platform.configName(), bus, Integer.toHexString(address));
     }
 
+    /** Temperature, pressure and (on a BME280, not a BMP280) humidity; all read only. */
+    @Override
+    public List<Channel> channels() {
+        return List.of(Channel.number("temperature", "°C", 2), Channel.number("pressure", "hPa", 2), Channel.number("humidity", "%", 3));
+    }
+
     private void sample(ReadingSink sink) {
         List<Field> fields = new ArrayList<>();
         String status;
@@ -90,17 +93,15 @@ final class Bme280Driver implements Driver {
                 compensation = new Bme280Compensation(calibration());
             }
             measure(fields);
-            status = "ok";
+            status = null;
         } catch (RuntimeException e) {
-            status = "error (" + e.getMessage() + ")";
+            status = "no answer on I2C bus " + bus + " at 0x" + Integer.toHexString(address) + ": " + e.getMessage();
             rejections.count("no-answer", () -> "bus " + bus + " address 0x" + Integer.toHexString(address) + ": " + e.getMessage());
         }
-        if (!status.equals(lastStatus) || !"ok".equals(status)) {
-            fields.add(new Field(STATUS_FIELD, new FieldValue.StringValue(status), "ok".equals(status)
-                    ? Set.of(Quality.AUTOMATIC_READOUT) : Set.of(Quality.AUTOMATIC_READOUT, Quality.ERROR), Category.STATUS));
-            lastStatus = status;
+        sink.status(thingId, status == null ? ThingStatus.online() : ThingStatus.offline(status));
+        if (!fields.isEmpty()) {
+            sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }
-        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
     }
 
     /** Checks what chip answers and reads its calibration; anything else is an error naming what was found. */

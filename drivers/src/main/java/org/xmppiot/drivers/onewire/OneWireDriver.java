@@ -11,13 +11,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
-import org.xmppiot.core.model.Quality;
+import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.model.Channel;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.ReadingSink;
@@ -27,13 +27,12 @@ import org.xmppiot.drivers.common.Rejections;
 /**
  * DS18B20 temperature sensors on the 1-Wire bus, read through the kernel's w1 files. Each interval
  * gives one reading with a field per sensor; a sensor whose value is unusable (CRC failure, the 85 °C
- * power-on value, gone from the bus) is left out of that reading and counted, and a status field
- * {@code 1-wire} says which sensors are in trouble.
+ * power-on value, gone from the bus) is left out of that reading and counted, and the thing's status
+ * names the sensors in trouble: online with a note while some answer, offline when none does.
  */
 final class OneWireDriver implements Driver {
 
     private static final Logger log = LoggerFactory.getLogger(OneWireDriver.class);
-    static final String STATUS_FIELD = "1-wire";
 
     /** One configured sensor: its bus id ({@code 28-...}) and the field it fills. */
     record Sensor(String device, String field) {
@@ -46,7 +45,6 @@ final class OneWireDriver implements Driver {
     private final Rejections rejections;
     private PeriodicTask task;
     private long sequence;
-    private String lastStatus;
 
     OneWireDriver(String thingId, Path devices, Duration interval, List<Sensor> sensors) {
         this.thingId = thingId;
@@ -65,6 +63,12 @@ final class OneWireDriver implements Driver {
         log.info("thing={} driver=onewire started sensors={} path={}", thingId, sensors.size(), devices);
     }
 
+    /** One temperature per configured sensor, read only. */
+    @Override
+    public List<Channel> channels() {
+        return sensors.stream().map(s -> Channel.number(s.field(), "°C", 3)).toList();
+    }
+
     private void sample(ReadingSink sink) {
         List<Field> fields = new ArrayList<>();
         List<String> troubles = new ArrayList<>();
@@ -77,14 +81,12 @@ final class OneWireDriver implements Driver {
                 troubles.add(s.field() + ": " + r.rejection());
             }
         }
-        String status = troubles.isEmpty() ? "ok" : String.join(", ", troubles);
-        if (!status.equals(lastStatus) || !troubles.isEmpty()) {
-            fields.add(new Field(STATUS_FIELD, new FieldValue.StringValue(status),
-                    troubles.isEmpty() ? Set.of(Quality.AUTOMATIC_READOUT) : Set.of(Quality.AUTOMATIC_READOUT, Quality.ERROR),
-                    org.xmppiot.core.model.Category.STATUS));
-            lastStatus = status;
+        String trouble = String.join(", ", troubles);
+        sink.status(thingId, troubles.isEmpty() ? ThingStatus.online()
+                : troubles.size() == sensors.size() ? ThingStatus.offline(trouble) : ThingStatus.online(trouble));
+        if (!fields.isEmpty()) {
+            sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }
-        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
     }
 
     private W1SlaveFile.Result read(Sensor s) {

@@ -65,7 +65,7 @@ public final class OneWireDriverFactory implements DriverFactory {
                         + "(family 28, then 12 hex digits), as listed in " + KERNEL_DEVICES);
             }
             String field = n.string("field");
-            if (!fields.add(field) || field.equals(OneWireDriver.STATUS_FIELD)) {
+            if (!fields.add(field) || field.equals(org.xmppiot.core.thing.ThingRegistry.STATUS_FIELD)) {
                 throw n.get("field").error("the field name '" + field + "' is already used in this thing");
             }
             sensors.add(new OneWireDriver.Sensor(device, field));

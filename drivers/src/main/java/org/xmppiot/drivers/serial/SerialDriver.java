@@ -14,6 +14,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Frame;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.FrameMapper;
 import org.xmppiot.core.spi.FrameRejectedException;
@@ -27,8 +28,6 @@ final class SerialDriver implements Driver {
     record Stats(PortState port, long frames, long readings, Map<String, Long> rejected) {
     }
 
-    /** The status field that carries the port's state: connected, waiting (why) or error (why). */
-    static final String PORT_FIELD = "serial-port";
 
     private final String thingId;
     private final SerialSettings settings;
@@ -98,21 +97,21 @@ final class SerialDriver implements Driver {
     }
 
     /**
-     * Puts the port's new state on the bus as a status field, so that every subscriber and status view
-     * sees it. When the device went away, its last values come along once more, flagged
-     * {@code missing}: no longer current, rather than silence that looks like a quiet sensor.
+     * Tells the registry the port's new state: online when connected, offline with the reason when not.
+     * When the device went away, its last values come along once more, flagged {@code missing}: no
+     * longer current, rather than silence that looks like a quiet sensor.
      */
     private void announce(PortState state, ReadingSink sink) {
-        List<Field> fields = new ArrayList<>();
         if (state.kind() != PortState.Kind.CONNECTED && lastFields != null) {
+            List<Field> fields = new ArrayList<>();
             for (Field f : lastFields) {
                 fields.add(f.withQuality(Set.of(Quality.MISSING)));
             }
             lastFields = null;
+            sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }
-        Field port = Field.status(PORT_FIELD, state.toString());
-        fields.add(state.kind() == PortState.Kind.ERROR ? port.withQuality(Set.of(Quality.AUTOMATIC_READOUT, Quality.ERROR)) : port);
-        sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
+        sink.status(thingId, state.kind() == PortState.Kind.CONNECTED ? ThingStatus.online()
+                : ThingStatus.offline((state.kind() == PortState.Kind.ERROR ? "error: " : "") + state.reason()));
     }
 
     private static String describe(String kind) {

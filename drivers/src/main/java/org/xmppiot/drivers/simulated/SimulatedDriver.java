@@ -8,7 +8,9 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.core.model.Channel;
 import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.ReadingSink;
@@ -39,7 +41,13 @@ final class SimulatedDriver implements Driver {
         }
         startNanos = System.nanoTime();
         task = PeriodicTask.start("simulated-" + thingId, interval, () -> sample(sink));
+        sink.status(thingId, ThingStatus.online());
         log.info("thing={} driver=simulated started interval={}ms fields={}", thingId, interval.toMillis(), fields.size());
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return fields.stream().map(SimulatedField::channel).toList();
     }
 
     private void sample(ReadingSink sink) {

@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.xmppiot.core.testing.Await;
+import org.xmppiot.core.testing.RecordingSink;
+import org.xmppiot.core.model.ThingStatus;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
@@ -47,15 +49,30 @@ class OneWireDriverTest {
                 + "72 01 4b 46 7f ff 0e 10 57 t=" + millidegrees + "\n");
     }
 
+    private final RecordingSink sink = new RecordingSink();
+
     private Reading firstReading(OneWireDriver driver) throws Exception {
-        List<Reading> got = new CopyOnWriteArrayList<>();
-        driver.start(got::add);
+        sink.readings().clear();
+        sink.statuses().clear();
+        driver.start(sink);
         try {
-            Await.until("the first reading", () -> !got.isEmpty());
+            Await.until("the first reading and status", () -> !sink.readings().isEmpty() && !sink.statuses().isEmpty());
         } finally {
             driver.close();
         }
-        return got.get(0);
+        return sink.readings().get(0);
+    }
+
+    /** The first sample that finds no sensor gives a status, and no reading. */
+    private ThingStatus firstStatus(OneWireDriver driver) throws Exception {
+        sink.statuses().clear();
+        driver.start(sink);
+        try {
+            Await.until("the first status", () -> !sink.statuses().isEmpty());
+        } finally {
+            driver.close();
+        }
+        return sink.statuses().get(0);
     }
 
     private OneWireDriver driver() throws Exception {
@@ -72,7 +89,7 @@ class OneWireDriverTest {
         Reading r = firstReading(driver());
         assertThat(r.field("water").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("23.125"), "°C"));
         assertThat(r.field("air").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("-10.062"), "°C"));
-        assertThat(r.field(OneWireDriver.STATUS_FIELD).value()).isEqualTo(new FieldValue.StringValue("ok"));
+        assertThat(sink.statuses().get(0)).isEqualTo(ThingStatus.online());
     }
 
     @Test
@@ -80,11 +97,9 @@ class OneWireDriverTest {
         sensor(WATER, "NO", 23125);
         sensor(AIR, "YES", 85000);
         OneWireDriver crcAndPowerOn = driver();
-        Reading r = firstReading(crcAndPowerOn);
-        assertThat(r.field("water")).isNull();
-        assertThat(r.field("air")).isNull();
-        assertThat(r.field(OneWireDriver.STATUS_FIELD).value()).isEqualTo(new FieldValue.StringValue("water: bad-crc, air: power-on-value"));
-        assertThat(r.field(OneWireDriver.STATUS_FIELD).quality()).contains(Quality.ERROR);
+        // No sensor answers: no reading, and the thing is offline naming each sensor's trouble.
+        assertThat(firstStatus(crcAndPowerOn)).isEqualTo(ThingStatus.offline("water: bad-crc, air: power-on-value"));
+        assertThat(sink.readings()).isEmpty();
         assertThat(crcAndPowerOn.rejected()).containsEntry("bad-crc", 1L).containsEntry("power-on-value", 1L);
 
         Files.delete(devices.resolve(AIR).resolve("w1_slave"));
@@ -94,7 +109,7 @@ class OneWireDriverTest {
         Reading partial = firstReading(oneGone);
         // The sensor that answers is still read.
         assertThat(partial.field("water").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("4.500"), "°C"));
-        assertThat(partial.field(OneWireDriver.STATUS_FIELD).value()).isEqualTo(new FieldValue.StringValue("air: missing"));
+        assertThat(sink.statuses().get(0)).isEqualTo(ThingStatus.online("air: missing"));
         assertThat(oneGone.rejected()).containsEntry("missing", 1L);
     }
 

@@ -24,6 +24,7 @@ import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
 
 /** The serial driver against real pseudo-terminals from socat. */
@@ -46,16 +47,25 @@ class SerialDriverTest {
                 - { name: v, unit: V }
             """;
 
-    /** States of the port, in order, as put on the bus. Filled by {@link #measurementsTo}. */
-    private final List<Reading> portStates = new CopyOnWriteArrayList<>();
+    /** The thing's statuses, in order, as the driver reported them. Filled by {@link #measurementsTo}. */
+    private final List<ThingStatus> portStates = new CopyOnWriteArrayList<>();
+    /** Readings that only repeat the last values marked missing, sent when the device went away. */
+    private final List<Reading> markedMissing = new CopyOnWriteArrayList<>();
 
-    /** Readings of the device go to {@code got}; those announcing the port's state to {@link #portStates}. */
+    /** Readings of the device go to {@code got}, statuses to {@link #portStates}, last values marked missing to {@link #markedMissing}. */
     private org.xmppiot.core.spi.ReadingSink measurementsTo(List<Reading> got) {
-        return r -> (r.field(SerialDriver.PORT_FIELD) == null ? got : portStates).add(r);
-    }
+        return new org.xmppiot.core.spi.ReadingSink() {
+            @Override
+            public void accept(Reading r) {
+                boolean missing = r.fields().stream().allMatch(f -> f.quality().contains(Quality.MISSING));
+                (missing ? markedMissing : got).add(r);
+            }
 
-    private static String portState(Reading r) {
-        return ((FieldValue.StringValue) r.field(SerialDriver.PORT_FIELD).value()).value();
+            @Override
+            public void status(String thingId, ThingStatus status) {
+                portStates.add(status);
+            }
+        };
     }
 
     private static long number(Reading r) {
@@ -81,10 +91,9 @@ class SerialDriverTest {
                 assertThat(got.get(0).thingId()).isEqualTo("bench");
                 assertThat(got.get(0).field("temperature").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("21.50"), "°C"));
                 assertThat(got.get(1).field("humidity").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("41"), "%"));
-                // First the bus heard that the port is open, then the two readings, numbered in that order.
-                assertThat(portStates).extracting(SerialDriverTest::portState).containsExactly("connected");
-                assertThat(portStates.get(0).sequence()).isEqualTo(1L);
-                assertThat(got).extracting(Reading::sequence).containsExactly(2L, 3L);
+                // The thing went online once the port opened; the two readings are numbered in order.
+                assertThat(portStates).containsExactly(ThingStatus.online());
+                assertThat(got).extracting(Reading::sequence).containsExactly(1L, 2L);
             } finally {
                 d.close();
             }
@@ -142,18 +151,20 @@ class SerialDriverTest {
                 long slowest = 0;
                 for (int cycle = 1; cycle <= 100; cycle++) {
                     int before = portStates.size();
+                    int missingBefore = markedMissing.size();
                     device.unplug();
                     Await.until("the unplug to be noticed", () -> d.stats().port().kind() != PortState.Kind.CONNECTED);
-                    // The bus hears of it, with the last values marked missing once.
-                    Await.until("the port state on the bus", () -> portStates.size() > before);
-                    Reading away = portStates.get(before);
-                    assertThat(portState(away)).startsWith("waiting (device gone");
-                    assertThat(away.field(SerialDriver.PORT_FIELD).category()).isEqualTo(org.xmppiot.core.model.Category.STATUS);
-                    assertThat(away.field("v").quality()).containsExactly(Quality.MISSING);
+                    // The thing goes offline with the reason, and the last values come once more, marked missing.
+                    Await.until("the thing to go offline", () -> portStates.size() > before);
+                    ThingStatus away = portStates.get(before);
+                    assertThat(away.state()).isEqualTo(ThingStatus.State.OFFLINE);
+                    assertThat(away.reason()).startsWith("device gone");
+                    Await.until("the last values marked missing", () -> markedMissing.size() > missingBefore);
+                    assertThat(markedMissing.get(missingBefore).field("v").quality()).containsExactly(Quality.MISSING);
                     device.replug();
                     long start = System.nanoTime();
                     sendUntilRead(device, got, cycle);
-                    assertThat(portState(portStates.get(portStates.size() - 1))).isEqualTo("connected");
+                    assertThat(portStates.get(portStates.size() - 1)).isEqualTo(ThingStatus.online());
                     slowest = Math.max(slowest, System.nanoTime() - start);
                 }
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);
@@ -182,8 +193,7 @@ class SerialDriverTest {
         d.start(measurementsTo(got));
         try {
             Await.until("the port to be reported missing", () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
-            assertThat(portStates).extracting(SerialDriverTest::portState)
-                    .containsExactly("waiting (no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it)");
+            assertThat(portStates).containsExactly(ThingStatus.offline("no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it"));
             try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir2)) {
                 sendUntilRead(device, got, 7);
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);

@@ -4,8 +4,9 @@ package org.xmppiot.gateway.adhoc;
 public interface ConfigReplacer {
 
     /**
-     * Checks {@code yaml} as a whole configuration and, if it is valid, applies it: the gateway stops and
-     * starts again in the same process with it, and goes back to the old one if that fails.
+     * Checks {@code yaml} as a whole configuration and, if it is valid, applies it: thing by thing when
+     * only things changed, otherwise by restarting the gateway in the same process; it goes back to the
+     * old one if that fails.
      *
      * @param requester told the outcome by chat once the gateway runs again
      * @return null when accepted, otherwise why not (the running configuration is untouched)

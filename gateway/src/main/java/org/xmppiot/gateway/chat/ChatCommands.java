@@ -20,7 +20,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xmppiot.core.bus.CommandDoor;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.model.FieldValue;
@@ -61,13 +61,13 @@ public final class ChatCommands implements SessionListener {
     private final AccessPolicy access;
     private final ObserveService observe;
     private final LatestValueCache latest;
-    private final CommandDoor door;
+    private final ThingRegistry door;
     private final Supplier<Set<String>> things;
     private final Supplier<String> status;
     private final java.util.Map<String, long[]> answered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile XMPPConnection connection;
 
-    public ChatCommands(AccessPolicy access, ObserveService observe, LatestValueCache latest, CommandDoor door,
+    public ChatCommands(AccessPolicy access, ObserveService observe, LatestValueCache latest, ThingRegistry door,
                         Supplier<Set<String>> things, Supplier<String> status) {
         this.access = access;
         this.observe = observe;

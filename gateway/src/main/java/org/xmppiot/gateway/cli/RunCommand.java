@@ -10,7 +10,7 @@ import org.xmppiot.gateway.GatewaySupervisor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code run}: the gateway itself, until stopped by a signal; owners may replace its configuration while it runs. */
+/** {@code run}: the gateway itself, until stopped by a signal; owners may replace its configuration while it runs, SIGHUP re-reads the file. */
 @Command(name = "run", description = "Run the gateway until stopped (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
 
@@ -34,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook); // start() has stopped what it began.
             throw e;
         }
+        ReloadSignal.onHangup(supervisor::reload);
         stopped.await();
         return ExitCodes.OK;
     }

@@ -295,6 +295,7 @@ public final class GatewayConfigLoader {
             allowed.addAll(factory.settingKeys());
             t.expectOnlyKeys(allowed);
             ThingConfig thing = new ThingConfig(id, t.string("name", id), factory.name(), t);
+            thing.enabled(); // A bad value is reported here, with its line, not at start.
             factory.create(thing).close();
             things.add(thing);
         }

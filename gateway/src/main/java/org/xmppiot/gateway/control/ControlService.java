@@ -11,7 +11,7 @@ import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
-import org.xmppiot.core.bus.CommandDoor;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.gateway.xmpp.SessionListener;
@@ -30,10 +30,10 @@ public final class ControlService implements SessionListener {
     }
 
     private final AccessPolicy access;
-    private final CommandDoor door;
+    private final ThingRegistry door;
     private final Supplier<Set<String>> things;
 
-    public ControlService(AccessPolicy access, CommandDoor door, Supplier<Set<String>> things) {
+    public ControlService(AccessPolicy access, ThingRegistry door, Supplier<Set<String>> things) {
         this.access = access;
         this.door = door;
         this.things = things;

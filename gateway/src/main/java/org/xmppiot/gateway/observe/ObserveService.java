@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -34,7 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.gateway.config.ObserveConfig;
-import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.qos.QosLevel;
@@ -66,7 +66,8 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
 
     private final ObserveConfig config;
     private final AccessPolicy access;
-    private final Set<String> things;
+    /** The ids of every thing there is now (configured things can come and go while running). */
+    private final Supplier<Set<String>> things;
     private final LatestValueCache latest;
     private final ObservationStore store;
     private final QosSender sender;
@@ -91,11 +92,11 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         this.chat = sender;
     }
 
-    public ObserveService(ObserveConfig config, AccessPolicy access, List<ThingConfig> things, LatestValueCache latest,
+    public ObserveService(ObserveConfig config, AccessPolicy access, Supplier<Set<String>> things, LatestValueCache latest,
                           ObservationStore store, QosSender sender) throws SQLException {
         this.config = config;
         this.access = access;
-        this.things = things.stream().map(ThingConfig::id).collect(Collectors.toUnmodifiableSet());
+        this.things = things;
         this.latest = latest;
         this.store = store;
         this.sender = sender;
@@ -164,7 +165,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
             throw new Refusal(StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
         }
         for (String node : r.nodes()) {
-            if (!things.contains(node)) {
+            if (!things.get().contains(node)) {
                 throw new Refusal(StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
             }
         }
@@ -199,8 +200,9 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
 
     private List<Observation> add(String subscriber, ObserveRequest r, boolean byChat, Instant since) {
         List<Observation> added = new ArrayList<>();
-        for (String thing : r.nodes().isEmpty() ? things : Set.copyOf(r.nodes())) {
-            if (things.contains(thing)) {
+        Set<String> known = things.get();
+        for (String thing : r.nodes().isEmpty() ? known : Set.copyOf(r.nodes())) {
+            if (known.contains(thing)) {
                 Observation o = new Observation(subscriber, thing, r, byChat, since, latest.latest(thing));
                 observations.add(o);
                 added.add(o);

@@ -24,7 +24,8 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
-import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.thing.Thing;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
 import org.xmppiot.gateway.access.AccessPolicy;
@@ -46,8 +47,8 @@ public final class NodeProvisioner implements SessionListener {
 
     private final PubSubConfig config;
     private final AccessPolicy access;
-    /** Thing id to node title: the configured things, then those found while running (mDNS). */
-    private final Map<String, String> things = new ConcurrentHashMap<>();
+    /** Every thing, configured or found while running (mDNS); a node each, titled with the thing's name. */
+    private final ThingRegistry things;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pubsub-provisioner");
@@ -56,29 +57,27 @@ public final class NodeProvisioner implements SessionListener {
     });
     private volatile XMPPTCPConnection current;
 
-    public NodeProvisioner(PubSubConfig config, AccessPolicy access, List<ThingConfig> configured) {
+    public NodeProvisioner(PubSubConfig config, AccessPolicy access, ThingRegistry things) {
         this.config = config;
         this.access = access;
-        configured.forEach(t -> things.put(t.id(), t.name()));
+        this.things = things;
     }
 
     @Override
     public void sessionStarted(XMPPTCPConnection connection) throws Exception {
         current = connection;
-        for (Map.Entry<String, String> thing : Map.copyOf(things).entrySet()) {
-            provision(connection, thing.getKey(), thing.getValue());
+        for (Thing thing : things.things()) {
+            provision(connection, thing.id(), thing.title());
         }
     }
 
-    /** A thing found while running: its node is made now if connected, and at every session start. */
-    public void addThing(String thingId, String title) {
-        things.putIfAbsent(thingId, title);
-        ensure(thingId);
-    }
-
-    /** Makes (or repairs) a thing's node in the background, on the current session; once at a time per thing. */
+    /**
+     * Makes (or repairs) a registered thing's node in the background, on the current session; once at a
+     * time per thing. Things added while running (found on the network, added by a new configuration)
+     * get theirs this way; every session start makes them all.
+     */
     public void ensure(String thingId) {
-        String title = things.get(thingId);
+        String title = things.thing(thingId).map(Thing::title).orElse(null);
         if (title == null || !pending.add(thingId)) {
             return;
         }

@@ -77,7 +77,8 @@ class AdHocCommandsTest {
         supervisor = new GatewaySupervisor(configFile, DriverRegistry.fromClassPath());
         supervisor.start();
         assertThat(supervisor.current().uplink().awaitReady(Await.GENEROUS)).isNotNull();
-        Await.until("the boiler's first reading to be published", () -> supervisor.current().publisher().published() >= 1);
+        // Two readings: the boiler's first, and its status going online.
+        Await.until("the boiler's first reading to be published", () -> supervisor.current().publisher().published() >= 2);
     }
 
     @AfterAll
@@ -166,7 +167,7 @@ class AdHocCommandsTest {
             assertThat(status.getType()).isEqualTo(AdHocCommandNote.Type.info);
             // Nothing changes while the boiler sleeps for a day, so the note is exactly the gateway's own account.
             assertThat(status.getValue()).isEqualTo(supervisor.current().status())
-                    .startsWith("Connected as gateway@localhost/gateway.").contains("Things: 1").contains("Published: 1 readings; waiting: 0");
+                    .startsWith("Connected as gateway@localhost/gateway.").contains("Things: 1, 1 online\n  boiler: online").contains("Published: 2 readings; waiting: 0");
         }
     }
 
@@ -244,9 +245,10 @@ class AdHocCommandsTest {
 
             Await.until("the outcome by chat", () -> owner.chat.stream().anyMatch(m -> m.startsWith("The new configuration is running")));
             assertThat(owner.chat).filteredOn(m -> m.startsWith("The new configuration")).singleElement().asString()
-                    .startsWith("The new configuration is running: 2 things.");
+                    .startsWith("The new configuration is running (added garden, changed none, removed none, 1 unchanged); "
+                            + "the XMPP session stayed up.");
             Gateway after = supervisor.current();
-            assertThat(after).isNotSameAs(before);
+            assertThat(after).as("only things changed: applied thing by thing, no restart").isSameAs(before);
             assertThat(after.config().things()).extracting(t -> t.id()).containsExactly("boiler", "garden");
             assertThat(Files.readString(configFile, StandardCharsets.UTF_8)).isEqualTo(next);
             assertThat(Files.readString(configFile.resolveSibling("gateway.yaml.previous"), StandardCharsets.UTF_8)).isEqualTo(running);

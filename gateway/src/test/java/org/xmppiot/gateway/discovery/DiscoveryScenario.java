@@ -26,7 +26,7 @@ import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
-import org.xmppiot.discovery.SmartObjectThings;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
 import org.xmppiot.gateway.demo.ProsodyServer;
@@ -121,8 +121,8 @@ public final class DiscoveryScenario {
             check("gone".equals(objectOut.readLine()), "the smart object did not say goodbye");
             long bye = System.nanoTime();
             await("the object to be marked unavailable", Await.GENEROUS, () -> onBus.stream().anyMatch(r -> r.thingId().equals("kitchen-sensor")
-                    && r.field(SmartObjectThings.STATUS_FIELD) != null
-                    && r.field(SmartObjectThings.STATUS_FIELD).value().toString().contains("unavailable")));
+                    && r.field(ThingRegistry.STATUS_FIELD) != null
+                    && r.field(ThingRegistry.STATUS_FIELD).value().toString().contains("offline: said goodbye")));
             System.out.printf("marked unavailable %d ms after goodbye%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bye));
 
             // It comes back: the same thing, available again.
@@ -131,8 +131,8 @@ public final class DiscoveryScenario {
             object.getOutputStream().flush();
             check("back".equals(objectOut.readLine()), "the smart object did not come back");
             await("the object to be available again", Await.GENEROUS, () -> onBus.subList(before, onBus.size()).stream()
-                    .anyMatch(r -> r.thingId().equals("kitchen-sensor") && r.field(SmartObjectThings.STATUS_FIELD) != null
-                            && r.field(SmartObjectThings.STATUS_FIELD).value().toString().contains("available at")));
+                    .anyMatch(r -> r.thingId().equals("kitchen-sensor") && r.field(ThingRegistry.STATUS_FIELD) != null
+                            && r.field(ThingRegistry.STATUS_FIELD).value().equals(new org.xmppiot.core.model.FieldValue.StringValue("online"))));
             check(gateway.discovery().objects().size() == 1, "the returning object became a second thing: " + gateway.discovery().objects());
             System.out.println("available again as kitchen-sensor");
 
