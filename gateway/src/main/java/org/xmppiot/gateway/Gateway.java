@@ -107,6 +107,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
         AccessPolicy access = AccessPolicy.of(config.access());
         Map<ThingConfig, Driver> created = createDrivers(config.things());
+        register(created); // Before the features: stored observations are kept for the things there are.
         store = ReadingStore.open(config.store());
         try {
             observationStore = new ObservationStore(config.store().path());
@@ -124,7 +125,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), observe,
                 new ChatCommands(access, observe, bus.latest(), things, things::ids, this::status), readOut,
                 new ControlService(access, things, things::ids),
-                new DiscoService(access, things::ids, things::title, version(), commandResponder), commandResponder));
+                new DiscoService(access, things, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(),
                 List.of(PubSubPublisher.DESTINATION), publisher::wake);
@@ -136,7 +137,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             startDiscovery();
         }
         try {
-            startThings(created);
+            startRegistered(created);
         } catch (GatewayStartException e) {
             close(); // Nothing half-started is left behind: what did start is stopped again.
             throw e;
@@ -154,8 +155,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         return created;
     }
 
-    /** Registers and starts the things; the first that cannot start is reported (the rest are registered). */
-    private void startThings(Map<ThingConfig, Driver> created) throws GatewayStartException {
+    private void register(Map<ThingConfig, Driver> created) {
         for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
             if (e.getValue() == null) {
                 things.addDisabled(e.getKey(), "enabled: false in the configuration");
@@ -163,6 +163,10 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
                 things.add(e.getKey(), e.getValue());
             }
         }
+    }
+
+    /** Starts the registered drivers; the first that cannot start is reported, its thing offline with the reason. */
+    private void startRegistered(Map<ThingConfig, Driver> created) throws GatewayStartException {
         for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
             String id = e.getKey().id();
             if (e.getValue() != null) {
@@ -228,7 +232,8 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         removed.forEach(things::remove);
         changed.forEach(things::remove);
         config = next;
-        startThings(created);
+        register(created);
+        startRegistered(created);
         toStart.forEach(t -> provisioner.ensure(t.id()));
         ThingChanges changes = new ThingChanges(added, changed, removed, unchanged);
         log.info("configuration applied thing by thing: {}", changes);

@@ -91,8 +91,8 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
      * thing when only things changed. A file that does not check out changes nothing.
      */
     public synchronized void reload() {
-        if (closed) {
-            return;
+        if (closed || current == null) {
+            return; // Stopping, or the first start failed: nothing runs that could take a new file.
         }
         GatewayConfig next;
         try {

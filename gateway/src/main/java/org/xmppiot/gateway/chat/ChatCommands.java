@@ -20,6 +20,9 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.core.model.Category;
+import org.xmppiot.core.model.Channel;
+import org.xmppiot.core.model.Field;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.Command;
@@ -181,10 +184,20 @@ public final class ChatCommands implements SessionListener {
         }
         StringBuilder b = new StringBuilder("Things:");
         for (String thing : all) {
-            List<String> fields = latest.fields(thing).stream().map(f -> f.field().name()).toList();
-            b.append("\n  ").append(thing).append(fields.isEmpty() ? " (no values yet)" : ": " + String.join(", ", fields));
+            List<String> fields = latest.fields(thing).stream().map(f -> f.field())
+                    .filter(f -> f.category() != Category.STATUS).map(Field::name).toList();
+            if (fields.isEmpty()) {
+                fields = door.thing(thing).map(t -> t.channels().stream().map(Channel::name).toList()).orElse(List.of());
+            }
+            b.append("\n  ").append(thing).append(statusUnlessOnline(thing))
+                    .append(fields.isEmpty() ? " (no values yet)" : ": " + String.join(", ", fields));
         }
         return b.toString();
+    }
+
+    /** " (offline: why)" for a thing that is not online, nothing for one that is. */
+    private String statusUnlessOnline(String thing) {
+        return door.thing(thing).filter(t -> !t.status().isOnline()).map(t -> " (" + t.status() + ")").orElse("");
     }
 
     private String read(List<String> args) {
@@ -196,7 +209,12 @@ public final class ChatCommands implements SessionListener {
             return "No thing '" + thing + "'. list shows them.";
         }
         Reading now = latest.latest(thing);
-        return now == null ? thing + " has no values yet." : ReadingFormatter.format(now);
+        if (now == null) {
+            return thing + " has no values yet" + statusUnlessOnline(thing) + ".";
+        }
+        // The status only when it is news: "online" on every line would hide the values.
+        List<Field> values = now.fields().stream().filter(f -> f.category() != Category.STATUS).toList();
+        return ReadingFormatter.format(new Reading(now.thingId(), now.sequence(), now.timestamp(), values)) + statusUnlessOnline(thing);
     }
 
     private String set(String from, List<String> args) {

@@ -28,13 +28,14 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // Before start: from the first moment, SIGHUP means reload, never the JVM's default (stop).
+        ReloadSignal.onHangup(supervisor::reload);
         try {
             supervisor.start();
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(hook); // start() has stopped what it began.
             throw e;
         }
-        ReloadSignal.onHangup(supervisor::reload);
         stopped.await();
         return ExitCodes.OK;
     }

@@ -1,9 +1,7 @@
 package org.xmppiot.gateway.disco;
 
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Supplier;
+
+import java.util.Comparator;
 
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
@@ -17,6 +15,8 @@ import org.jivesoftware.smackx.iqversion.VersionManager;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.xmppiot.gateway.adhoc.CommandResponder;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.core.thing.Thing;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
@@ -28,16 +28,13 @@ import org.xmppiot.gateway.access.AccessPolicy;
 public final class DiscoService implements SessionListener {
 
     private final AccessPolicy access;
-    private final Supplier<Set<String>> things;
-    private final Function<String, String> titles;
+    private final ThingRegistry things;
     private final String version;
     private final CommandResponder commands;
 
-    public DiscoService(AccessPolicy access, Supplier<Set<String>> things, Function<String, String> titles, String version,
-                        CommandResponder commands) {
+    public DiscoService(AccessPolicy access, ThingRegistry things, String version, CommandResponder commands) {
         this.access = access;
         this.things = things;
-        this.titles = titles;
         this.version = version;
         this.commands = commands;
     }
@@ -66,10 +63,11 @@ public final class DiscoService implements SessionListener {
         answer.setNode(request.getNode());
         if (request.getNode() == null) {
             if (allowed) {
-                for (String thing : new TreeSet<>(things.get())) {
+                // Each thing with its name and status, so a client's service browser shows what is offline and why.
+                for (Thing thing : things.things().stream().sorted(Comparator.comparing(Thing::id)).toList()) {
                     DiscoverItems.Item item = new DiscoverItems.Item(connection.getUser());
-                    item.setNode(thing);
-                    item.setName(titles.apply(thing));
+                    item.setNode(thing.id());
+                    item.setName(thing.title() + " (" + thing.status() + ")");
                     answer.addItem(item);
                 }
             }
@@ -80,7 +78,7 @@ public final class DiscoService implements SessionListener {
             answer.addItems(commands.items(request.getFrom(), connection.getUser()));
             return answer;
         }
-        if (!allowed || !things.get().contains(request.getNode())) {
+        if (!allowed || things.thing(request.getNode()).isEmpty()) {
             return IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.item_not_found).build());
         }
         return answer; // A thing has no sub-items.

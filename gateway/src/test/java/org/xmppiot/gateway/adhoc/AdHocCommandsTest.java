@@ -78,7 +78,8 @@ class AdHocCommandsTest {
         supervisor.start();
         assertThat(supervisor.current().uplink().awaitReady(Await.GENEROUS)).isNotNull();
         // Two readings: the boiler's first, and its status going online.
-        Await.until("the boiler's first reading to be published", () -> supervisor.current().publisher().published() >= 2);
+        Await.until("the boiler's first reading to be published", () -> supervisor.current().publisher().published() >= 2
+                && supervisor.current().status().contains("waiting: 0;"));
     }
 
     @AfterAll

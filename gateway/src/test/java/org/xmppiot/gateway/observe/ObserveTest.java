@@ -199,9 +199,9 @@ class ObserveTest {
             IQ answer = ask(reader, new EventSubscribe(new ObserveRequest(9, List.of("boiler"), List.of(), Set.of(),
                     null, null, true)));
             assertThat(answer.getChildElementName()).isEqualTo("accepted");
-            // req='true': the current values at once, every field.
+            // req='true': the current values at once, every field, the thing's status too.
             await("the current values", () -> events.size() == 1);
-            assertThat(events.get(0).reading().fields()).extracting(Field::name).containsExactly("temperature", "pressure", "burner");
+            assertThat(events.get(0).reading().fields()).extracting(Field::name).containsExactlyInAnyOrder("status", "temperature", "pressure", "burner");
             assertThat(gateway.observe().observations()).isEqualTo(1);
 
             reader.disconnect();

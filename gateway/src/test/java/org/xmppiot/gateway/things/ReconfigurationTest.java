@@ -145,6 +145,8 @@ class ReconfigurationTest {
             new ProcessBuilder("kill", "-HUP", Long.toString(run.pid())).inheritIO().start().waitFor();
             Await.until("the refusal to be logged", () -> logOf(log).contains("reload: " + file + " has an error"));
             assertThat(owner.say("status")).contains("\n  fresh: online").contains("\n  steady: online");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- the gateway's log:\n" + logOf(log), e);
         } finally {
             run.destroy(); // SIGTERM: the gateway stops as under systemd.
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
