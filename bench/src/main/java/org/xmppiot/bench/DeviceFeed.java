@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 
 /**
  * Devices on pseudo-terminals (socat) printing {@code seq,sentMs} lines at an offered total rate,

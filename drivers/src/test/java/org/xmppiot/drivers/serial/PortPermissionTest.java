@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.process.WatchedProcess;
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.WatchedProcess;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 
 /**
  * A port the gateway may not open is the commonest first-day problem on a Pi: the error must name

@@ -25,7 +25,7 @@ import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 
 /** The serial driver against real pseudo-terminals from socat. */
 class SerialDriverTest {

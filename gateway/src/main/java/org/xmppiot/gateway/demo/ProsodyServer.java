@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.xmppiot.core.process.WatchedProcess;
+import org.xmppiot.simulators.WatchedProcess;
 
 /**
  * A throwaway Prosody XMPP server on 127.0.0.1: its own config and data under a temp directory,

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 
 /** The demo's serial device: a board that prints "temperature,light" once a second on a pseudo-terminal. */
 final class SimulatedArduino implements AutoCloseable {

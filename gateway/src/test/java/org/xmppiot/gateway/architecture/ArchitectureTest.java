@@ -61,6 +61,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheDemoRunsSimulators() {
+        noClasses().that().resideOutsideOfPackages("org.xmppiot.gateway.demo..", "org.xmppiot.simulators..",
+                        "org.xmppiot.bench..")
+                .should().dependOnClassesThat().resideInAPackage("org.xmppiot.simulators..")
+                .check(production);
+    }
+
+    @Test
     void xmppKnowsNoFeature() {
         noClasses().that().resideInAPackage("org.xmppiot.gateway.xmpp..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.xmppiot.gateway.pubsub..", "org.xmppiot.gateway.sensordata..",

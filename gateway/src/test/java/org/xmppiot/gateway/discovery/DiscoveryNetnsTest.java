@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.core.process.WatchedProcess;
+import org.xmppiot.simulators.WatchedProcess;
 
 /**
  * Runs {@link DiscoveryScenario} inside a network namespace this test creates and deletes, with only a

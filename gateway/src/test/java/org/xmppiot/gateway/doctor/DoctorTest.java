@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 import org.xmppiot.gateway.cli.Main;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 

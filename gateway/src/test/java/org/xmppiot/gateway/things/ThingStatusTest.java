@@ -16,7 +16,7 @@ import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
-import org.xmppiot.drivers.serial.simulator.SerialDeviceSimulator;
+import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.sensordata.element.SensorDataRequest;

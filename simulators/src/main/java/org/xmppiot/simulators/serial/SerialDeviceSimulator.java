@@ -1,4 +1,4 @@
-package org.xmppiot.drivers.serial.simulator;
+package org.xmppiot.simulators.serial;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.xmppiot.core.process.WatchedProcess;
+import org.xmppiot.simulators.WatchedProcess;
 
 /**
  * A serial device on a real pseudo-terminal pair made by socat, for tests, the demo and benchmarks:

@@ -1,4 +1,4 @@
-package org.xmppiot.core.process;
+package org.xmppiot.simulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

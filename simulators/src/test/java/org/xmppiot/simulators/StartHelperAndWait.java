@@ -1,4 +1,4 @@
-package org.xmppiot.core.process;
+package org.xmppiot.simulators;
 
 import java.nio.file.Path;
 import java.util.List;
