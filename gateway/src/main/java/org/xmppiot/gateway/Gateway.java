@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jivesoftware.smack.XMPPConnection;
@@ -18,7 +16,6 @@ import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.core.config.ThingConfig;
-import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
@@ -70,6 +67,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     private final ConfigReplacer replacer;
     private final ReadingBus bus = new ReadingBus();
     private final ThingRegistry things = new ThingRegistry(bus);
+    private final ConfiguredThings configured;
     private NodeProvisioner provisioner;
     private ReadingStore store;
     private StoreWriter writer;
@@ -94,6 +92,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         this.config = config;
         this.drivers = drivers;
         this.replacer = replacer;
+        this.configured = new ConfiguredThings(drivers, things, id -> provisioner.ensure(id));
     }
 
     public GatewayConfig config() {
@@ -106,8 +105,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
      */
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
         AccessPolicy access = AccessPolicy.of(config.access());
-        Map<ThingConfig, Driver> created = createDrivers(config.things());
-        register(created); // Before the features: stored observations are kept for the things there are.
+        configured.register(config.things()); // Before the features: stored observations are kept for the things there are.
         store = ReadingStore.open(config.store());
         try {
             observationStore = new ObservationStore(config.store().path());
@@ -137,46 +135,13 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             startDiscovery();
         }
         try {
-            startRegistered(created);
+            configured.startAll();
         } catch (GatewayStartException e) {
             close(); // Nothing half-started is left behind: what did start is stopped again.
             throw e;
         }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
-    }
-
-    /** Drivers for the enabled things (null for disabled ones), made without touching any device. */
-    private Map<ThingConfig, Driver> createDrivers(List<ThingConfig> configured) throws ConfigException {
-        Map<ThingConfig, Driver> created = new LinkedHashMap<>();
-        for (ThingConfig thing : configured) {
-            created.put(thing, thing.enabled() ? createDriver(thing) : null);
-        }
-        return created;
-    }
-
-    private void register(Map<ThingConfig, Driver> created) {
-        for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
-            if (e.getValue() == null) {
-                things.addDisabled(e.getKey(), "enabled: false in the configuration");
-            } else {
-                things.add(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    /** Starts the registered drivers; the first that cannot start is reported, its thing offline with the reason. */
-    private void startRegistered(Map<ThingConfig, Driver> created) throws GatewayStartException {
-        for (Map.Entry<ThingConfig, Driver> e : created.entrySet()) {
-            String id = e.getKey().id();
-            if (e.getValue() != null) {
-                try {
-                    things.start(id);
-                } catch (RuntimeException ex) {
-                    throw new GatewayStartException("thing '" + id + "' cannot start: " + ex.getMessage(), ex);
-                }
-            }
-        }
     }
 
     /** Whether {@code next} differs from the running configuration in its things only (then {@link #applyThings} can take it). */
@@ -186,90 +151,25 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
                 && now.store().equals(next.store()) && now.observe().equals(next.observe()) && now.discovery().equals(next.discovery());
     }
 
-    /** What a new configuration did, thing by thing. */
-    public record ThingChanges(List<String> added, List<String> changed, List<String> removed, int unchanged) {
-
-        @Override
-        public String toString() {
-            return "added " + names(added) + ", changed " + names(changed) + ", removed " + names(removed) + ", " + unchanged + " unchanged";
-        }
-
-        private static String names(List<String> ids) {
-            return ids.isEmpty() ? "none" : String.join(" ", ids);
-        }
-    }
-
     /**
      * Applies a configuration that differs in its things only: unchanged things keep running untouched,
      * removed ones stop, changed ones restart alone, added ones start; the session, store and observers
      * stay up. New drivers are made (and so checked) before anything stops. If a thing then does not
      * start, the exception says which; the caller applies the old configuration the same way.
      */
-    public synchronized ThingChanges applyThings(GatewayConfig next) throws ConfigException, GatewayStartException {
+    public synchronized ConfiguredThings.Changes applyThings(GatewayConfig next) throws ConfigException, GatewayStartException {
         if (closed) {
             throw new GatewayStartException("the gateway is stopping", null);
         }
-        Map<String, ThingConfig> old = new LinkedHashMap<>();
-        config.things().forEach(t -> old.put(t.id(), t));
-        List<ThingConfig> toStart = new java.util.ArrayList<>();
-        List<String> added = new java.util.ArrayList<>();
-        List<String> changed = new java.util.ArrayList<>();
-        int unchanged = 0;
-        for (ThingConfig t : next.things()) {
-            ThingConfig before = old.remove(t.id());
-            if (before == null) {
-                added.add(t.id());
-                toStart.add(t);
-            } else if (!before.sameAs(t)) {
-                changed.add(t.id());
-                toStart.add(t);
-            } else {
-                unchanged++;
-            }
-        }
-        Map<ThingConfig, Driver> created = createDrivers(toStart);
-        List<String> removed = List.copyOf(old.keySet());
-        removed.forEach(things::remove);
-        changed.forEach(things::remove);
+        ConfiguredThings.Changes changes = configured.apply(next.things());
         config = next;
-        register(created);
-        startRegistered(created);
-        toStart.forEach(t -> provisioner.ensure(t.id()));
-        ThingChanges changes = new ThingChanges(added, changed, removed, unchanged);
-        log.info("configuration applied thing by thing: {}", changes);
         return changes;
     }
 
-    /**
-     * Stops one configured thing's driver and starts a new one from the same configuration, e.g. after
-     * its device was replaced. Returns null when it runs again, otherwise why not (it then stays stopped).
-     */
+    /** Stops one configured thing's driver and starts a new one from the same section; null when it runs again, else why not. */
     @Override
     public synchronized String restartDriver(String thingId) {
-        if (closed) {
-            return "the gateway is stopping";
-        }
-        Thing thing = things.thing(thingId).orElse(null);
-        if (thing == null || thing.config() == null) {
-            return "no configured thing '" + thingId + "'" + (thing != null ? " (things found on the network have no driver here)" : "");
-        }
-        if (thing.status().state() == org.xmppiot.core.model.ThingStatus.State.DISABLED) {
-            return "thing '" + thingId + "' is disabled in the configuration";
-        }
-        things.remove(thingId);
-        try {
-            things.add(thing.config(), createDriver(thing.config()));
-            things.start(thingId);
-        } catch (ConfigException | RuntimeException e) {
-            log.warn("driver of thing '{}' did not start again: {}", thingId, e.getMessage());
-            return "thing '" + thingId + "' did not start again: " + e.getMessage();
-        }
-        log.info("driver of thing '{}' restarted", thingId);
-        return null;
-    }
-
-    private Driver createDriver(ThingConfig thing) throws ConfigException {
-        return drivers.factoryOf(thing).create(thing);
+        return closed ? "the gateway is stopping" : configured.restart(thingId);
     }
 
     /** Smart objects found by mDNS become things: a node each, readings on the bus; the gateway announces itself. */

@@ -112,7 +112,7 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
         GatewayConfig running = current.config();
         if (current.differsInThingsOnly(next)) {
             try {
-                Gateway.ThingChanges changes = current.applyThings(next);
+                ConfiguredThings.Changes changes = current.applyThings(next);
                 log.info("configuration replaced by {} thing by thing: {}", requester, changes);
                 return "The new configuration is running (" + changes + "); the XMPP session stayed up.";
             } catch (Exception e) {
