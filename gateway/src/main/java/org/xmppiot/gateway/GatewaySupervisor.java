@@ -82,7 +82,13 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             tell(requester, "The new configuration was not applied: " + e.getMessage());
             return;
         }
-        String outcome = apply(next, previous, requester);
+        GatewayConfig fromFile = next;
+        try {
+            fromFile = GatewayConfigLoader.load(file, drivers); // The same document, now naming its own file in errors.
+        } catch (ConfigException e) {
+            log.warn("{} no longer checks out after the move ({}); applying what was checked", file, e.getMessage());
+        }
+        String outcome = apply(fromFile, previous, requester);
         tell(requester, outcome + " The old configuration is kept as " + previous + ".");
     }
 
