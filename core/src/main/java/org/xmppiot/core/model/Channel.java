@@ -41,20 +41,21 @@ public record Channel(String name, Type type, String unit, int decimals, boolean
         return settable(null, null);
     }
 
-    /** Null when {@code value} may be set on this channel, otherwise why not, as a sentence's end. */
-    public String refusal(FieldValue value) {
+    /** Null when {@code value} may be set on this channel of {@code thingId}, otherwise why not, in words for the sender. */
+    public String refusal(String thingId, FieldValue value) {
+        String name = "'" + this.name + "' of " + thingId;
         if (!writable) {
-            return "'" + name + "' can only be read";
+            return name + " can only be read";
         }
         BigDecimal number = number(value);
         if (type == Type.BOOLEAN) {
-            return isOnOff(value, number) ? null : "'" + name + "' is on or off (true/false, 1/0), not " + text(value);
+            return isOnOff(value, number) ? null : name + " is on or off (true/false, 1/0), not " + text(value);
         }
         if ((type == Type.NUMBER || type == Type.INTEGER) && number == null) {
-            return "'" + name + "' takes a number, not " + text(value);
+            return name + " takes a number, not " + text(value);
         }
         if (number != null && ((min != null && number.compareTo(min) < 0) || (max != null && number.compareTo(max) > 0))) {
-            return "'" + name + "' takes " + range() + ", not " + number.toPlainString();
+            return name + " takes " + range() + ", not " + number.toPlainString();
         }
         return null;
     }

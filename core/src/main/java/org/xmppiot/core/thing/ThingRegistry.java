@@ -246,10 +246,10 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
             throw new CommandRejectedException(CommandRejectedException.Reason.UNKNOWN_FIELD, "thing '" + e.id + "' has no '"
                     + command.field() + "'; it can set " + settable(e));
         }
-        String refusal = channel.refusal(command.value());
+        String refusal = channel.refusal(e.id, command.value());
         if (refusal != null) {
             throw new CommandRejectedException(channel.writable() ? CommandRejectedException.Reason.BAD_VALUE
-                    : CommandRejectedException.Reason.READ_ONLY, refusal + " on " + e.id);
+                    : CommandRejectedException.Reason.READ_ONLY, refusal);
         }
     }
 

@@ -238,7 +238,7 @@ class ReadoutAndControlTest {
             assertThat(say(owner, ownerLines, "set shed pump on")).isEqualTo("Done: shed pump = on.");
             Await.until("the pump on", () -> gateway.bus().latest().field("shed", "pump").orElseThrow()
                     .field().value().equals(new FieldValue.BooleanValue(true)));
-            assertThat(say(owner, ownerLines, "set shed door on")).startsWith("Not done: 'door' of shed is an input");
+            assertThat(say(owner, ownerLines, "set shed door on")).startsWith("Not done: 'door' of shed can only be read");
             assertThat(say(owner, ownerLines, "set shed pump off")).isEqualTo("Done: shed pump = off.");
             String status = say(reader, readerLines, "status");
             assertThat(status).startsWith("Connected as gateway@localhost/gateway.").contains("Things: 2").contains("Published: ");

@@ -117,8 +117,8 @@ class ThingStatusTest {
                 .containsExactly("door", "pump settable", "fan settable");
         assertThat(shed.channel("fan").max()).isEqualByComparingTo("100");
         try (ChatClient owner = new ChatClient(prosody, dir, "owner")) {
-            assertThat(owner.say("set shed fan 150")).contains("'fan' takes 0 to 100 %, not 150");
-            assertThat(owner.say("set shed door on")).contains("'door' can only be read");
+            assertThat(owner.say("set shed fan 150")).contains("'fan' of shed takes 0 to 100 %, not 150");
+            assertThat(owner.say("set shed door on")).contains("'door' of shed can only be read");
             assertThat(owner.say("set shed fan 40")).doesNotContain("not").doesNotContain("cannot");
         }
         }
