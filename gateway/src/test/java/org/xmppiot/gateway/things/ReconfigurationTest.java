@@ -123,7 +123,8 @@ class ReconfigurationTest {
     void sighupAppliesTheEditedFileThingByThingWithTheSessionUp() throws Exception {
         Path file = prosody.writeConfig(dir, "gateway", OWNERS + STEADY);
         Path log = dir.resolve("run.log");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // env restores SIGHUP's default: a runner that started the tests with it ignored would pass that on to the gateway.
+        Process run = new ProcessBuilder("env", "--default-signal=HUP", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.xmppiot.gateway.cli.Main", "run", "--config", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (ChatClient owner = new ChatClient(prosody, dir, "owner")) {
