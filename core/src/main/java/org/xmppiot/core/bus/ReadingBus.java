@@ -22,7 +22,12 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
         publish(reading);
     }
 
-    public void publish(Reading reading) {
+    /**
+     * One reading at a time, so that every subscriber sees the same order even when several threads
+     * publish (a driver's readings and its thing's status reported from another thread). Offering never
+     * waits, so the lock is held only for as long as the cache update and the offers take.
+     */
+    public synchronized void publish(Reading reading) {
         latest.update(reading);
         for (BusSubscription s : subscriptions) {
             s.offer(reading);

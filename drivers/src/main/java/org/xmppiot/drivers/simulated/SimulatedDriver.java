@@ -40,8 +40,8 @@ final class SimulatedDriver implements Driver {
             throw new IllegalStateException("driver for " + thingId + " already started");
         }
         startNanos = System.nanoTime();
+        sink.status(thingId, ThingStatus.online()); // Before the first sample: the status comes first on the bus.
         task = PeriodicTask.start("simulated-" + thingId, interval, () -> sample(sink));
-        sink.status(thingId, ThingStatus.online());
         log.info("thing={} driver=simulated started interval={}ms fields={}", thingId, interval.toMillis(), fields.size());
     }
 
