@@ -125,9 +125,10 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
                 new ControlService(access, things, things::ids),
                 new DiscoService(access, things, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
-        writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(),
-                List.of(PubSubPublisher.DESTINATION), publisher::wake);
-        storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, config.store().commitInterval(), writer);
+        // Items form as readings arrive and are published at once; the writer commits them in group commits.
+        writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
+                publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
+        storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, Duration.ZERO, writer);
         observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
         publisher.start();
         uplink.start();
@@ -312,6 +313,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             }
             if (storing != null) {
                 storing.close();
+                writer.close(); // Commits what the bus handed over.
             }
             if (publisher != null && uplink.isReady() && !publisher.awaitIdle(DRAIN_TIMEOUT)) {
                 log.warn("gateway stopped with readings not yet published; they stay in the store for the next start");

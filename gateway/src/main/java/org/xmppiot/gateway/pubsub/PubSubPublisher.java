@@ -3,13 +3,11 @@ package org.xmppiot.gateway.pubsub;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,17 +31,22 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.store.OutboxItem;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
- * Drains the store's pub/sub outbox: each stored item becomes an XEP-0323 {@code fields} item on its
- * thing's node. Keeps a bounded window of publishes in flight instead of waiting for each result (one
- * round trip per item would cap the gateway at a few hundred a second), and takes an item out of the
- * outbox only when the server confirmed it. A new session starts again from the oldest unconfirmed
- * item, in order; item ids are stable, so sending again replaces instead of duplicating. Items sent
- * late carry an XEP-0203 delay stamp with the time their first reading was taken.
+ * Publishes items: each becomes an XEP-0323 {@code fields} item on its thing's node. Items formed in
+ * this run come from memory as they begin, without waiting for their commit; what the store held from
+ * an earlier run (and what memory gave up to stay small) comes from the store's outbox first, in order.
+ * Keeps a bounded window of publishes in flight instead of waiting for each result (one round trip per
+ * item would cap the gateway at a few hundred a second); an item that waits for a free slot stays open
+ * and takes more readings, so a publisher that is behind sends fewer, bigger items. An outbox entry is
+ * taken out only when the server confirmed its item (confirmed before its commit, it never gets one).
+ * A new session starts again from the oldest unconfirmed item, in order; item ids are stable, so sending
+ * again replaces instead of duplicating. Items sent late carry an XEP-0203 delay stamp with the time
+ * their first reading was taken.
  */
 public final class PubSubPublisher implements AutoCloseable {
 
@@ -59,6 +62,8 @@ public final class PubSubPublisher implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private static final long MISSING_NODE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Readings kept in memory waiting to be sent; beyond, settled items are left to the store. */
+    private static final int MEMORY_READINGS = 20_000;
 
     private final Consumer<String> missingNode;
     private final XmppUplink uplink;
@@ -70,6 +75,9 @@ public final class PubSubPublisher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
+    /** Items just begun, handed over by the store writer's bus thread. */
+    private final ConcurrentLinkedQueue<OutboxItem> begun = new ConcurrentLinkedQueue<>();
+    private final int memoryItems;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -83,9 +91,15 @@ public final class PubSubPublisher implements AutoCloseable {
     private long sessionNumber;
     /** The newest outbox entry sent on this session; the next ones come after it. */
     private long cursor;
-    private final Map<Long, StoredItem> awaiting = new HashMap<>();
+    /** Entries up to this store id are sent from the store; newer items are in memory. */
+    private long backlogUpTo;
+    /** The store has nothing more up to {@link #backlogUpTo} after the cursor. */
+    private boolean backlogDone;
+    /** Items of this run not yet sent, in the order they began. */
+    private final ArrayDeque<OutboxItem> memory = new ArrayDeque<>();
+    private final Set<Flight> awaiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Sent on this session but unanswered (timeout): sent again before anything newer. */
-    private final TreeMap<Long, StoredItem> resend = new TreeMap<>();
+    private final ArrayDeque<Flight> resend = new ArrayDeque<>();
     /** Confirmed by the server, to be taken out of the outbox in the next batch. */
     private final Set<Long> confirmed = new LinkedHashSet<>();
     private long lastAckFlush = System.nanoTime();
@@ -93,7 +107,27 @@ public final class PubSubPublisher implements AutoCloseable {
     private long resendNotBefore = System.nanoTime();
     private boolean woken;
 
-    private record Result(long session, StoredItem item, Exception error) {
+    /** One item on its way: from the store ({@code stored}), or from memory ({@code live}), with what it carries. */
+    private record Flight(StoredItem stored, OutboxItem live, List<Reading> readings) {
+
+        static Flight of(StoredItem stored) {
+            return new Flight(stored, null, stored.readings());
+        }
+
+        static Flight of(OutboxItem live) {
+            return new Flight(null, live, live.takeForSending());
+        }
+
+        String thingId() {
+            return readings.get(0).thingId();
+        }
+
+        long order() {
+            return live != null ? live.order() : Long.MIN_VALUE + stored.firstId();
+        }
+    }
+
+    private record Result(long session, Flight flight, Exception error) {
     }
 
     /**
@@ -108,12 +142,20 @@ public final class PubSubPublisher implements AutoCloseable {
         this.store = store;
         this.window = window;
         this.service = JidCreate.bareFrom(config.service());
+        this.memoryItems = Math.max(4 * window, MEMORY_READINGS / Math.max(1, config.readingsPerItem()));
+        this.backlogUpTo = store.lastId();
         this.thread = new Thread(this::run, "pubsub-publisher");
         this.thread.setDaemon(true);
     }
 
     public void start() {
         thread.start();
+    }
+
+    /** An item has begun (its first reading just came): it is sent as soon as a slot is free. */
+    public void offer(OutboxItem item) {
+        begun.add(item);
+        wake();
     }
 
     /** There is something new in the outbox; called after each store commit. */
@@ -141,7 +183,8 @@ public final class PubSubPublisher implements AutoCloseable {
                     }
                     sent = fillWindow(connection);
                 }
-                idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty();
+                idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
+                        && memory.isEmpty() && begun.isEmpty();
                 if (!sent) {
                     sleepUntilWoken();
                 }
@@ -161,46 +204,76 @@ public final class PubSubPublisher implements AutoCloseable {
     private void newSession(XMPPTCPConnection connection) {
         session = connection;
         sessionNumber++;
+        // Items from memory go back to the front, in order; the store's are read again from its oldest entry.
+        List<Flight> unanswered = new ArrayList<>(awaiting);
+        unanswered.addAll(resend);
         awaiting.clear();
         resend.clear();
+        unanswered.stream().filter(f -> f.live() != null).sorted(java.util.Comparator.comparingLong(Flight::order).reversed())
+                .forEach(f -> memory.addFirst(f.live()));
         cursor = 0;
+        backlogDone = false;
     }
 
     private boolean fillWindow(XMPPTCPConnection connection) throws SQLException {
         boolean sent = false;
         while (awaiting.size() < window && !resend.isEmpty() && System.nanoTime() - resendNotBefore >= 0) {
-            StoredItem item = resend.pollFirstEntry().getValue();
             retried.incrementAndGet();
-            send(connection, item);
+            send(connection, resend.poll());
             sent = true;
         }
-        if (awaiting.size() < window) {
-            for (StoredItem item : store.pending(DESTINATION, cursor, window - awaiting.size())) {
+        if (awaiting.size() < window && !backlogDone) {
+            int asked = window - awaiting.size();
+            List<StoredItem> entries = store.pending(DESTINATION, cursor, backlogUpTo, asked);
+            backlogDone = entries.size() < asked;
+            for (StoredItem item : entries) {
                 cursor = item.firstId();
                 if (!confirmed.contains(item.firstId())) {
-                    send(connection, item);
+                    send(connection, Flight.of(item));
                     sent = true;
                 }
+            }
+        }
+        takeBegun();
+        // Memory only after the store's older entries: a node gets its items in the order they were taken.
+        while (backlogDone && awaiting.size() < window && !memory.isEmpty()) {
+            OutboxItem item = memory.poll();
+            if (!item.isConfirmed()) {
+                send(connection, Flight.of(item));
+                sent = true;
             }
         }
         return sent;
     }
 
-    private void send(XMPPTCPConnection connection, StoredItem item) {
-        String node = config.nodeFor(item.thingId());
-        Instant taken = item.first().timestamp();
+    private void takeBegun() {
+        OutboxItem item;
+        while ((item = begun.poll()) != null) {
+            memory.add(item);
+        }
+        // Bounded memory: the oldest items the store holds exactly are left to it, read back in order.
+        while (memory.size() > memoryItems && memory.peekFirst().isSettled()) {
+            backlogUpTo = Math.max(backlogUpTo, memory.pollFirst().firstId());
+            backlogDone = false;
+        }
+    }
+
+    private void send(XMPPTCPConnection connection, Flight flight) {
+        Reading first = flight.readings().get(0);
+        String node = config.nodeFor(first.thingId());
+        Instant taken = first.timestamp();
         boolean late = Duration.between(taken, Instant.now()).compareTo(LATE_AFTER) > 0;
         if (late) {
             delayed.incrementAndGet();
         }
-        SensorDataFields payload = new SensorDataFields(item.first().sequence(), true, item.readings(), late ? taken : null);
-        PayloadItem<SensorDataFields> published = new PayloadItem<>(itemId(item.first()), node, payload);
+        SensorDataFields payload = new SensorDataFields(first.sequence(), true, flight.readings(), late ? taken : null);
+        PayloadItem<SensorDataFields> published = new PayloadItem<>(itemId(first), node, payload);
         PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, published));
         long number = sessionNumber;
-        awaiting.put(item.firstId(), item);
+        awaiting.add(flight);
         connection.sendIqRequestAsync(request)
-                .onSuccess(result -> answered(new Result(number, item, null)))
-                .onError(e -> answered(new Result(number, item, e)));
+                .onSuccess(result -> answered(new Result(number, flight, null)))
+                .onError(e -> answered(new Result(number, flight, e)));
     }
 
     private void answered(Result result) {
@@ -211,14 +284,14 @@ public final class PubSubPublisher implements AutoCloseable {
     private void handleResults() {
         Result r;
         while ((r = results.poll()) != null) {
-            long id = r.item().firstId();
-            int readings = r.item().readings().size();
+            Flight f = r.flight();
+            int readings = f.readings().size();
             if (r.error() == null) {
                 // A confirmation counts whichever session it came on: the server has the item.
                 if (r.session() == sessionNumber) {
-                    awaiting.remove(id);
+                    awaiting.remove(f);
                 }
-                if (confirmed.add(id)) {
+                if (markDone(f)) {
                     published.addAndGet(readings);
                 }
                 continue;
@@ -226,27 +299,43 @@ public final class PubSubPublisher implements AutoCloseable {
             if (r.session() != sessionNumber) {
                 continue; // That session's items are sent again on this one anyway.
             }
-            awaiting.remove(id);
+            awaiting.remove(f);
             if (r.error() instanceof SmackException.NotConnectedException) {
-                continue; // The session is gone: the next one sends everything unconfirmed again, in order.
+                if (f.live() != null) {
+                    resend.add(f); // Memory's items are not in the store's cursor: kept for the next session.
+                }
+                continue; // The store's are read again on the next session, in order.
             }
             if (isMissingNode(r.error())) {
-                resend.put(id, r.item());
+                resend.add(f);
                 resendNotBefore = System.nanoTime() + MISSING_NODE_PAUSE_NANOS;
-                missingNode.accept(r.item().thingId());
-                logFailure("pubsub node=" + config.nodeFor(r.item().thingId()) + " does not exist; making it and sending again");
+                missingNode.accept(f.thingId());
+                logFailure("pubsub node=" + config.nodeFor(f.thingId()) + " does not exist; making it and sending again");
             } else if (isPermanent(r.error())) {
                 // The server refused this item: sending it again will not help; count it and let it go.
                 failed.addAndGet(readings);
-                confirmed.add(id);
-                logFailure("pubsub publish to node=" + config.nodeFor(r.item().thingId()) + " refused: " + r.error()
+                markDone(f);
+                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " refused: " + r.error()
                         + " (failed_total=" + failed.get() + ")");
             } else {
-                resend.put(id, r.item());
-                logFailure("pubsub publish to node=" + config.nodeFor(r.item().thingId()) + " not confirmed: " + r.error()
+                resend.add(f);
+                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " not confirmed: " + r.error()
                         + "; sending it again");
             }
         }
+    }
+
+    /** The item needs no more sending; its outbox entry (if it has one yet) is taken out. False if it was done before. */
+    private boolean markDone(Flight f) {
+        if (f.live() != null) {
+            boolean first = !f.live().isConfirmed();
+            long entry = f.live().confirm();
+            if (entry >= 0) {
+                confirmed.add(entry);
+            }
+            return first;
+        }
+        return confirmed.add(f.stored().firstId());
     }
 
     private static boolean isMissingNode(Exception e) {

@@ -29,8 +29,10 @@ import org.xmppiot.core.model.Reading;
 /**
  * The gateway's durable store: every reading (history) and, per destination, an outbox of the items
  * it has not confirmed yet. One SQLite file in WAL mode with full sync, so a commit that returned
- * survives a killed process and a power cut. Readings of one commit are grouped into items per
- * thing when written, so an item is the same on every attempt and its id stays stable.
+ * survives a killed process and a power cut. Items are formed in memory ({@link OutboxItem}) before
+ * they are written; an outbox entry names an item by its thing and the store ids of its first and
+ * last readings (an item that grows across commits is extended), so an item is the same on every
+ * attempt and its id stays stable.
  */
 public final class ReadingStore implements AutoCloseable {
 
@@ -38,13 +40,17 @@ public final class ReadingStore implements AutoCloseable {
     /** Retention frees a little more than needed, so it does not run again on the next commit. */
     private static final double SIZE_LOW_WATER = 0.9;
     private static final int DELETE_CHUNK = 2_000;
+    /** Readings of one outbox entry: counted since items grow across commits, a contiguous range before. */
+    private static final String ENTRY_READINGS = "coalesce(readings, last_id - first_id + 1)";
 
     private final StoreConfig config;
     private final Connection db;
     private final PreparedStatement insertReading;
     private final PreparedStatement insertOutbox;
+    private final PreparedStatement extendOutbox;
     private final PreparedStatement selectOutbox;
     private final PreparedStatement selectReadings;
+    private final PreparedStatement selectThingReadings;
     private final PreparedStatement deleteOutbox;
     private long nextId;
     private long droppedUnsent;
@@ -58,7 +64,8 @@ public final class ReadingStore implements AutoCloseable {
                     + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS reading_by_thing_time ON reading (thing, taken_at_ns)");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
-                    + "last_id INTEGER NOT NULL, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
+                    + "last_id INTEGER NOT NULL, thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
+            addOutboxColumnsOfOlderStores(s);
             try (ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reading'), 0), "
                     + "coalesce((SELECT max(id) FROM reading), 0))")) {
                 nextId = rs.next() ? rs.getLong(1) + 1 : 1;
@@ -67,11 +74,31 @@ public final class ReadingStore implements AutoCloseable {
         db.setAutoCommit(false);
         db.commit();
         insertReading = db.prepareStatement("INSERT INTO reading (id, thing, seq, taken_at_ns, fields) VALUES (?, ?, ?, ?, ?)");
-        insertOutbox = db.prepareStatement("INSERT INTO outbox (destination, first_id, last_id) VALUES (?, ?, ?)");
-        selectOutbox = db.prepareStatement("SELECT first_id, last_id FROM outbox WHERE destination = ? AND first_id > ? "
-                + "ORDER BY first_id LIMIT ?");
+        insertOutbox = db.prepareStatement("INSERT INTO outbox (destination, first_id, last_id, thing, readings) VALUES (?, ?, ?, ?, ?)");
+        extendOutbox = db.prepareStatement("UPDATE outbox SET last_id = ?, readings = readings + ? WHERE destination = ? AND first_id = ?");
+        selectOutbox = db.prepareStatement("SELECT first_id, last_id, thing FROM outbox WHERE destination = ? AND first_id > ? "
+                + "AND first_id <= ? ORDER BY first_id LIMIT ?");
         selectReadings = db.prepareStatement("SELECT thing, seq, taken_at_ns, fields FROM reading WHERE id BETWEEN ? AND ? ORDER BY id");
+        // An item's readings among those of other things written in the same commits.
+        selectThingReadings = db.prepareStatement("SELECT thing, seq, taken_at_ns, fields FROM reading WHERE id BETWEEN ? AND ? "
+                + "AND thing = ? ORDER BY id");
         deleteOutbox = db.prepareStatement("DELETE FROM outbox WHERE destination = ? AND first_id = ?");
+    }
+
+    /** Stores written before items could grow held contiguous ranges only; their entries keep working (thing unset). */
+    private static void addOutboxColumnsOfOlderStores(Statement s) throws SQLException {
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(outbox)")) {
+            while (rs.next()) {
+                columns.add(rs.getString("name"));
+            }
+        }
+        if (!columns.contains("thing")) {
+            s.executeUpdate("ALTER TABLE outbox ADD COLUMN thing TEXT");
+        }
+        if (!columns.contains("readings")) {
+            s.executeUpdate("ALTER TABLE outbox ADD COLUMN readings INTEGER");
+        }
     }
 
     /**
@@ -133,80 +160,141 @@ public final class ReadingStore implements AutoCloseable {
         return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
     }
 
+    /** A reading to write, with the item it travels in. */
+    public record Pending(Reading reading, OutboxItem item) {
+    }
+
     /**
      * Writes readings in one transaction and puts them in each destination's outbox, up to
-     * {@code readingsPerItem} readings of one thing per item, in the order they came.
+     * {@code readingsPerItem} readings of one thing per item, in the order they came. For a batch
+     * written as a whole (tests, benchmarks); the gateway forms its items as readings arrive.
      *
      * @return the items written, in order
      */
-    public synchronized List<StoredItem> append(List<Reading> readings, int readingsPerItem, Collection<String> destinations)
+    public List<StoredItem> append(List<Reading> readings, int readingsPerItem, Collection<String> destinations)
             throws SQLException {
         Map<String, List<Reading>> byThing = new LinkedHashMap<>();
         for (Reading r : readings) {
             byThing.computeIfAbsent(r.thingId(), k -> new ArrayList<>()).add(r);
         }
-        List<StoredItem> items = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>(readings.size());
+        List<OutboxItem> items = new ArrayList<>();
+        for (List<Reading> ofThing : byThing.values()) {
+            for (int from = 0; from < ofThing.size(); from += readingsPerItem) {
+                OutboxItem item = OutboxItem.of(ofThing.subList(from, Math.min(ofThing.size(), from + readingsPerItem)));
+                items.add(item);
+                item.readings().forEach(r -> batch.add(new Pending(r, item)));
+            }
+        }
+        append(batch, destinations);
+        return items.stream().map(OutboxItem::asStored).toList();
+    }
+
+    /**
+     * Writes readings in one transaction, in the order given, and keeps each destination's outbox in
+     * step with their items: an item's first commit makes its entry, later commits of a growing item
+     * extend it. An item the server confirmed before its commit gets no entry. If the transaction fails,
+     * nothing of it is kept, in the store or in the items.
+     */
+    public synchronized void append(List<Pending> batch, Collection<String> destinations) throws SQLException {
+        Map<OutboxItem, long[]> touched = new LinkedHashMap<>(); // item -> first id, last id, count in this batch
         long id = nextId;
+        for (Pending p : batch) {
+            Reading r = p.reading();
+            insertReading.setLong(1, id);
+            insertReading.setString(2, r.thingId());
+            insertReading.setLong(3, r.sequence());
+            insertReading.setLong(4, nanos(r.timestamp()));
+            insertReading.setBytes(5, FieldsCodec.encode(r.fields()));
+            insertReading.addBatch();
+            long[] range = touched.computeIfAbsent(p.item(), k -> new long[] {-1, -1, 0});
+            if (range[0] < 0) {
+                range[0] = id;
+            }
+            range[1] = id;
+            range[2]++;
+            id++;
+        }
+        Map<OutboxItem, long[]> before = new LinkedHashMap<>();
         try {
-            for (List<Reading> ofThing : byThing.values()) {
-                for (int from = 0; from < ofThing.size(); from += readingsPerItem) {
-                    List<Reading> chunk = ofThing.subList(from, Math.min(ofThing.size(), from + readingsPerItem));
-                    long first = id;
-                    for (Reading r : chunk) {
-                        insertReading.setLong(1, id++);
-                        insertReading.setString(2, r.thingId());
-                        insertReading.setLong(3, r.sequence());
-                        insertReading.setLong(4, nanos(r.timestamp()));
-                        insertReading.setBytes(5, FieldsCodec.encode(r.fields()));
-                        insertReading.addBatch();
+            for (Map.Entry<OutboxItem, long[]> e : touched.entrySet()) {
+                OutboxItem item = e.getKey();
+                long[] range = e.getValue();
+                // Under the item's lock: a confirmation either came before (no entry) or sees the entry's id.
+                synchronized (item) {
+                    before.put(item, new long[] {item.firstId(), item.lastId(), item.committed()});
+                    if (!item.isConfirmed()) {
+                        for (String destination : destinations) {
+                            if (item.firstId() < 0) {
+                                insertOutbox.setString(1, destination);
+                                insertOutbox.setLong(2, range[0]);
+                                insertOutbox.setLong(3, range[1]);
+                                insertOutbox.setString(4, item.thingId());
+                                insertOutbox.setLong(5, range[2]);
+                                insertOutbox.addBatch();
+                            } else {
+                                extendOutbox.setLong(1, range[1]);
+                                extendOutbox.setLong(2, range[2]);
+                                extendOutbox.setString(3, destination);
+                                extendOutbox.setLong(4, item.firstId());
+                                extendOutbox.addBatch();
+                            }
+                        }
                     }
-                    for (String destination : destinations) {
-                        insertOutbox.setString(1, destination);
-                        insertOutbox.setLong(2, first);
-                        insertOutbox.setLong(3, id - 1);
-                        insertOutbox.addBatch();
-                    }
-                    items.add(new StoredItem(first, id - 1, chunk));
+                    item.committedUpTo(range[0], range[1], (int) range[2]);
                 }
             }
             insertReading.executeBatch();
             insertOutbox.executeBatch();
+            extendOutbox.executeBatch();
             db.commit();
             nextId = id;
-            return items;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            before.forEach((item, was) -> item.restoreCommitted(was[0], was[1], (int) was[2]));
             throw e;
         }
     }
 
     /** Up to {@code max} items the destination has not confirmed, after entry {@code afterId}, oldest first. */
-    public synchronized List<StoredItem> pending(String destination, long afterId, int max) throws SQLException {
-        List<long[]> entries = new ArrayList<>();
+    public List<StoredItem> pending(String destination, long afterId, int max) throws SQLException {
+        return pending(destination, afterId, Long.MAX_VALUE, max);
+    }
+
+    /** The same, among the entries up to {@code upToId}. */
+    public synchronized List<StoredItem> pending(String destination, long afterId, long upToId, int max) throws SQLException {
+        record Entry(long first, long last, String thing) {
+        }
+        List<Entry> entries = new ArrayList<>();
         selectOutbox.setString(1, destination);
         selectOutbox.setLong(2, afterId);
-        selectOutbox.setInt(3, max);
+        selectOutbox.setLong(3, upToId);
+        selectOutbox.setInt(4, max);
         try (ResultSet rs = selectOutbox.executeQuery()) {
             while (rs.next()) {
-                entries.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                entries.add(new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3)));
             }
         }
         List<StoredItem> items = new ArrayList<>(entries.size());
-        for (long[] e : entries) {
-            List<Reading> readings = readings(e[0], e[1]);
+        for (Entry e : entries) {
+            List<Reading> readings = readings(e.first(), e.last(), e.thing());
             if (!readings.isEmpty()) {
-                items.add(new StoredItem(e[0], e[1], readings));
+                items.add(new StoredItem(e.first(), e.last(), readings));
             }
         }
         db.commit(); // Ends the read transaction, so the WAL can be checkpointed.
         return items;
     }
 
-    private List<Reading> readings(long firstId, long lastId) throws SQLException {
+    private List<Reading> readings(long firstId, long lastId, String thing) throws SQLException {
         List<Reading> readings = new ArrayList<>();
-        selectReadings.setLong(1, firstId);
-        selectReadings.setLong(2, lastId);
-        try (ResultSet rs = selectReadings.executeQuery()) {
+        PreparedStatement select = thing == null ? selectReadings : selectThingReadings;
+        select.setLong(1, firstId);
+        select.setLong(2, lastId);
+        if (thing != null) {
+            select.setString(3, thing);
+        }
+        try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 readings.add(reading(rs, firstId));
             }
@@ -242,9 +330,14 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
+    /** The store id of the newest reading written so far (0 for an empty store). */
+    public synchronized long lastId() {
+        return nextId - 1;
+    }
+
     /** Readings the destination has not confirmed yet. */
     public synchronized long unsent(String destination) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT coalesce(sum(last_id - first_id + 1), 0) FROM outbox WHERE destination = ?")) {
+        try (PreparedStatement s = db.prepareStatement("SELECT coalesce(sum(" + ENTRY_READINGS + "), 0) FROM outbox WHERE destination = ?")) {
             s.setString(1, destination);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -322,7 +415,7 @@ public final class ReadingStore implements AutoCloseable {
     }
 
     private void deleteUpTo(long boundary, String why) throws SQLException {
-        try (PreparedStatement unsent = db.prepareStatement("SELECT coalesce(sum(last_id - first_id + 1), 0), count(*) FROM outbox "
+        try (PreparedStatement unsent = db.prepareStatement("SELECT coalesce(sum(" + ENTRY_READINGS + "), 0), count(*) FROM outbox "
                 + "WHERE first_id <= ?");
              PreparedStatement outbox = db.prepareStatement("DELETE FROM outbox WHERE first_id <= ?");
              PreparedStatement readings = db.prepareStatement("DELETE FROM reading WHERE id <= ?")) {

@@ -1,8 +1,12 @@
 package org.xmppiot.gateway.store;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -12,11 +16,13 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.core.model.Reading;
 
 /**
- * The bus subscriber that makes readings durable: commits each batch as one transaction (the bus hands it
- * batches at most once per commit interval: an SD card wears with every sync), then tells the senders there is more.
- * Keeps the store within its retention limits as it goes.
+ * The bus subscriber that forms items and makes readings durable. As readings arrive (on the bus
+ * thread) each joins its thing's open item, and every new item goes to the publisher at once: a reading
+ * is published without waiting for its commit. A commit thread writes what arrived in group commits
+ * (at most one per commit interval: an SD card wears with every sync), the same items under the same
+ * ids, and tells the publisher. Keeps the store within its retention limits as it goes.
  */
-public final class StoreWriter implements Consumer<List<Reading>> {
+public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     private static final long RETENTION_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -25,41 +31,122 @@ public final class StoreWriter implements Consumer<List<Reading>> {
     private final ReadingStore store;
     private final int readingsPerItem;
     private final List<String> destinations;
+    private final Consumer<OutboxItem> newItem;
     private final Runnable afterCommit;
+    private final long commitIntervalNanos;
+    private final int maxCommit;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    /** Owned by the bus thread: the item each thing's next reading joins while it is open. */
+    private final Map<String, OutboxItem> open = new HashMap<>();
+    private final Object lock = new Object();
+    /** Guarded by lock: readings taken, not yet committed, in order. */
+    private List<ReadingStore.Pending> uncommitted = new ArrayList<>();
+    private long oldestUncommitted;
+    private boolean closed;
+    private final Thread committer;
     private long lastRetention = System.nanoTime() - RETENTION_EVERY_NANOS;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
-    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations,
-                       Runnable afterCommit) {
+    /**
+     * @param newItem     told of each item as it begins (on the bus thread), to be published now
+     * @param afterCommit told after each commit
+     * @param maxCommit   most readings in one transaction; more waiting than twice that holds up the bus thread
+     */
+    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<OutboxItem> newItem,
+                       Runnable afterCommit, Duration commitInterval, int maxCommit) {
         this.store = store;
         this.readingsPerItem = readingsPerItem;
         this.destinations = List.copyOf(destinations);
+        this.newItem = newItem;
         this.afterCommit = afterCommit;
+        this.commitIntervalNanos = commitInterval.toNanos();
+        this.maxCommit = maxCommit;
+        this.committer = new Thread(this::commitLoop, "store-commit");
+        this.committer.setDaemon(true);
+        this.committer.start();
     }
 
-    /** Called on the store's bus thread with everything that queued since the last commit. */
+    /** Called on the store's bus thread with what queued since the last call. */
     @Override
     public void accept(List<Reading> readings) {
+        List<ReadingStore.Pending> taken = new ArrayList<>(readings.size());
+        List<OutboxItem> begun = new ArrayList<>();
+        for (Reading r : readings) {
+            OutboxItem item = open.get(r.thingId());
+            if (item == null || !item.add(r)) {
+                item = new OutboxItem(r.thingId(), readingsPerItem);
+                item.add(r);
+                open.put(r.thingId(), item);
+                begun.add(item);
+            }
+            taken.add(new ReadingStore.Pending(r, item));
+        }
+        synchronized (lock) {
+            try {
+                // Commits that cannot keep up hold up the bus thread; the bus then counts what it drops.
+                while (uncommitted.size() >= 2 * maxCommit && !closed) {
+                    lock.wait(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (uncommitted.isEmpty()) {
+                oldestUncommitted = System.nanoTime();
+            }
+            uncommitted.addAll(taken);
+            lock.notifyAll();
+        }
+        begun.forEach(newItem);
+    }
+
+    private void commitLoop() {
+        while (true) {
+            List<ReadingStore.Pending> batch;
+            synchronized (lock) {
+                try {
+                    while (!closed && (uncommitted.isEmpty()
+                            || uncommitted.size() < maxCommit && System.nanoTime() - oldestUncommitted < commitIntervalNanos)) {
+                        long wait = uncommitted.isEmpty() ? 200 : TimeUnit.NANOSECONDS.toMillis(
+                                commitIntervalNanos - (System.nanoTime() - oldestUncommitted));
+                        lock.wait(Math.max(1, wait));
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (uncommitted.isEmpty() && closed) {
+                    lock.notifyAll();
+                    return;
+                }
+                int n = Math.min(uncommitted.size(), maxCommit);
+                batch = new ArrayList<>(uncommitted.subList(0, n));
+                uncommitted = new ArrayList<>(uncommitted.subList(n, uncommitted.size()));
+                oldestUncommitted = System.nanoTime();
+                lock.notifyAll();
+            }
+            write(batch);
+        }
+    }
+
+    private void write(List<ReadingStore.Pending> batch) {
         try {
-            commit(readings);
+            commit(batch);
         } catch (SQLException first) {
             // A full disk is the likely cause: make room by retention, then try once more.
             try {
                 store.enforceRetention(Instant.now());
-                commit(readings);
+                commit(batch);
             } catch (SQLException again) {
-                lost.addAndGet(readings.size());
-                logFailure(readings.size(), again);
+                lost.addAndGet(batch.size());
+                logFailure(batch.size(), again);
             }
         }
         keepWithinLimits();
     }
 
-    private void commit(List<Reading> readings) throws SQLException {
-        store.append(readings, readingsPerItem, destinations);
-        stored.addAndGet(readings.size());
+    private void commit(List<ReadingStore.Pending> batch) throws SQLException {
+        store.append(batch, destinations);
+        stored.addAndGet(batch.size());
         afterCommit.run();
     }
 
@@ -80,6 +167,20 @@ public final class StoreWriter implements Consumer<List<Reading>> {
             lastFailureLog = System.nanoTime();
             log.error("store {} could not write {} reading(s), they are lost: {} (lost_total={})", store.path(), count,
                     e.getMessage(), lost.get());
+        }
+    }
+
+    /** Commits everything taken so far and stops the commit thread; call after the bus stopped delivering. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        try {
+            committer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,14 +20,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.pubsub.LeafNode;
-import org.jivesoftware.smackx.pubsub.PayloadItem;
-import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.jxmpp.jid.impl.JidCreate;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.model.Reading;
@@ -38,6 +33,7 @@ import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
+import org.xmppiot.gateway.pubsub.NodeAndStore.SeenItem;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
@@ -57,10 +53,6 @@ class StoreAndForwardTest {
 
     @TempDir
     Path dir;
-
-    /** One published item as a subscriber sees it. */
-    private record SeenItem(String id, SensorDataFields payload) {
-    }
 
     @Test
     void tenServerRestartsAt1000ReadingsPerSecondLoseAndDoubleNothing() throws Exception {
@@ -240,37 +232,12 @@ class StoreAndForwardTest {
         return readings.stream().map(r -> new Reading(r.thingId(), 0, r.timestamp(), r.fields())).toList();
     }
 
-    /** The node's items as the reader account retrieves them, oldest first. */
     private List<SeenItem> items(String node) throws Exception {
-        XMPPTCPConnection c = prosody.connection(dir, "reader");
-        try {
-            c.connect().login();
-            LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
-            List<PayloadItem<SensorDataFields>> items = leaf.getItems();
-            List<SeenItem> out = new ArrayList<>();
-            for (PayloadItem<SensorDataFields> item : items) {
-                out.add(new SeenItem(item.getId(), item.getPayload()));
-            }
-            if (out.size() > 1 && out.get(0).payload().readings().get(0).timestamp()
-                    .isAfter(out.get(out.size() - 1).payload().readings().get(0).timestamp())) {
-                java.util.Collections.reverse(out);
-            }
-            return out;
-        } finally {
-            c.disconnect();
-        }
+        return NodeAndStore.items(prosody, dir, node);
     }
 
     private static long storedRows(Path db) {
-        if (!Files.exists(db)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (Exception e) {
-            return 0; // Not created yet.
-        }
+        return NodeAndStore.storedRows(db);
     }
 
     private static int closedPort() throws IOException {

@@ -1,0 +1,64 @@
+package org.xmppiot.gateway.pubsub;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jxmpp.jid.impl.JidCreate;
+import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.testing.ProsodyExtension;
+
+/** What a node holds as the reader account retrieves it, and what a store file holds as another process sees it. */
+final class NodeAndStore {
+
+    /** One published item as a subscriber sees it. */
+    record SeenItem(String id, SensorDataFields payload) {
+    }
+
+    private NodeAndStore() {
+    }
+
+    /** The node's items, oldest first. */
+    static List<SeenItem> items(ProsodyExtension prosody, Path dir, String node) throws Exception {
+        XMPPTCPConnection c = prosody.connection(dir, "reader");
+        try {
+            c.connect().login();
+            LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
+            List<PayloadItem<SensorDataFields>> items = leaf.getItems();
+            List<SeenItem> out = new ArrayList<>();
+            for (PayloadItem<SensorDataFields> item : items) {
+                out.add(new SeenItem(item.getId(), item.getPayload()));
+            }
+            if (out.size() > 1 && out.get(0).payload().readings().get(0).timestamp()
+                    .isAfter(out.get(out.size() - 1).payload().readings().get(0).timestamp())) {
+                Collections.reverse(out);
+            }
+            return out;
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** Readings committed to the store file, as another process sees them (0 before the file exists). */
+    static long storedRows(Path db) {
+        if (!Files.exists(db)) {
+            return 0;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (Exception e) {
+            return 0; // Not created yet.
+        }
+    }
+}
