@@ -37,6 +37,10 @@ public final class Comparison {
     final Map<String, Double> idleRssMiB = new LinkedHashMap<>();
     final Map<String, Double> ceiling = new LinkedHashMap<>();
     LatencyRecorder.Window serverFloor;
+    ReplayBench.Result replay;
+    /** The gateway with the JVM options of the Debian package. */
+    static final String PI = "gateway-pi";
+    static final String PI_ONE_CORE = "gateway-pi-1-core";
 
     private Comparison(Path work, BenchXmpp xmpp) {
         this.work = work;
@@ -52,15 +56,18 @@ public final class Comparison {
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
             Comparison c = new Comparison(work, new BenchXmpp(server, work));
+            List<String> launcher = GatewayPeer.launcherOptions(root);
             c.runPeer(new GatewayPeer("gateway", jar, List.of(), 20, "200ms"), RATES);
-            c.runPeer(new GatewayPeer("gateway-small-pi", jar, List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k"), 20, "200ms"),
-                    new double[] {100, 1000, 5000});
-            c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms"), new double[] {100, 1000});
+            c.runPeer(new GatewayPeer(PI, jar, launcher, 20, "200ms"), new double[] {100, 1000, 5000});
+            // One core stands in for a Pi Zero 2 W (four slow cores, shared with everything else on it).
+            c.runPeer(new GatewayPeer(PI_ONE_CORE, jar, launcher, 20, "200ms", List.of("taskset", "-c", "1")), new double[] {100, 1000});
+            c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms"), new double[] {100});
             c.runPeer(new NodePeer(peers.resolve("node")), RATES);
             c.runPeer(new NodeRedPeer(peers.resolve("node-red"), peers.resolve("node/publisher.js"), work.resolve("node-red-user")), RATES);
             c.measureServerFloor();
             c.measureCeiling(1);
             c.measureCeiling(20);
+            c.replay = new ReplayBench(jar, launcher, work.resolve("replay")).run();
             new ResultsWriter(c, server, results).write();
         }
     }

@@ -14,13 +14,30 @@ final class GatewayPeer implements Peer {
     private final List<String> jvmOptions;
     private final int readingsPerItem;
     private final String commitInterval;
+    private final List<String> commandPrefix;
 
     GatewayPeer(String name, Path jar, List<String> jvmOptions, int readingsPerItem, String commitInterval) {
+        this(name, jar, jvmOptions, readingsPerItem, commitInterval, List.of());
+    }
+
+    /** @param commandPrefix run under it, e.g. {@code taskset -c 1} for one core */
+    GatewayPeer(String name, Path jar, List<String> jvmOptions, int readingsPerItem, String commitInterval, List<String> commandPrefix) {
         this.name = name;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
         this.readingsPerItem = readingsPerItem;
         this.commitInterval = commitInterval;
+        this.commandPrefix = commandPrefix;
+    }
+
+    /** The JVM options the Debian package runs the service with (its /etc/default file), so the bench measures what a Pi runs. */
+    static List<String> launcherOptions(Path repoRoot) throws java.io.IOException {
+        for (String line : Files.readAllLines(repoRoot.resolve("deploy/raspberry-pi/src/deb/etc/default"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("JAVA_OPTS=\"")) {
+                return List.of(line.substring("JAVA_OPTS=\"".length(), line.lastIndexOf('"')).trim().split("\\s+"));
+            }
+        }
+        throw new IllegalStateException("no JAVA_OPTS in the package's /etc/default file");
     }
 
     @Override
@@ -30,7 +47,8 @@ final class GatewayPeer implements Peer {
 
     @Override
     public String description() {
-        return "xmpp-iot-gateway, JVM options " + (jvmOptions.isEmpty() ? "(defaults)" : String.join(" ", jvmOptions))
+        return "xmpp-iot-gateway" + (commandPrefix.isEmpty() ? "" : " under `" + String.join(" ", commandPrefix) + "`")
+                + ", JVM options " + (jvmOptions.isEmpty() ? "(defaults)" : String.join(" ", jvmOptions))
                 + ", readings-per-item " + readingsPerItem + ", store commit-interval " + commitInterval + ", store synchronous=FULL";
     }
 
@@ -62,7 +80,8 @@ final class GatewayPeer implements Peer {
                 + things;
         Path file = work.resolve(name + ".yaml");
         Files.writeString(file, config, StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "run", "-c", file.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
