@@ -37,7 +37,7 @@ public final class Comparison {
     final Map<String, Double> idleRssMiB = new LinkedHashMap<>();
     final Map<String, Double> ceiling = new LinkedHashMap<>();
     LatencyRecorder.Window serverFloor;
-    ReplayBench.Result replay;
+    final List<ReplayBench.Result> replay = new ArrayList<>();
     /** The gateway with the JVM options of the Debian package. */
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
@@ -67,7 +67,8 @@ public final class Comparison {
             c.measureServerFloor();
             c.measureCeiling(1);
             c.measureCeiling(20);
-            c.replay = new ReplayBench(jar, launcher, work.resolve("replay")).run();
+            c.replay.add(new ReplayBench(jar, launcher, work.resolve("replay-20"), 20).run());
+            c.replay.add(new ReplayBench(jar, launcher, work.resolve("replay-100"), 100).run());
             new ResultsWriter(c, server, results).write();
         }
     }

@@ -24,7 +24,7 @@ import org.xmppiot.gateway.store.ReadingStore;
 
 /**
  * Replay after an outage: the store holds what 10 minutes at 100 readings/s left unsent (4 things, items
- * of 20 readings, as a gateway forms them while its server is away); the gateway starts with the Debian
+ * as full as {@code readings-per-item} allows, as a gateway forms them while its server is away); the gateway starts with the Debian
  * package's JVM options against a Prosody with SQL pub/sub storage (what a busy deployment runs), and
  * the time until the server has confirmed every item is measured from the store itself.
  */
@@ -33,9 +33,9 @@ final class ReplayBench {
     static final int THINGS = 4;
     static final Duration OUTAGE = Duration.ofMinutes(10);
     static final int RATE = 100;
-    static final int READINGS_PER_ITEM = 20;
+    private final int readingsPerItem;
 
-    record Result(long readings, double seconds, double rssMiB) {
+    record Result(long readings, int readingsPerItem, double seconds, double rssMiB) {
 
         double readingsPerSecond() {
             return readings / seconds;
@@ -45,7 +45,7 @@ final class ReplayBench {
             return String.format(Locale.ROOT, "%d readings (%d min at %d readings/s, %d things, %d readings per item) stored "
                     + "while the server was away, published and confirmed in %.1f s after the gateway connected: %.0f readings/s, "
                     + "against Prosody with SQL (SQLite) pub/sub storage, with the Debian package's JVM options; RSS at the end %.0f MiB.",
-                    readings, OUTAGE.toMinutes(), RATE, THINGS, READINGS_PER_ITEM, seconds, readingsPerSecond(), rssMiB);
+                    readings, OUTAGE.toMinutes(), RATE, THINGS, readingsPerItem, seconds, readingsPerSecond(), rssMiB);
         }
     }
 
@@ -53,7 +53,8 @@ final class ReplayBench {
     private final List<String> jvmOptions;
     private final Path work;
 
-    ReplayBench(Path jar, List<String> jvmOptions, Path work) {
+    ReplayBench(Path jar, List<String> jvmOptions, Path work, int readingsPerItem) {
+        this.readingsPerItem = readingsPerItem;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
         this.work = work;
@@ -62,7 +63,7 @@ final class ReplayBench {
     Result run() throws Exception {
         Files.createDirectories(work);
         Path db = work.resolve("replay.db");
-        long readings = fill(db);
+        long readings = fill(db, readingsPerItem);
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost")
                 .withItemStorage(ProsodyServer.ItemStorage.SQLITE);
         try (ProsodyServer server = ProsodyServer.start(options)) {
@@ -74,12 +75,12 @@ final class ReplayBench {
             }
             Path file = work.resolve("replay.yaml");
             Files.writeString(file, "store:\n  path: " + db + "\n" + xmpp.xmppSection(BenchXmpp.GATEWAY)
-                    + "    node-prefix: bench/replay/\n    max-items: 100\n    readings-per-item: " + READINGS_PER_ITEM + "\n" + things,
+                    + "    node-prefix: bench/replay/\n    max-items: 100\n    readings-per-item: " + readingsPerItem + "\n" + things,
                     StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar.toString(), "run", "-c", file.toString()));
-            System.out.println("== replay: " + readings + " stored readings, SQL item storage");
+            System.out.println("== replay: " + readings + " stored readings in items of " + readingsPerItem + ", SQL item storage");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("replay.log").toFile()).start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -95,7 +96,7 @@ final class ReplayBench {
                     }
                     if (left == 0) {
                         double seconds = (System.nanoTime() - first) / 1e9;
-                        Result r = new Result(readings, seconds, ProcessStats.rssMiB(process.pid(), false));
+                        Result r = new Result(readings, readingsPerItem, seconds, ProcessStats.rssMiB(process.pid(), false));
                         System.out.printf("   replayed in %.1f s: %.0f readings/s%n", seconds, r.readingsPerSecond());
                         return r;
                     }
@@ -112,8 +113,8 @@ final class ReplayBench {
         }
     }
 
-    /** Fills the store as 10 minutes of readings of every thing, unsent, in items of 20; returns how many. */
-    private static long fill(Path db) throws Exception {
+    /** Fills the store as 10 minutes of readings of every thing, unsent, in full items; returns how many. */
+    private static long fill(Path db, int readingsPerItem) throws Exception {
         Files.deleteIfExists(db);
         Instant start = Instant.now().minus(OUTAGE).truncatedTo(ChronoUnit.MILLIS);
         int perThing = (int) (OUTAGE.toSeconds() * RATE / THINGS);
@@ -128,13 +129,13 @@ final class ReplayBench {
                             FieldValue.NumericValue.of(1000 + (n % 500), 1, "W")))));
                 }
                 if (batch.size() >= 4_000) {
-                    store.append(batch, READINGS_PER_ITEM, List.of("pubsub"));
+                    store.append(batch, readingsPerItem, List.of("pubsub"));
                     written += batch.size();
                     batch.clear();
                 }
             }
             if (!batch.isEmpty()) {
-                store.append(batch, READINGS_PER_ITEM, List.of("pubsub"));
+                store.append(batch, readingsPerItem, List.of("pubsub"));
                 written += batch.size();
             }
         }

@@ -62,6 +62,12 @@ public final class PubSubPublisher implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private static final long MISSING_NODE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Publishes of items from memory in flight at once. Few, so that a server that slows down (its answers
+     * take longer) soon leaves items waiting here, where they take more readings: fewer, bigger items then
+     * relieve the server instead of queueing in it. The store's backlog uses the whole window.
+     */
+    private static final int LIVE_WINDOW = 8;
     /** Readings kept in memory waiting to be sent; beyond, settled items are left to the store. */
     private static final int MEMORY_READINGS = 20_000;
 
@@ -236,7 +242,7 @@ public final class PubSubPublisher implements AutoCloseable {
         }
         takeBegun();
         // Memory only after the store's older entries: a node gets its items in the order they were taken.
-        while (backlogDone && awaiting.size() < window && !memory.isEmpty()) {
+        while (backlogDone && awaiting.size() < Math.min(window, LIVE_WINDOW) && !memory.isEmpty()) {
             OutboxItem item = memory.poll();
             if (!item.isConfirmed()) {
                 send(connection, Flight.of(item));
