@@ -104,6 +104,9 @@ public final class Comparison {
                     return;
                 }
                 startSeconds.put(peer.name(), (subscriber.firstItemNanos() - started) / 1e9);
+                if (!peer.needsNodes()) {
+                    subscriber.resubscribe(devices.stream().map(Peer.Device::node).toList());
+                }
                 // Lines written before the peer opened its ports are gone: they are the baseline of what is never delivered.
                 feed.offer(0);
                 settle(recorder);

@@ -65,6 +65,17 @@ final class Subscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes again (the listener stays as it is). A gateway makes its nodes whitelist-only after creating
+     * them; a subscription made in between is dropped by the server, so once items flow it is made again.
+     */
+    void resubscribe(List<String> nodes) throws Exception {
+        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(ProsodyServer.PUBSUB_SERVICE));
+        for (String node : nodes) {
+            pubsub.getLeafNode(node).subscribe(connection.getUser().asBareJid());
+        }
+    }
+
     /** When the first item arrived ({@link System#nanoTime}), or 0. */
     long firstItemNanos() {
         return firstItemNanos;
