@@ -82,7 +82,19 @@ final class ResultsWriter {
             md.append("```\n");
         }
         md.append("\n![throughput and latency](e2e.png)\n");
+        md.append(beforeAndAfter());
         Files.writeString(results.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
+    }
+
+    /** The README's account of the last change measured (before and after, what is not met and why), kept with the figures. */
+    private String beforeAndAfter() throws IOException {
+        Path readme = results.getParent().resolve("README.md");
+        if (!Files.exists(readme)) {
+            return "";
+        }
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        int at = text.indexOf("\n## Before and after");
+        return at < 0 ? "" : "\n" + text.substring(at + 1);
     }
 
     private String ratioTable() {
