@@ -234,7 +234,8 @@ public final class PubSubPublisher implements AutoCloseable {
             backlogDone = entries.size() < asked;
             for (StoredItem item : entries) {
                 cursor = item.firstId();
-                if (!confirmed.contains(item.firstId())) {
+                // An item memory gave up after older ones left it is still on its way from memory: not sent twice.
+                if (!confirmed.contains(item.firstId()) && !onItsWayFromMemory(item.firstId())) {
                     send(connection, Flight.of(item));
                     sent = true;
                 }
@@ -250,6 +251,20 @@ public final class PubSubPublisher implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    private boolean onItsWayFromMemory(long firstId) {
+        for (Flight f : awaiting) {
+            if (f.live() != null && f.live().firstId() == firstId) {
+                return true;
+            }
+        }
+        for (Flight f : resend) {
+            if (f.live() != null && f.live().firstId() == firstId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void takeBegun() {
