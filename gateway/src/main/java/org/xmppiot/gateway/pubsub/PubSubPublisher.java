@@ -65,7 +65,8 @@ public final class PubSubPublisher implements AutoCloseable {
     /**
      * Publishes of items from memory in flight at once. Few, so that a server that slows down (its answers
      * take longer) soon leaves items waiting here, where they take more readings: fewer, bigger items then
-     * relieve the server instead of queueing in it. The store's backlog uses the whole window.
+     * relieve the server instead of queueing in it. The store's backlog uses the whole window, and so do
+     * items that cannot grow ({@code readings-per-item: 1}).
      */
     private static final int LIVE_WINDOW = 8;
     /** Readings kept in memory waiting to be sent; beyond, settled items are left to the store. */
@@ -84,6 +85,7 @@ public final class PubSubPublisher implements AutoCloseable {
     /** Items just begun, handed over by the store writer's bus thread. */
     private final ConcurrentLinkedQueue<OutboxItem> begun = new ConcurrentLinkedQueue<>();
     private final int memoryItems;
+    private final int liveWindow;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -150,6 +152,7 @@ public final class PubSubPublisher implements AutoCloseable {
         this.service = JidCreate.bareFrom(config.service());
         this.memoryItems = Math.max(4 * window, MEMORY_READINGS / Math.max(1, config.readingsPerItem()));
         this.backlogUpTo = store.lastId();
+        this.liveWindow = config.readingsPerItem() > 1 ? Math.min(window, LIVE_WINDOW) : window;
         this.thread = new Thread(this::run, "pubsub-publisher");
         this.thread.setDaemon(true);
     }
@@ -243,7 +246,7 @@ public final class PubSubPublisher implements AutoCloseable {
         }
         takeBegun();
         // Memory only after the store's older entries: a node gets its items in the order they were taken.
-        while (backlogDone && awaiting.size() < Math.min(window, LIVE_WINDOW) && !memory.isEmpty()) {
+        while (backlogDone && awaiting.size() < liveWindow && !memory.isEmpty()) {
             OutboxItem item = memory.poll();
             if (!item.isConfirmed()) {
                 send(connection, Flight.of(item));
