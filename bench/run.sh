@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
-install_missing prosody:prosody prosodyctl:prosody socat:socat javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox
+install_missing prosody:prosody prosodyctl:prosody socat:socat strace:strace javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox
 
 results=bench/results
 work=bench/work

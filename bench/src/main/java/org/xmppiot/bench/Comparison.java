@@ -38,6 +38,7 @@ public final class Comparison {
     final Map<String, Double> ceiling = new LinkedHashMap<>();
     LatencyRecorder.Window serverFloor;
     final List<ReplayBench.Result> replay = new ArrayList<>();
+    final List<WearBench.Step> wear = new ArrayList<>();
     /** The gateway with the JVM options of the Debian package. */
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
@@ -69,6 +70,8 @@ public final class Comparison {
             c.measureCeiling(20);
             c.replay.add(new ReplayBench(jar, launcher, work.resolve("replay-20"), 20).run());
             c.replay.add(new ReplayBench(jar, launcher, work.resolve("replay-100"), 100).run());
+            System.out.println("== SD card: bytes written per reading, store defaults, package's JVM options");
+            c.wear.addAll(new WearBench(jar, launcher, work.resolve("wear")).run(server, c.xmpp));
             new ResultsWriter(c, server, results).write();
         }
     }

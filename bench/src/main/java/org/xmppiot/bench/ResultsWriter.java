@@ -69,6 +69,15 @@ final class ResultsWriter {
             md.append("\n## Replay after an outage\n\n");
             c.replay.stream().filter(r -> r != null).forEach(r -> md.append("- ").append(r.describe()).append('\n'));
         }
+        if (!c.wear.isEmpty()) {
+            md.append("\n## SD card: what the store writes\n\nOne simulated thing, the store's defaults, the package's JVM options, ")
+                    .append("publishing to the same Prosody; bytes from the process's `write_bytes` (/proc/PID/io), fsyncs counted by strace.\n\n")
+                    .append("| readings/s | measured s | readings | bytes written per reading | fsyncs per minute | MB per day |\n|---|---|---|---|---|---|\n");
+            for (WearBench.Step w : c.wear) {
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | %d | %.0f | %.1f | %.1f |%n", w.rate(), w.seconds(), w.readings(),
+                        w.bytesPerReading(), w.fsyncsPerMinute(), w.megabytesPerDay()));
+            }
+        }
         Path jmh = results.resolve("jmh.txt");
         if (Files.exists(jmh)) {
             md.append("\n## In-process (JMH)\n\n```\n");
@@ -127,6 +136,13 @@ final class ResultsWriter {
             double replay = r == null ? Double.NaN : r.readingsPerSecond();
             rows.add(row("replay of a 10-min outage, readings/s, SQL, items of " + (r == null ? "?" : r.readingsPerItem()), ">= 10000",
                     replay, replay >= 10000));
+        }
+        for (WearBench.Step w : c.wear) {
+            if (w.rate() == 1 || w.rate() == 100) {
+                int target = w.rate() == 1 ? 1000 : 100;
+                rows.add(row("bytes written per reading at " + w.rate() + "/s, store defaults", "<= " + target, w.bytesPerReading(),
+                        w.bytesPerReading() <= target));
+            }
         }
         double rss = at("gateway", 1000).map(StepResult::rssMiB).orElse(Double.NaN) / at("node-red", 1000).map(StepResult::rssMiB).orElse(Double.NaN);
         rows.add(row("RSS gateway (JVM defaults) / Node-RED at 1000/s", "(info)", rss, true));

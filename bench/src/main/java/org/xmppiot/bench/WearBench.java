@@ -1,0 +1,143 @@
+package org.xmppiot.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.xmppiot.gateway.demo.ProsodyServer;
+
+/**
+ * What the store costs an SD card: bytes the gateway process writes per reading ({@code write_bytes} of
+ * /proc/PID/io: what reaches the block layer, WAL, checkpoints and all) and its fsyncs per minute (strace),
+ * with the default store settings, one simulated thing at 1, 10, 100 and 1,000 readings/s, publishing to a
+ * Prosody so that items are confirmed as in normal running.
+ */
+final class WearBench {
+
+    record Step(int rate, double seconds, long readings, long bytesWritten, long fsyncs) {
+
+        double bytesPerReading() {
+            return readings == 0 ? Double.NaN : (double) bytesWritten / readings;
+        }
+
+        double fsyncsPerMinute() {
+            return fsyncs * 60 / seconds;
+        }
+
+        double megabytesPerDay() {
+            return bytesWritten / seconds * 86_400 / 1e6;
+        }
+    }
+
+    private static final int[] RATES = {1, 10, 100, 1000};
+
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final Path work;
+
+    WearBench(Path jar, List<String> jvmOptions, Path work) {
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.work = work;
+    }
+
+    /** This part alone: {@code WearBench <repo root> <work dir>}; prints the figures. */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]).toAbsolutePath();
+        Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
+        try (ProsodyServer server = ProsodyServer.start(options)) {
+            new WearBench(root.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(root), work)
+                    .run(server, new BenchXmpp(server, work));
+        }
+    }
+
+    List<Step> run(ProsodyServer server, BenchXmpp xmpp) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        for (int rate : RATES) {
+            Duration window = rate <= 10 ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
+            steps.add(step(xmpp, rate, window));
+        }
+        return steps;
+    }
+
+    private Step step(BenchXmpp xmpp, int rate, Duration window) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("wear-" + rate));
+        Path db = dir.resolve("wear.db");
+        String interval = rate >= 1000 ? "1ms" : (1000 / rate) + "ms";
+        Path file = dir.resolve("wear.yaml");
+        // The store's defaults (commit interval, size, age); only the path is set.
+        Files.writeString(file, "store:\n  path: " + db + "\n" + xmpp.xmppSection(BenchXmpp.GATEWAY)
+                + "    node-prefix: bench/wear-" + rate + "/\n    max-items: 100\n"
+                + "things:\n  - { id: meter, driver: simulated, interval: " + interval
+                + ", fields: [ { name: power, unit: W, waveform: random-walk, decimals: 1 }, { name: energy, unit: kWh, decimals: 3 } ] }\n",
+                StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "run", "-c", file.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("wear.log").toFile()).start();
+        try {
+            Thread.sleep(5_000); // Started, connected, nodes made: what is measured is steady running.
+            long bytes0 = writeBytes(process.pid());
+            long readings0 = rows(db);
+            Process strace = new ProcessBuilder("strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-p", Long.toString(process.pid()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("strace.txt").toFile()).start();
+            long t0 = System.nanoTime();
+            Thread.sleep(window.toMillis());
+            long bytes = writeBytes(process.pid()) - bytes0;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            strace.destroy(); // SIGTERM: strace detaches and prints its counts.
+            strace.waitFor(10, TimeUnit.SECONDS);
+            long readings = rows(db) - readings0;
+            Step s = new Step(rate, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")));
+            System.out.printf(Locale.ROOT, "   %5d readings/s: %8.0f bytes written per reading, %6.1f fsyncs/min, %8.1f MB/day%n",
+                    rate, s.bytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
+            return s;
+        } finally {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static long writeBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        throw new IOException("no write_bytes in /proc/" + pid + "/io");
+    }
+
+    /** Readings committed so far, seen by another process. */
+    private static long rows(Path db) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM reading")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** The fsync and fdatasync calls strace counted (its summary table). */
+    private static long fsyncs(Path strace) throws IOException {
+        long n = 0;
+        Pattern row = Pattern.compile("^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)\\s+(?:\\d+\\s+)?(fsync|fdatasync)\\s*$");
+        for (String line : Files.readAllLines(strace, StandardCharsets.UTF_8)) {
+            Matcher m = row.matcher(line);
+            if (m.matches()) {
+                n += Long.parseLong(m.group(1));
+            }
+        }
+        return n;
+    }
+}
