@@ -139,7 +139,7 @@ class GatewayConfigLoaderTest {
                   password-env: PATH
                 """;
         GatewayConfig c = GatewayConfigLoader.load(write(minimal), drivers);
-        assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofMillis(200)));
+        assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofSeconds(2)));
         assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(1);
 
         assertThat(failure(minimal + "store:\n  max-size: 64 megs\n").getMessage())
