@@ -1,11 +1,6 @@
 package org.xmppiot.gateway.pubsub;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -51,14 +46,6 @@ final class NodeAndStore {
 
     /** Readings committed to the store file, as another process sees them (0 before the file exists). */
     static long storedRows(Path db) {
-        if (!Files.exists(db)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (Exception e) {
-            return 0; // Not created yet.
-        }
+        return org.xmppiot.gateway.testing.StoreFile.rows(db);
     }
 }

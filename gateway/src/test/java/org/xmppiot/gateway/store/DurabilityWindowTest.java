@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.cli.Main;
 import org.xmppiot.gateway.config.StoreConfig;
+import org.xmppiot.gateway.testing.StoreFile;
 
 /**
  * The durability window the README promises with the default commit interval: after a kill -9, the store
@@ -64,7 +65,7 @@ class DurabilityWindowTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
         Instant killedAt;
         try {
-            Await.until("a first commit", Duration.ofSeconds(60), () -> count(db) > 0);
+            Await.until("a first commit", Duration.ofSeconds(60), () -> StoreFile.rows(db) > 0);
             // The plug is pulled at a moment the commits do not know: 3.65 commit intervals on. A store that kept
             // readings longer than the interval before committing them would hold nothing of the last 5 s.
             Thread.sleep(StoreConfig.DEFAULT_COMMIT_INTERVAL.multipliedBy(365).dividedBy(100).toMillis());
@@ -98,18 +99,6 @@ class DurabilityWindowTest {
             Instant newest = Instant.ofEpochSecond(0, newestNanos);
             Instant promised = killedAt.minus(StoreConfig.DEFAULT_COMMIT_INTERVAL).minus(COMMIT_TIME);
             assertThat(newest).as("newest reading kept, killed at %s", killedAt).isAfterOrEqualTo(promised);
-        }
-    }
-
-    private static long count(Path db) {
-        if (!Files.exists(db)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (Exception e) {
-            return 0;
         }
     }
 }
