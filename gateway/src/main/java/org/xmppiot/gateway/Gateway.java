@@ -121,8 +121,8 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
         strangers = new StrangerReplies(access::mayRead);
         SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
         uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), observe,
-                new ChatCommands(access, observe, bus.latest(), things, things::ids, this::status), readOut,
-                new ControlService(access, things, things::ids),
+                new ChatCommands(access, observe, bus.latest(), things, this::status), readOut,
+                new ControlService(access, things),
                 new DiscoService(access, things, version(), commandResponder), commandResponder));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
         // Items form as readings arrive and are published at once; the writer commits them in group commits.

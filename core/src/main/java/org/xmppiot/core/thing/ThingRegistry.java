@@ -241,7 +241,7 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
         if (e.channels.isEmpty()) {
             return; // Learnt from readings: the driver alone knows.
         }
-        Channel channel = e.snapshot().channel(command.field());
+        Channel channel = e.channels.stream().filter(c -> c.name().equals(command.field())).findFirst().orElse(null);
         if (channel == null) {
             throw new CommandRejectedException(CommandRejectedException.Reason.UNKNOWN_FIELD, "thing '" + e.id + "' has no '"
                     + command.field() + "'; it can set " + settable(e));

@@ -65,18 +65,16 @@ public final class ChatCommands implements SessionListener {
     private final ObserveService observe;
     private final LatestValueCache latest;
     private final ThingRegistry door;
-    private final Supplier<Set<String>> things;
     private final Supplier<String> status;
     private final java.util.Map<String, long[]> answered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile XMPPConnection connection;
 
     public ChatCommands(AccessPolicy access, ObserveService observe, LatestValueCache latest, ThingRegistry door,
-                        Supplier<Set<String>> things, Supplier<String> status) {
+                        Supplier<String> status) {
         this.access = access;
         this.observe = observe;
         this.latest = latest;
         this.door = door;
-        this.things = things;
         this.status = status;
         observe.chatSender((to, line) -> send(to, line.text(), line));
     }
@@ -178,7 +176,7 @@ public final class ChatCommands implements SessionListener {
     }
 
     private String list() {
-        Set<String> all = new TreeSet<>(things.get());
+        Set<String> all = new TreeSet<>(door.ids());
         if (all.isEmpty()) {
             return "No things.";
         }
@@ -205,7 +203,7 @@ public final class ChatCommands implements SessionListener {
             return "Which thing? read <thing>  (list shows them)";
         }
         String thing = args.get(0);
-        if (!things.get().contains(thing)) {
+        if (door.thing(thing).isEmpty()) {
             return "No thing '" + thing + "'. list shows them.";
         }
         Reading now = latest.latest(thing);

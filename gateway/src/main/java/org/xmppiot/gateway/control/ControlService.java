@@ -2,7 +2,6 @@ package org.xmppiot.gateway.control;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
@@ -31,12 +30,10 @@ public final class ControlService implements SessionListener {
 
     private final AccessPolicy access;
     private final ThingRegistry door;
-    private final Supplier<Set<String>> things;
 
-    public ControlService(AccessPolicy access, ThingRegistry door, Supplier<Set<String>> things) {
+    public ControlService(AccessPolicy access, ThingRegistry door) {
         this.access = access;
         this.door = door;
-        this.things = things;
     }
 
     @Override
@@ -61,7 +58,7 @@ public final class ControlService implements SessionListener {
         }
         List<String> targets = request.nodes();
         if (targets.isEmpty()) {
-            Set<String> all = things.get();
+            Set<String> all = door.ids();
             if (all.size() != 1) {
                 return error(request, StanzaError.Condition.bad_request, null,
                         "this gateway has several things; name the one to control with <node nodeId='...'/>");
