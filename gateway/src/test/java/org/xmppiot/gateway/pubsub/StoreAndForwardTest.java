@@ -33,9 +33,10 @@ import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
-import org.xmppiot.gateway.pubsub.NodeAndStore.SeenItem;
+import org.xmppiot.gateway.pubsub.NodeItems.SeenItem;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.testing.StoreFile;
 
 /**
  * Nothing the gateway took is lost or doubled on the way to a subscriber: not when the server
@@ -143,8 +144,8 @@ class StoreAndForwardTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed-gateway.log").toFile()).start();
         long committedBeforeKill;
         try {
-            Await.until("the buffering gateway to store readings", () -> storedRows(db) >= 400);
-            committedBeforeKill = storedRows(db); // Seen by another process: committed.
+            Await.until("the buffering gateway to store readings", () -> StoreFile.rows(db) >= 400);
+            committedBeforeKill = StoreFile.rows(db); // Seen by another process: committed.
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no last commit.
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -233,11 +234,7 @@ class StoreAndForwardTest {
     }
 
     private List<SeenItem> items(String node) throws Exception {
-        return NodeAndStore.items(prosody, dir, node);
-    }
-
-    private static long storedRows(Path db) {
-        return NodeAndStore.storedRows(db);
+        return NodeItems.items(prosody, dir, node);
     }
 
     private static int closedPort() throws IOException {

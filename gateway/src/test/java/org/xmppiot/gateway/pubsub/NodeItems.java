@@ -13,14 +13,14 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.xmppiot.gateway.sensordata.element.SensorDataFields;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
-/** What a node holds as the reader account retrieves it, and what a store file holds as another process sees it. */
-final class NodeAndStore {
+/** What a node holds as the reader account retrieves it. */
+final class NodeItems {
 
     /** One published item as a subscriber sees it. */
     record SeenItem(String id, SensorDataFields payload) {
     }
 
-    private NodeAndStore() {
+    private NodeItems() {
     }
 
     /** The node's items, oldest first. */
@@ -42,10 +42,5 @@ final class NodeAndStore {
         } finally {
             c.disconnect();
         }
-    }
-
-    /** Readings committed to the store file, as another process sees them (0 before the file exists). */
-    static long storedRows(Path db) {
-        return org.xmppiot.gateway.testing.StoreFile.rows(db);
     }
 }
