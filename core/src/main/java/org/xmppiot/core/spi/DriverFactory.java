@@ -28,4 +28,9 @@ public interface DriverFactory {
     default List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
         return List.of();
     }
+
+    /** Checks {@code doctor} runs against a thing's device (does it answer?); none by default. Must not start the thing. */
+    default List<DeviceProbe> probes(ThingConfig thing) throws ConfigException {
+        return List.of();
+    }
 }

@@ -1,5 +1,6 @@
 package org.xmppiot.drivers.serial;
 
+import org.xmppiot.drivers.common.SerialLine;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,7 +31,7 @@ final class SerialDriver implements Driver {
 
 
     private final String thingId;
-    private final SerialSettings settings;
+    private final SerialLine settings;
     private final Framer framer;
     private final FrameMapper mapper;
     private final Rejections rejections;
@@ -44,7 +45,7 @@ final class SerialDriver implements Driver {
     private List<Field> lastFields;
 
     /** {@code poll} is null for devices that send by themselves. */
-    SerialDriver(String thingId, SerialSettings settings, Framer framer, FrameMapper mapper, Poll poll) {
+    SerialDriver(String thingId, SerialLine settings, Framer framer, FrameMapper mapper, Poll poll) {
         this.thingId = thingId;
         this.settings = settings;
         this.framer = framer;

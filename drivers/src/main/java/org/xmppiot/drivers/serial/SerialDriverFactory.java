@@ -1,5 +1,6 @@
 package org.xmppiot.drivers.serial;
 
+import org.xmppiot.drivers.common.SerialLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ public final class SerialDriverFactory implements DriverFactory {
 
     @Override
     public Set<String> settingKeys() {
-        Set<String> keys = new HashSet<>(SerialSettings.KEYS);
+        Set<String> keys = new HashSet<>(SerialLine.KEYS);
         keys.addAll(Set.of("framing", "mapping", "profile", "poll-interval", "poll"));
         return keys;
     }
@@ -55,7 +56,7 @@ public final class SerialDriverFactory implements DriverFactory {
                 }
             }
             DeviceProfile profile = ProfileRegistry.fromClassPath().find(section.get("profile"));
-            SerialSettings settings = SerialSettings.read(section, profile.baud());
+            SerialLine settings = SerialLine.read(section, profile.baud());
             Poll poll = profile.poll().orElse(null);
             if (section.has("poll-interval")) {
                 if (poll == null) {
@@ -69,7 +70,7 @@ public final class SerialDriverFactory implements DriverFactory {
             throw section.get("poll-interval").error("poll-interval goes with a polled device profile (such as mhz19b); "
                     + "for a device of your own, write poll: { request: ..., interval: ... }");
         }
-        SerialSettings settings = SerialSettings.read(section, 9600);
+        SerialLine settings = SerialLine.read(section, 9600);
         Framer framer = Framer.of(FramingConfig.read(section.section("framing")));
         FrameMapper mapper = MapperRegistry.fromClassPath().create(section.get("mapping"));
         Poll poll = section.has("poll") ? PollConfig.read(section.section("poll")) : null;

@@ -1,5 +1,6 @@
 package org.xmppiot.drivers.serial;
 
+import org.xmppiot.drivers.common.SerialLine;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +33,14 @@ final class SerialPortSupervisor implements AutoCloseable {
     private static final int READ_TIMEOUT_MS = 200;
 
     private final String thingId;
-    private final SerialSettings settings;
+    private final SerialLine settings;
     private final Listener listener;
     private final Thread thread;
     private volatile SerialPort port;
     private volatile PortState state = new PortState(PortState.Kind.WAITING, "not opened yet");
     private volatile boolean closed;
 
-    SerialPortSupervisor(String thingId, SerialSettings settings, Listener listener) {
+    SerialPortSupervisor(String thingId, SerialLine settings, Listener listener) {
         this.thingId = thingId;
         this.settings = settings;
         this.listener = listener;

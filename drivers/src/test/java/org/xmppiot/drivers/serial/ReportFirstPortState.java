@@ -1,5 +1,6 @@
 package org.xmppiot.drivers.serial;
 
+import org.xmppiot.drivers.common.SerialLine;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,7 @@ public final class ReportFirstPortState {
 
     public static void main(String[] args) throws Exception {
         BlockingQueue<PortState> states = new ArrayBlockingQueue<>(16);
-        SerialSettings settings = new SerialSettings(args[0], 9600, 8, SerialPort.NO_PARITY, SerialPort.ONE_STOP_BIT,
+        SerialLine settings = new SerialLine(args[0], 9600, 8, SerialPort.NO_PARITY, SerialPort.ONE_STOP_BIT,
                 SerialPort.FLOW_CONTROL_DISABLED);
         try (SerialPortSupervisor supervisor = new SerialPortSupervisor("probe", settings, new SerialPortSupervisor.Listener() {
             @Override

@@ -11,6 +11,7 @@ import java.util.List;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DeviceProbe;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.DriverRegistry;
 
@@ -33,12 +34,38 @@ final class DeviceChecks {
                 findings.add(Finding.fail("device", thing.id() + ": " + e.getMessage(), "fix the configuration"));
                 continue;
             }
+            boolean filesOk = true;
             for (DeviceUse use : uses) {
-                findings.add(check(thing.id(), use));
+                Finding finding = check(thing.id(), use);
+                filesOk &= finding.status() != Finding.Status.FAIL;
+                findings.add(finding);
+            }
+            if (filesOk) {
+                findings.addAll(probe(thing));
             }
         }
         if (findings.isEmpty()) {
             findings.add(Finding.ok("devices", "no configured thing opens a device file"));
+        }
+        return findings;
+    }
+
+    /** Asks each device whether it answers (a Modbus unit id, for one); only once its files are there. */
+    private List<Finding> probe(ThingConfig thing) {
+        List<Finding> findings = new ArrayList<>();
+        List<DeviceProbe> probes;
+        try {
+            probes = drivers.factoryOf(thing).probes(thing);
+        } catch (ConfigException e) {
+            return List.of(Finding.fail("device", thing.id() + ": " + e.getMessage(), "fix the configuration"));
+        }
+        for (DeviceProbe probe : probes) {
+            try {
+                findings.add(Finding.ok("device", probe.what() + " " + probe.run()));
+            } catch (Exception e) {
+                findings.add(Finding.fail("device", probe.what() + ": " + e.getMessage(),
+                        "check the wiring (A and B swapped?), power, unit id, baud rate and parity; or the address and that nothing else holds the port"));
+            }
         }
         return findings;
     }

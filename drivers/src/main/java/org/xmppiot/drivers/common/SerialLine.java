@@ -1,4 +1,4 @@
-package org.xmppiot.drivers.serial;
+package org.xmppiot.drivers.common;
 
 import java.util.Set;
 
@@ -7,12 +7,12 @@ import com.fazecast.jSerialComm.SerialPort;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 
-/** Where a serial device is and how to talk to it: the line settings of its datasheet. */
-record SerialSettings(String path, int baud, int dataBits, int parity, int stopBits, int flowControl) {
+/** Where a serial device is and how to talk to it: the line settings of its datasheet (serial and Modbus RTU). */
+public record SerialLine(String path, int baud, int dataBits, int parity, int stopBits, int flowControl) {
 
-    static final Set<String> KEYS = Set.of("port", "baud", "data-bits", "parity", "stop-bits", "flow-control");
+    public static final Set<String> KEYS = Set.of("port", "baud", "data-bits", "parity", "stop-bits", "flow-control");
 
-    static SerialSettings read(ConfigNode thing, int defaultBaud) throws ConfigException {
+    public static SerialLine read(ConfigNode thing, int defaultBaud) throws ConfigException {
         String path = thing.string("port");
         int baud = thing.integer("baud", defaultBaud, 50, 4_000_000);
         int dataBits = thing.integer("data-bits", 8, 5, 8);
@@ -31,6 +31,6 @@ record SerialSettings(String path, int baud, int dataBits, int parity, int stopB
             case "xon-xoff" -> SerialPort.FLOW_CONTROL_XONXOFF_IN_ENABLED | SerialPort.FLOW_CONTROL_XONXOFF_OUT_ENABLED;
             default -> SerialPort.FLOW_CONTROL_DISABLED;
         };
-        return new SerialSettings(path, baud, dataBits, parity, stopBits, flow);
+        return new SerialLine(path, baud, dataBits, parity, stopBits, flow);
     }
 }
