@@ -127,6 +127,25 @@ class ConnectionFailuresTest {
     }
 
     @Test
+    void checkConfigRefusesAnImpossibleModbusMapWithItsLine() throws Exception {
+        Path file = dir.resolve("modbus.yaml");
+        Files.write(file, List.of("xmpp:", "  jid: gw@example.org", "  password-file: pw", "things:", "  - id: meter",
+                "    driver: modbus", "    host: 192.0.2.10", "    registers:",
+                "      - { name: power, table: input, address: 0x10, type: float32 }",
+                "      - { name: current, table: input, address: 0x11, type: uint16 }"));
+        Files.writeString(dir.resolve("pw"), "x");
+        Result r = cli("check-config", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith(file + ":10:9: things[0].registers[1]: 'current' (input register 17) overlaps 'power' (input registers 16-17)");
+
+        Files.write(file, List.of("xmpp:", "  jid: gw@example.org", "  password-file: pw", "things:", "  - id: meter",
+                "    driver: modbus", "    port: /dev/ttyUSB0", "    unit: 300", "    profile: sdm630"));
+        r = cli("check-config", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith(file + ":8:5: things[0].unit: 300 is out of range; expected 1 to 247");
+    }
+
+    @Test
     void checkConfigSummarisesAGoodFile() throws Exception {
         Path config = prosody.writeConfig(dir, "gateway", "things:\n  - { id: t, driver: simulated, fields: [ { name: v } ] }\n");
         Result r = cli("check-config", "-c", config.toString());

@@ -86,6 +86,26 @@ class DoctorTest {
     }
 
     @Test
+    void eachModbusUnitIdIsAskedWhetherItAnswers() throws Exception {
+        try (SerialDeviceSimulator bus = SerialDeviceSimulator.start(dir);
+             org.xmppiot.simulators.modbus.ModbusSlaveSimulator slaves = new org.xmppiot.simulators.modbus.ModbusSlaveSimulator().unit(1)) {
+            bus.answer(slaves.rtuResponder());
+            String map = "    timeout: 300ms\n    registers: [ { name: t, table: input, address: 1, type: int16, scale: 0.1 } ]\n";
+            Run run = doctor(config(prosody.password("gateway"), "things:\n"
+                    + "  - id: probe\n    driver: modbus\n    port: " + bus.port() + "\n    unit: 1\n" + map
+                    + "  - id: missing\n    driver: modbus\n    port: " + bus.port() + "\n    unit: 2\n" + map));
+
+            assertThat(run.exit()).as(run.out()).isEqualTo(1);
+            assertThat(run.lines()).as(run.out())
+                    .anyMatch(l -> l.equals("ok    device   probe: Modbus RTU bus " + bus.port() + " (read and write)"))
+                    .anyMatch(l -> l.equals("ok    device   probe: unit 1 on " + bus.port() + " answers a read of input register 1"))
+                    .anyMatch(l -> l.equals("FAIL  device   missing: unit 2 on " + bus.port() + ": unit 2 on " + bus.port()
+                            + " does not answer (no reply within 300 ms)"))
+                    .anyMatch(l -> l.contains("fix: check the wiring (A and B swapped?)"));
+        }
+    }
+
+    @Test
     void aServerCertificateFromAnotherCaIsRefusedWithTheWayToTrustIt() throws Exception {
         Path config = prosody.writeConfig(dir, "gateway", "");
         Files.writeString(config, Files.readString(config).replace("  tls: disabled\n", "  tls: required\n"));
