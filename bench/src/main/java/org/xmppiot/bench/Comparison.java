@@ -39,6 +39,7 @@ public final class Comparison {
     LatencyRecorder.Window serverFloor;
     final List<ReplayBench.Result> replay = new ArrayList<>();
     final List<WearBench.Step> wear = new ArrayList<>();
+    ModbusPollBench.Result modbus;
     /** The gateway with the JVM options of the Debian package. */
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
@@ -72,6 +73,8 @@ public final class Comparison {
             c.replay.add(new ReplayBench(jar, launcher, work.resolve("replay-100"), 100).run());
             System.out.println("== SD card: bytes written per reading, store defaults, package's JVM options");
             c.wear.addAll(new WearBench(jar, launcher, work.resolve("wear")).run(server, c.xmpp));
+            System.out.println("== Modbus TCP: polls per second, the gateway's driver and a pymodbus client against one pymodbus slave");
+            c.modbus = new ModbusPollBench(work.resolve("modbus"), peers.resolve("pymodbus/poll.py")).run();
             new ResultsWriter(c, server, results).write();
         }
     }

@@ -78,6 +78,12 @@ final class ResultsWriter {
                         w.bytesPerReading(), w.fsyncsPerMinute(), w.megabytesPerDay()));
             }
         }
+        if (c.modbus != null) {
+            md.append("\n## Modbus TCP polls per second\n\nBoth read 20 input registers (ten float32 values) one request at a time on one ")
+                    .append("TCP connection from the same pymodbus slave (Debian's python3-pymodbus) on 127.0.0.1, one after the other; the slave ")
+                    .append("shares the machine's cores with the poller, so the figures are the pair's, not the gateway's alone.\n\n- ")
+                    .append(c.modbus.describe()).append('\n');
+        }
         Path jmh = results.resolve("jmh.txt");
         if (Files.exists(jmh)) {
             md.append("\n## In-process (JMH)\n\n```\n");
