@@ -60,8 +60,8 @@ public record Channel(String name, Type type, String unit, int decimals, boolean
         return null;
     }
 
-    /** The value as a number; chat and forms send text, so text that reads as a number counts. */
-    private static BigDecimal number(FieldValue value) {
+    /** The value as a number, or null; chat and forms send text, so text that reads as a number counts. */
+    public static BigDecimal number(FieldValue value) {
         if (value instanceof FieldValue.NumericValue n) {
             return n.value();
         }

@@ -165,7 +165,7 @@ final class ModbusDriver implements Driver {
             if (field.table() == RegisterTable.COIL) {
                 current.writeCoil(unit, field.address(), onOff(command.value()), tries);
             } else {
-                current.writeRegisters(unit, field.address(), field.encode(number(command.value())), tries);
+                current.writeRegisters(unit, field.address(), field.encode(Channel.number(command.value())), tries);
             }
         } catch (ModbusFault fault) {
             faults.count(fault.countedAs(), fault::getMessage);
@@ -193,19 +193,6 @@ final class ModbusDriver implements Driver {
         }
     }
 
-    private static BigDecimal number(FieldValue value) {
-        if (value instanceof FieldValue.NumericValue n) {
-            return n.value();
-        }
-        if (value instanceof FieldValue.IntegerValue i) {
-            return BigDecimal.valueOf(i.value());
-        }
-        if (value instanceof FieldValue.BooleanValue b) {
-            return b.value() ? BigDecimal.ONE : BigDecimal.ZERO;
-        }
-        return new BigDecimal(((FieldValue.StringValue) value).value().trim());
-    }
-
     private static boolean onOff(FieldValue value) {
         if (value instanceof FieldValue.BooleanValue b) {
             return b.value();
@@ -219,7 +206,8 @@ final class ModbusDriver implements Driver {
                 return false;
             }
         }
-        return number(value).signum() != 0;
+        BigDecimal number = Channel.number(value);
+        return number != null && number.signum() != 0;
     }
 
     @Override
