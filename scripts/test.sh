@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing (Prosody, socat, openssl, iproute2, JDK 17, Maven,
-# python3-slixmpp, python3-pymodbus, Prosody's SQLite driver, debootstrap for the package test), then builds and tests all modules
+# python3-slixmpp, python3-pymodbus, chromium and chromium-driver, promtool (unpacked from Debian's prometheus package), Prosody's SQLite driver, debootstrap for the package test), then builds and tests all modules
 # with Maven. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +14,16 @@ install_missing prosody:prosody prosodyctl:prosody socat:socat openssl:openssl j
 dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 || install_packages lua-dbi-sqlite3
 # Modbus tests check the driver against pymodbus, a Modbus implementation independent of ours.
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || install_packages python3-pymodbus
+# The status page is tested in a real browser: Debian's chromium, driven through its chromedriver.
+install_missing chromium:chromium chromedriver:chromium-driver
+# /metrics is checked by promtool, Prometheus's own checker. Debian ships it only in the prometheus package, whose
+# server must not run here: the package is unpacked into a cache directory, not installed.
+promtool_dir=/var/cache/xmpp-iot-gateway-tests/prometheus
+if ! command -v promtool >/dev/null 2>&1 && [ ! -x "$promtool_dir/usr/bin/promtool" ]; then
+    as_root mkdir -p "$promtool_dir"
+    (cd "$promtool_dir" && { as_root apt-get download prometheus 2>/dev/null || { as_root apt-get update -qq && as_root apt-get download prometheus; }; } \
+        && as_root dpkg-deb -x prometheus_*.deb . && as_root rm -f prometheus_*.deb)
+fi
+PROMTOOL=$(command -v promtool || echo "$promtool_dir/usr/bin/promtool")
+export PROMTOOL
 exec mvn -B verify "$@"

@@ -15,6 +15,7 @@ import org.xmppiot.core.bus.BusSubscription;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.http.LocalViews;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.thing.Thing;
@@ -75,6 +76,7 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
     private XmppUplink uplink;
     private StrangerReplies strangers;
     private PubSubPublisher publisher;
+    private LocalViews views;
     private ObservationStore observationStore;
     private QosSender qos;
     private ObserveService observe;
@@ -141,15 +143,34 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             close(); // Nothing half-started is left behind: what did start is stopped again.
             throw e;
         }
+        if (config.http().enabled()) {
+            startLocalViews();
+        }
         log.info("gateway started things={} node_prefix={} service={} store={}", config.things().size(),
                 config.xmpp().pubsub().nodePrefix(), config.xmpp().pubsub().service(), config.store().path());
+    }
+
+    /** The page and metrics are a view: when their port is taken, the gateway says so and goes on reading and publishing. */
+    private void startLocalViews() {
+        try {
+            views = LocalViews.start(config.http(), this, store);
+        } catch (IOException e) {
+            log.error("cannot serve the status page on {}:{}: {}; the gateway runs without it (choose another http.port)",
+                    config.http().bind(), config.http().port(), e.getMessage());
+        }
+    }
+
+    /** The status page and metrics server, or null when http is off or could not start. */
+    public LocalViews localViews() {
+        return views;
     }
 
     /** Whether {@code next} differs from the running configuration in its things only (then {@link #applyThings} can take it). */
     public boolean differsInThingsOnly(GatewayConfig next) {
         GatewayConfig now = config;
         return now.xmpp().equals(next.xmpp()) && now.access().equals(next.access()) && now.busQueueCapacity() == next.busQueueCapacity()
-                && now.store().equals(next.store()) && now.observe().equals(next.observe()) && now.discovery().equals(next.discovery());
+                && now.store().equals(next.store()) && now.observe().equals(next.observe()) && now.discovery().equals(next.discovery())
+                && now.http().equals(next.http());
     }
 
     /**
@@ -300,6 +321,9 @@ public final class Gateway implements ManagedGateway, AutoCloseable {
             return;
         }
         closed = true;
+        if (views != null) {
+            views.close();
+        }
         if (discovery != null) {
             discovery.close();
         }

@@ -16,6 +16,8 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
 
     private final List<BusSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final LatestValueCache latest = new LatestValueCache();
+    /** Measurements published (status readings, with their negative sequences, are not counted). */
+    private long measurements;
 
     @Override
     public void accept(Reading reading) {
@@ -28,6 +30,9 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      * waits, so the lock is held only for as long as the cache update and the offers take.
      */
     public synchronized void publish(Reading reading) {
+        if (reading.sequence() >= 0) {
+            measurements++;
+        }
         latest.update(reading);
         for (BusSubscription s : subscriptions) {
             s.offer(reading);
@@ -62,6 +67,11 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
         subscriptions.add(subscription);
         subscription.start();
         return subscription;
+    }
+
+    /** Measurements taken by the things' drivers since start (status changes not counted). */
+    public synchronized long measurements() {
+        return measurements;
     }
 
     public LatestValueCache latest() {

@@ -34,7 +34,7 @@ import org.xmppiot.core.spi.DriverRegistry;
  */
 public final class GatewayConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe", "discovery");
+    private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe", "discovery", "http");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
@@ -44,6 +44,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> DISCOVERY_KEYS = Set.of("enabled", "bind", "advertise", "browse", "max-objects", "poll-interval");
     private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
     private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
+    private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file");
     private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
@@ -64,7 +65,25 @@ public final class GatewayConfigLoader {
         bus.expectOnlyKeys(BUS_KEYS);
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
         return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file),
-                observe(root.section("observe")), discovery(root.section("discovery")));
+                observe(root.section("observe")), discovery(root.section("discovery")), http(root.section("http"), file));
+    }
+
+    private static HttpConfig http(ConfigNode h, Path file) throws ConfigException {
+        h.expectOnlyKeys(HTTP_KEYS);
+        HttpConfig off = HttpConfig.off();
+        String bind = h.string("bind", off.bind());
+        try {
+            InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw h.get("bind").error("'" + bind + "' is not an address of this machine; write 127.0.0.1 (the default), 0.0.0.0 or one of its addresses");
+        }
+        Secret password = h.has("password-file") ? secretFile(h, "password-file", file, "the status page's password") : null;
+        boolean enabled = h.bool("enabled", false);
+        if (enabled && password == null && !HttpConfig.isLoopback(bind)) {
+            throw h.get("bind").error("the status page on " + bind + " can be reached from other machines: set password-file too "
+                    + "(and reach it through TLS or an SSH tunnel, since basic authentication sends the password as it is), or bind 127.0.0.1");
+        }
+        return new HttpConfig(enabled, bind, h.integer("port", off.port(), 0, 65535), h.string("user", off.user()), password);
     }
 
     private static DiscoveryConfig discovery(ConfigNode d) throws ConfigException {
@@ -224,19 +243,24 @@ public final class GatewayConfigLoader {
             }
             return new Secret(value, "environment variable " + name);
         }
-        Path path = relativeToConfig(Path.of(x.string("password-file")), configFile);
+        return secretFile(x, "password-file", configFile, "the account's password");
+    }
+
+    /** A file that holds only a password; {@code what} says whose, for the error. */
+    private static Secret secretFile(ConfigNode x, String key, Path configFile, String what) throws ConfigException {
+        Path path = relativeToConfig(Path.of(x.string(key)), configFile);
         String value;
         try {
             value = Files.readString(path, StandardCharsets.UTF_8).strip();
         } catch (NoSuchFileException e) {
-            throw x.get("password-file").error("no such file: " + path);
+            throw x.get(key).error("no such file: " + path);
         } catch (AccessDeniedException e) {
-            throw x.get("password-file").error("permission denied reading " + path + "; the gateway's user must be able to read it");
+            throw x.get(key).error("permission denied reading " + path + "; the gateway's user must be able to read it");
         } catch (IOException e) {
-            throw x.get("password-file").error("cannot read " + path + ": " + e.getMessage());
+            throw x.get(key).error("cannot read " + path + ": " + e.getMessage());
         }
         if (value.isEmpty()) {
-            throw x.get("password-file").error(path + " is empty; it must hold the account's password");
+            throw x.get(key).error(path + " is empty; it must hold " + what);
         }
         return new Secret(value, path.toString());
     }

@@ -110,6 +110,8 @@ public final class PubSubPublisher implements AutoCloseable {
     private final ArrayDeque<Flight> resend = new ArrayDeque<>();
     /** Confirmed by the server, to be taken out of the outbox in the next batch. */
     private final Set<Long> confirmed = new LinkedHashSet<>();
+    /** Told each confirmed publish's round trip, in seconds (the metrics' histogram). */
+    private volatile java.util.function.DoubleConsumer roundTrips = seconds -> { };
     private long lastAckFlush = System.nanoTime();
     /** Items waiting for a node to be made are sent again no earlier than this (nanoTime). */
     private long resendNotBefore = System.nanoTime();
@@ -295,8 +297,12 @@ public final class PubSubPublisher implements AutoCloseable {
         PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, published));
         long number = sessionNumber;
         awaiting.add(flight);
+        long sentAt = System.nanoTime();
         connection.sendIqRequestAsync(request)
-                .onSuccess(result -> answered(new Result(number, flight, null)))
+                .onSuccess(result -> {
+                    roundTrips.accept((System.nanoTime() - sentAt) / 1e9);
+                    answered(new Result(number, flight, null));
+                })
                 .onError(e -> answered(new Result(number, flight, e)));
     }
 
@@ -442,6 +448,11 @@ public final class PubSubPublisher implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Tells {@code seconds} the round trip of every publish the server confirms, from send to answer. */
+    public void measureRoundTrips(java.util.function.DoubleConsumer seconds) {
+        roundTrips = seconds;
     }
 
     /** Stops sending; what is unconfirmed stays in the outbox for the next start. */

@@ -364,6 +364,54 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
+    /** When the oldest reading still waiting in the outbox for {@code destination} was taken; null when none waits. */
+    public synchronized Instant oldestUnsent(String destination) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT min(r.taken_at_ns) FROM outbox o JOIN reading r ON r.id = o.first_id "
+                + "WHERE o.destination = ?")) {
+            s.setString(1, destination);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long ns = rs.getLong(1);
+                boolean none = rs.wasNull();
+                db.commit();
+                return none ? null : instant(ns);
+            }
+        }
+    }
+
+    /**
+     * About {@code points} readings of one thing taken in [{@code from}, {@code to}], spread over the span (every
+     * k-th stored reading), oldest first: enough for a chart without reading an hour of a fast sensor.
+     */
+    public synchronized List<Reading> sampledHistory(String thingId, Instant from, Instant to, int points) throws SQLException {
+        long count;
+        try (PreparedStatement s = db.prepareStatement("SELECT count(*) FROM reading WHERE thing = ? AND taken_at_ns BETWEEN ? AND ?")) {
+            s.setString(1, thingId);
+            s.setLong(2, nanos(from));
+            s.setLong(3, nanos(to));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                count = rs.getLong(1);
+            }
+        }
+        long every = Math.max(1, (count + points - 1) / points);
+        try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
+                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? AND id % ? = 0 ORDER BY taken_at_ns, id")) {
+            s.setString(1, thingId);
+            s.setLong(2, nanos(from));
+            s.setLong(3, nanos(to));
+            s.setLong(4, every);
+            List<Reading> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(reading(rs, rs.getLong("id")));
+                }
+            }
+            db.commit();
+            return out;
+        }
+    }
+
     /** Readings kept of one thing taken in [{@code from}, {@code to}], oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "

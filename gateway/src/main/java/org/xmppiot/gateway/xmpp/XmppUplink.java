@@ -34,6 +34,7 @@ public final class XmppUplink implements AutoCloseable {
     private boolean closed;
     private String lastFailure;
     private long sessions;
+    private java.time.Instant connectedSince;
 
     public XmppUplink(XmppConfig config, List<SessionListener> listeners) {
         this.config = config;
@@ -77,6 +78,16 @@ public final class XmppUplink implements AutoCloseable {
         lock.lock();
         try {
             return sessions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When the current session was set up; null while there is none. */
+    public java.time.Instant connectedSince() {
+        lock.lock();
+        try {
+            return ready ? connectedSince : null;
         } finally {
             lock.unlock();
         }
@@ -155,6 +166,7 @@ public final class XmppUplink implements AutoCloseable {
             connection = c;
             ready = true;
             sessions++;
+            connectedSince = java.time.Instant.now();
             lastFailure = null;
             changed.signalAll();
             return true;

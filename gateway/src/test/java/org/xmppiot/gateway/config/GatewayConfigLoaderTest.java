@@ -260,6 +260,25 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void theStatusPageIsOffByDefaultLocalByDefaultAndNeedsAPasswordAnywhereElse() throws Exception {
+        Files.writeString(dir.resolve("pw"), "x");
+        GatewayConfig plain = GatewayConfigLoader.load(write(XMPP), drivers);
+        assertThat(plain.http()).isEqualTo(HttpConfig.off());
+        assertThat(plain.http().enabled()).isFalse();
+        assertThat(plain.http().bind()).isEqualTo("127.0.0.1");
+
+        ConfigException open = failure(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n");
+        assertThat(open.path()).isEqualTo("http.bind");
+        assertThat(open.problem()).startsWith("the status page on 0.0.0.0 can be reached from other machines: set password-file too");
+
+        Files.writeString(dir.resolve("page.pw"), "secret\n");
+        GatewayConfig guarded = GatewayConfigLoader.load(write(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n  port: 9100\n  password-file: page.pw\n"), drivers);
+        assertThat(guarded.http().password().reveal()).isEqualTo("secret");
+        assertThat(guarded.http().port()).isEqualTo(9100);
+        assertThat(failure(XMPP + "http:\n  enabled: true\n  password-file: missing.pw\n").problem()).startsWith("no such file: ");
+    }
+
+    @Test
     void anUnknownDriverListsTheAvailableOnes() throws Exception {
         ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: telepathy\n");
         assertThat(e.path()).isEqualTo("things[0].driver");

@@ -1,0 +1,117 @@
+package org.xmppiot.gateway.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.SQLException;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import org.xmppiot.core.bus.LatestValueCache;
+import org.xmppiot.core.bus.SubscriberStats;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.Thing;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.pubsub.PubSubPublisher;
+import org.xmppiot.gateway.store.ReadingStore;
+
+/**
+ * What {@code /metrics} says, in the Prometheus text format, written by the Prometheus Java client: the gateway's
+ * counters (readings taken, stored, published, dropped by cause, backlog, reconnects), the publish round trip as a
+ * histogram, each thing's status, and every numeric sensor value as a gauge labelled thing, field and unit. Values
+ * are read from the running gateway at each scrape; nothing is counted twice.
+ */
+final class GatewayMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    GatewayMetrics(Gateway gateway, ReadingStore store, RequestGuard guard) {
+        CounterWithCallback.builder().name("xmppiot_readings_taken").help("Readings the things' drivers handed to the gateway")
+                .callback(cb -> cb.call(gateway.bus().measurements())).register(registry);
+        CounterWithCallback.builder().name("xmppiot_readings_stored").help("Readings committed to the store")
+                .callback(cb -> cb.call(gateway.storeWriter().stored())).register(registry);
+        CounterWithCallback.builder().name("xmppiot_readings_published").help("Readings the XMPP server confirmed on a pub/sub node")
+                .callback(cb -> cb.call(gateway.publisher().published())).register(registry);
+        CounterWithCallback.builder().name("xmppiot_readings_dropped").help("Readings lost, by cause").labelNames("cause")
+                .callback(cb -> {
+                    cb.call(gateway.bus().stats().stream().mapToLong(SubscriberStats::dropped).sum(), "bus_queue_full");
+                    cb.call(store.droppedUnsent(), "store_limits");
+                    cb.call(gateway.storeWriter().lost(), "store_write_error");
+                    cb.call(gateway.publisher().failed(), "refused_by_server");
+                }).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_backlog_readings").help("Readings stored and not yet confirmed by the server")
+                .callback(cb -> {
+                    try {
+                        cb.call(store.unsent(PubSubPublisher.DESTINATION));
+                    } catch (SQLException e) {
+                        // Left out of this scrape; the next one tries again.
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_store_bytes").help("Size of the store's database")
+                .callback(cb -> {
+                    try {
+                        cb.call(store.usedBytes());
+                    } catch (SQLException e) {
+                        // Left out of this scrape.
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xmppiot_xmpp_reconnects").help("XMPP sessions set up after the first")
+                .callback(cb -> cb.call(Math.max(0, gateway.uplink().sessions() - 1))).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_xmpp_connected").help("1 while the XMPP session is up")
+                .callback(cb -> cb.call(gateway.uplink().isReady() ? 1 : 0)).register(registry);
+        Histogram roundTrip = Histogram.builder().name("xmppiot_publish_round_trip_seconds")
+                .help("From sending a pub/sub publish to the server's confirmation")
+                .classicOnly().classicUpperBounds(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10).register(registry);
+        gateway.publisher().measureRoundTrips(roundTrip::observe);
+        GaugeWithCallback.builder().name("xmppiot_thing_status").help("1 for each thing's current state").labelNames("thing", "state")
+                .callback(cb -> {
+                    for (Thing t : gateway.things().things()) {
+                        for (ThingStatus.State s : ThingStatus.State.values()) {
+                            cb.call(t.status().state() == s ? 1 : 0, t.id(), s.label());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("xmppiot_http_refused").help("Requests to the local views refused, by reason").labelNames("reason")
+                .callback(cb -> guard.refused().forEach((reason, n) -> cb.call(n.get(), reason))).register(registry);
+        LatestValueCache latest = gateway.bus().latest();
+        GaugeWithCallback.builder().name("xmppiot_sensor_value").help("The last value of every numeric field (booleans as 1 and 0)")
+                .labelNames("thing", "field", "unit")
+                .callback(cb -> {
+                    for (String thing : latest.things()) {
+                        for (LatestValueCache.LatestField f : latest.fields(thing)) {
+                            Double value = number(f.field().value());
+                            if (value != null) {
+                                String unit = f.field().value() instanceof FieldValue.NumericValue n ? n.unit() : "";
+                                cb.call(value, thing, f.field().name(), unit);
+                            }
+                        }
+                    }
+                }).register(registry);
+    }
+
+    private static Double number(FieldValue v) {
+        if (v instanceof FieldValue.NumericValue n) {
+            return n.value().doubleValue();
+        }
+        if (v instanceof FieldValue.IntegerValue i) {
+            return (double) i.value();
+        }
+        if (v instanceof FieldValue.BooleanValue b) {
+            return b.value() ? 1.0 : 0.0;
+        }
+        return null;
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+}
