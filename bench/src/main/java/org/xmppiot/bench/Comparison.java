@@ -40,6 +40,7 @@ public final class Comparison {
     final List<ReplayBench.Result> replay = new ArrayList<>();
     final List<WearBench.Step> wear = new ArrayList<>();
     ModbusPollBench.Result modbus;
+    HttpRssBench.Result httpRss;
     /** The gateway with the JVM options of the Debian package. */
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
@@ -75,6 +76,8 @@ public final class Comparison {
             c.wear.addAll(new WearBench(jar, launcher, work.resolve("wear")).run(server, c.xmpp));
             System.out.println("== Modbus TCP: polls per second, the gateway's driver and a pymodbus client against one pymodbus slave");
             c.modbus = new ModbusPollBench(work.resolve("modbus"), peers.resolve("pymodbus/poll.py")).run();
+            System.out.println("== Status page: the RSS the HTTP server adds with the page open in a browser");
+            c.httpRss = new HttpRssBench(jar, launcher, work.resolve("http-rss")).run(c.xmpp);
             new ResultsWriter(c, server, results).write();
         }
     }

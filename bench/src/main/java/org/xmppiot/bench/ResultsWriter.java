@@ -84,6 +84,9 @@ final class ResultsWriter {
                     .append("shares the machine's cores with the poller, so the figures are the pair's, not the gateway's alone.\n\n- ")
                     .append(c.modbus.describe()).append('\n');
         }
+        if (c.httpRss != null) {
+            md.append("\n## Status page memory\n\n- ").append(c.httpRss.describe()).append('\n');
+        }
         Path jmh = results.resolve("jmh.txt");
         if (Files.exists(jmh)) {
             md.append("\n## In-process (JMH)\n\n```\n");

@@ -16,6 +16,7 @@ import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.http.LocalViews;
+import org.xmppiot.gateway.http.ViewedGateway;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.thing.Thing;
@@ -54,7 +55,7 @@ import org.xmppiot.gateway.xmpp.XmppUplink;
  * answers on it. This is the one place where the parts are put together. A new configuration that
  * changes only things is applied thing by thing ({@link #applyThings}); everything else stays up.
  */
-public final class Gateway implements ManagedGateway, AutoCloseable {
+public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     /** Publishes awaiting their result at once; enough to hide a round trip, small enough for the server. */

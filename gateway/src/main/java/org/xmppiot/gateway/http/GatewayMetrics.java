@@ -15,7 +15,6 @@ import org.xmppiot.core.bus.SubscriberStats;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.thing.Thing;
-import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.store.ReadingStore;
 
@@ -30,7 +29,7 @@ final class GatewayMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    GatewayMetrics(Gateway gateway, ReadingStore store, RequestGuard guard) {
+    GatewayMetrics(ViewedGateway gateway, ReadingStore store, RequestGuard guard) {
         CounterWithCallback.builder().name("xmppiot_readings_taken").help("Readings the things' drivers handed to the gateway")
                 .callback(cb -> cb.call(gateway.bus().measurements())).register(registry);
         CounterWithCallback.builder().name("xmppiot_readings_stored").help("Readings committed to the store")

@@ -18,7 +18,6 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.HttpConfig;
 import org.xmppiot.gateway.store.ReadingStore;
 
@@ -48,7 +47,7 @@ public final class LocalViews implements AutoCloseable {
     private final StatusJson json;
     private final GatewayMetrics metrics;
 
-    private LocalViews(HttpConfig config, Gateway gateway, ReadingStore store) throws IOException {
+    private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         warnings = RecentWarnings.attach();
         guard = new RequestGuard(config.user(), config.password());
         page = new StatusPage(gateway, store, warnings);
@@ -65,7 +64,7 @@ public final class LocalViews implements AutoCloseable {
     }
 
     /** Serves the views on {@code config}'s address; throws when the port is taken. */
-    public static LocalViews start(HttpConfig config, Gateway gateway, ReadingStore store) throws IOException {
+    public static LocalViews start(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         LocalViews views = new LocalViews(config, gateway, store);
         views.server.start();
         log.info("status page on http://{}:{}/{}", config.bind(), views.address().getPort(),

@@ -14,7 +14,6 @@ import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
-import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.store.ReadingStore;
@@ -27,11 +26,11 @@ final class StatusJson {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final Gateway gateway;
+    private final ViewedGateway gateway;
     private final ReadingStore store;
     private final RecentWarnings warnings;
 
-    StatusJson(Gateway gateway, ReadingStore store, RecentWarnings warnings) {
+    StatusJson(ViewedGateway gateway, ReadingStore store, RecentWarnings warnings) {
         this.gateway = gateway;
         this.store = store;
         this.warnings = warnings;
@@ -148,7 +147,7 @@ final class StatusJson {
         g.writeEndObject();
     }
 
-    static List<String> numericFields(Gateway gateway, String thingId) {
+    static List<String> numericFields(ViewedGateway gateway, String thingId) {
         return gateway.bus().latest().fields(thingId).stream()
                 .filter(f -> f.field().value() instanceof FieldValue.NumericValue || f.field().value() instanceof FieldValue.IntegerValue)
                 .map(f -> f.field().name()).toList();

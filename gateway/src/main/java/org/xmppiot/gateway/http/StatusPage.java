@@ -12,7 +12,6 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.drivers.serial.SerialPortListing;
-import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.store.ReadingStore;
@@ -24,11 +23,11 @@ import org.xmppiot.gateway.store.ReadingStore;
  */
 final class StatusPage {
 
-    private final Gateway gateway;
+    private final ViewedGateway gateway;
     private final ReadingStore store;
     private final RecentWarnings warnings;
 
-    StatusPage(Gateway gateway, ReadingStore store, RecentWarnings warnings) {
+    StatusPage(ViewedGateway gateway, ReadingStore store, RecentWarnings warnings) {
         this.gateway = gateway;
         this.store = store;
         this.warnings = warnings;

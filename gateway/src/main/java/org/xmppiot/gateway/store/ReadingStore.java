@@ -395,31 +395,22 @@ public final class ReadingStore implements AutoCloseable {
             }
         }
         long every = Math.max(1, (count + points - 1) / points);
-        try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
-                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? AND id % ? = 0 ORDER BY taken_at_ns, id")) {
-            s.setString(1, thingId);
-            s.setLong(2, nanos(from));
-            s.setLong(3, nanos(to));
-            s.setLong(4, every);
-            List<Reading> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(reading(rs, rs.getLong("id")));
-                }
-            }
-            db.commit();
-            return out;
-        }
+        return readingsOf(thingId, from, to, "AND id % ? = 0 ORDER BY taken_at_ns, id", every);
     }
 
     /** Readings kept of one thing taken in [{@code from}, {@code to}], oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
+        return readingsOf(thingId, from, to, "ORDER BY taken_at_ns, id LIMIT ?", limit);
+    }
+
+    /** One thing's readings taken in [{@code from}, {@code to}], with {@code rest} of the query taking one number. */
+    private List<Reading> readingsOf(String thingId, Instant from, Instant to, String rest, long number) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
-                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? ORDER BY taken_at_ns, id LIMIT ?")) {
+                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? " + rest)) {
             s.setString(1, thingId);
             s.setLong(2, nanos(from));
             s.setLong(3, nanos(to));
-            s.setInt(4, limit);
+            s.setLong(4, number);
             List<Reading> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
