@@ -65,6 +65,7 @@ mount -t devpts devpts "$root/dev/pts"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Raspberry Pi OS has a gpio group and Debian has not: make one so that joining it "where it exists" is tested.
 in_root groupadd --system gpio
+in_root groupadd --system bluetooth  # made by the bluez package, which minbase lacks
 
 # 2. Install with apt, which fetches the Java runtime the package depends on. systemd first, as on a real system:
 #    its tools check the units below, and the maintainer scripts enable the service through it.
@@ -87,6 +88,7 @@ equal "system user with no login shell" "/var/lib/$name:/usr/sbin/nologin" "$(in
 groups=$(in_root id -nG $name)
 check "user is in dialout" grep -qw dialout <<< "$groups"
 check "user is in gpio (it exists here)" grep -qw gpio <<< "$groups"
+check "user is in bluetooth (it exists here)" grep -qw bluetooth <<< "$groups"
 check "no i2c group was invented" bash -c "! chroot '$root' getent group i2c"
 equal "password file mode and owner" "640 root $name" "$(in_root stat -c '%a %U %G' /etc/$name/password)"
 check "password file is not empty" test -s "$root/etc/$name/password"

@@ -87,6 +87,11 @@ final class BluezScanner implements AutoCloseable {
         listeners.remove(mac.toUpperCase(Locale.ROOT));
     }
 
+    /** Null while scanning, else why not. */
+    String notScanning() {
+        return notScanning;
+    }
+
     /** Advertisements of addresses nobody listens to, so far. */
     long strangers() {
         return strangers.get();

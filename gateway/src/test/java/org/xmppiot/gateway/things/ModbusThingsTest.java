@@ -6,22 +6,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.jivesoftware.smackx.pubsub.LeafNode;
-import org.jivesoftware.smackx.pubsub.PubSubManager;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.jxmpp.jid.impl.JidCreate;
 
-import org.xmppiot.core.model.Field;
-import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.testing.ChatClient;
 import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.testing.Subscriptions;
 import org.xmppiot.gateway.watch.ReadingWatcher;
 import org.xmppiot.simulators.WatchedProcess;
 import org.xmppiot.simulators.modbus.ModbusSlaveSimulator;
@@ -39,32 +34,6 @@ class ModbusThingsTest {
 
     @TempDir
     Path dir;
-
-    private static String latest(List<Reading> readings, String thing, String field) {
-        for (int i = readings.size() - 1; i >= 0; i--) {
-            Reading r = readings.get(i);
-            Field f = r.thingId().equals(thing) ? r.field(field) : null;
-            if (f != null && f.value() instanceof FieldValue.NumericValue n) {
-                return n.value().toPlainString() + " " + n.unit();
-            }
-        }
-        return null;
-    }
-
-    private boolean nodeHasItems(String node) {
-        try {
-            XMPPTCPConnection c = prosody.connection(dir, "reader");
-            try {
-                c.connect().login();
-                LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
-                return !leaf.getItems(1).isEmpty();
-            } finally {
-                c.disconnect();
-            }
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     @Test
     void rtuAndTcpDevicesReachASubscriberAndOnlyOwnersWriteTheirRegisters() throws Exception {
@@ -101,17 +70,17 @@ class ModbusThingsTest {
                               - { name: setpoint, table: holding, address: 10, type: uint16, scale: 0.5, unit: "°C", writable: true, min: 5, max: 30 }
                         """.formatted(port, tcpPort));
                 try (gateway) {
-                    Await.until("items on both nodes", () -> nodeHasItems("mb/meter") && nodeHasItems("mb/boiler"));
+                    Await.until("items on both nodes", () -> Subscriptions.nodeHasItems(prosody, dir, "mb/meter") && Subscriptions.nodeHasItems(prosody, dir, "mb/boiler"));
                     List<Reading> received = new CopyOnWriteArrayList<>();
                     try (ReadingWatcher subscriber = new ReadingWatcher(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")),
                             received::add)) {
                         subscriber.start(List.of("mb/meter", "mb/boiler"));
-                        Await.until("readings of both devices", () -> latest(received, "meter", "total-energy") != null
-                                && latest(received, "boiler", "setpoint") != null);
-                        assertThat(latest(received, "meter", "voltage")).isEqualTo("231.4 V");
-                        assertThat(latest(received, "meter", "total-energy")).isEqualTo("15234.125 kWh");
-                        assertThat(latest(received, "boiler", "flow-temperature")).isEqualTo("-21.5 °C");
-                        assertThat(latest(received, "boiler", "setpoint")).isEqualTo("21.0 °C");
+                        Await.until("readings of both devices", () -> Subscriptions.latest(received, "meter", "total-energy") != null
+                                && Subscriptions.latest(received, "boiler", "setpoint") != null);
+                        assertThat(Subscriptions.latest(received, "meter", "voltage")).isEqualTo("231.4 V");
+                        assertThat(Subscriptions.latest(received, "meter", "total-energy")).isEqualTo("15234.125 kWh");
+                        assertThat(Subscriptions.latest(received, "boiler", "flow-temperature")).isEqualTo("-21.5 °C");
+                        assertThat(Subscriptions.latest(received, "boiler", "setpoint")).isEqualTo("21.0 °C");
 
                         try (ChatClient reader = new ChatClient(prosody, dir, "reader"); ChatClient owner = new ChatClient(prosody, dir, "owner")) {
                             assertThat(reader.say("set boiler setpoint 22.5")).contains("Only the gateway's owners may set values.");
@@ -119,7 +88,7 @@ class ModbusThingsTest {
                             assertThat(owner.say("set boiler setpoint 31")).contains("'setpoint' of boiler takes 5 to 30 °C, not 31");
                             assertThat(owner.say("set boiler setpoint 22.5")).doesNotContain("not").doesNotContain("cannot");
                             assertThat(boiler.holding(1, 10)).isEqualTo(45);
-                            Await.until("the new setpoint on the node", () -> "22.5 °C".equals(latest(received, "boiler", "setpoint")));
+                            Await.until("the new setpoint on the node", () -> "22.5 °C".equals(Subscriptions.latest(received, "boiler", "setpoint")));
                         }
                     }
                 }

@@ -1,0 +1,51 @@
+package org.xmppiot.gateway.testing;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.LeafNode;
+import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jxmpp.jid.impl.JidCreate;
+
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+
+/** What end-to-end tests ask of pub/sub: whether a node has items yet (subscribe after that), and a field's last value received. */
+public final class Subscriptions {
+
+    private Subscriptions() {
+    }
+
+    /** Whether {@code node} exists and has an item, as the account {@code reader} sees it. */
+    public static boolean nodeHasItems(ProsodyExtension prosody, Path dir, String node) {
+        try {
+            XMPPTCPConnection c = prosody.connection(dir, "reader");
+            try {
+                c.connect().login();
+                LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
+                return !leaf.getItems(1).isEmpty();
+            } finally {
+                c.disconnect();
+            }
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The last value of {@code field} of {@code thing} among {@code readings}, as "231.4 V"; null when none came. */
+    public static String latest(List<Reading> readings, String thing, String field) {
+        for (int i = readings.size() - 1; i >= 0; i--) {
+            Reading r = readings.get(i);
+            Field f = r.thingId().equals(thing) ? r.field(field) : null;
+            if (f != null && f.value() instanceof FieldValue.NumericValue n) {
+                return n.value().toPlainString() + (n.unit().isEmpty() ? "" : " " + n.unit());
+            }
+            if (f != null) {
+                return f.value() instanceof FieldValue.BooleanValue b ? Boolean.toString(b.value()) : f.value().toString();
+            }
+        }
+        return null;
+    }
+}
