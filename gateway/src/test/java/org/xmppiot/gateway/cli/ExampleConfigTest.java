@@ -28,7 +28,7 @@ class ExampleConfigTest {
         assertThat(c.xmpp().server()).isNull();
         assertThat(c.xmpp().pubsub().nodeFor("greenhouse")).isEqualTo("greenhouse-site/greenhouse");
         assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org", "dashboard@example.org");
-        assertThat(c.things()).extracting(t -> t.driver()).containsExactly("simulated", "serial", "gpio", "bme280", "onewire", "modbus");
+        assertThat(c.things()).extracting(t -> t.driver()).containsExactly("simulated", "serial", "gpio", "bme280", "onewire", "modbus", "ble");
         assertThat(c.http().enabled()).isTrue();
         assertThat(c.http().bind()).isEqualTo("127.0.0.1");
     }

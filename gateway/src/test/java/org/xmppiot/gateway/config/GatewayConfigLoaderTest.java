@@ -283,7 +283,7 @@ class GatewayConfigLoaderTest {
         ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: telepathy\n");
         assertThat(e.path()).isEqualTo("things[0].driver");
         assertThat(e.line()).isEqualTo(6);
-        assertThat(e.problem()).isEqualTo("no driver named 'telepathy'; available: bme280, gpio, modbus, onewire, recording, serial, simulated");
+        assertThat(e.problem()).isEqualTo("no driver named 'telepathy'; available: ble, bme280, gpio, modbus, onewire, recording, serial, simulated");
     }
 
     @Test
