@@ -42,6 +42,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     private volatile PeriodicTask silenceCheck;
     private volatile Long lastCounter;
     private volatile Instant lastHeard;
+    private volatile boolean heardOnce;
     private volatile String notScanning;
 
     BleDriver(String thingId, String mac, Format format, byte[] bindKey, Duration timeout, String busAddress, String adapter) {
@@ -88,6 +89,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
             return;
         }
         lastHeard = Instant.now();
+        heardOnce = true;
         if (d.counter() != null && d.counter().equals(lastCounter)) {
             repeats.incrementAndGet();
             return;
@@ -123,8 +125,8 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         Instant heard = lastHeard;
         ReadingSink s = sink;
         if (s != null && notScanning == null && heard != null && Duration.between(heard, Instant.now()).compareTo(timeout) > 0) {
-            s.status(thingId, ThingStatus.offline("not heard for " + human(timeout) + " (last at " + heard.truncatedTo(ChronoUnit.SECONDS)
-                    + "); out of range or its battery is flat?"));
+            s.status(thingId, ThingStatus.offline("not heard for " + human(timeout) + (heardOnce ? " (last at " + heard.truncatedTo(ChronoUnit.SECONDS) + ")"
+                    : " since the gateway started") + "; out of range, its battery flat, or the address wrong?"));
         }
     }
 

@@ -66,7 +66,9 @@ final class BluezScanner implements AutoCloseable {
     });
     private volatile DBusConnection connection;
     private volatile String adapterPath;
-    private volatile String notScanning = "not started yet";
+    /** Null while scanning; the reason otherwise. Starts as {@link #NOT_YET}, which is nobody's status. */
+    private volatile String notScanning = NOT_YET;
+    private static final String NOT_YET = "not started yet";
 
     /** {@code busAddress} null for the system bus; {@code adapterName} null for the first adapter BlueZ lists. */
     BluezScanner(String busAddress, String adapterName) {
@@ -80,7 +82,10 @@ final class BluezScanner implements AutoCloseable {
 
     void listen(String mac, Listener listener) {
         listeners.put(mac.toUpperCase(Locale.ROOT), listener);
-        listener.scanning(notScanning);
+        String reason = notScanning;
+        if (reason != NOT_YET) {
+            listener.scanning(reason);
+        }
     }
 
     void forget(String mac) {

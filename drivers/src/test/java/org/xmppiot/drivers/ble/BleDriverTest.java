@@ -84,6 +84,7 @@ class BleDriverTest {
         assertThat(value(ruuvi, "pressure")).isEqualTo("1000.44 hPa");
         assertThat(value(ruuvi, "rssi")).isEqualTo("-71 dBm");
         assertThat(ruuvi.lastStatus()).isEqualTo(ThingStatus.online());
+        assertThat(ruuvi.statuses()).as("no status before the scanner tried").noneMatch(st -> st.toString().contains("not started"));
         Await.until("the BTHome sensor's decrypted reading", () -> value(bthome, "temperature") != null);
         assertThat(value(bthome, "temperature")).isEqualTo("25.06 °C");
         assertThat(value(bthome, "humidity")).isEqualTo("50.55 %");
@@ -157,6 +158,6 @@ class BleDriverTest {
     void aSensorNotHeardForItsTimeoutIsOffline() throws Exception {
         RecordingSink sink = new RecordingSink();
         start("quiet", "mac: A4:C1:38:00:00:01\ntimeout: 2s\n", sink);
-        Await.until("offline, not heard", () -> String.valueOf(sink.lastStatus()).startsWith("offline: not heard for 2 s (last at "));
+        Await.until("offline, not heard", () -> String.valueOf(sink.lastStatus()).startsWith("offline: not heard for 2 s since the gateway started; out of range"));
     }
 }

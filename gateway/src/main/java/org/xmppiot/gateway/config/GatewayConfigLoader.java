@@ -35,7 +35,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 public final class GatewayConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe", "discovery", "http");
-    private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server",
+    private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server", "servers",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
             "readings-per-item");
@@ -165,9 +165,18 @@ public final class GatewayConfigLoader {
         if (x.has("port") && server == null) {
             throw x.get("port").error("a port only makes sense with xmpp.server; without a server the port comes from DNS SRV");
         }
+        List<XmppConfig.Server> servers = servers(x);
+        if (!servers.isEmpty()) {
+            if (server != null) {
+                throw x.get("servers").error("give either server (and port) or servers, not both");
+            }
+            server = servers.get(0).host();
+            port = servers.get(0).port();
+            servers = servers.subList(1, servers.size());
+        }
         XmppConfig.TlsMode tls = "disabled".equals(x.choice("tls", "required", "required", "disabled"))
                 ? XmppConfig.TlsMode.DISABLED : XmppConfig.TlsMode.REQUIRED;
-        if (tls == XmppConfig.TlsMode.DISABLED && !isLoopback(server)) {
+        if (tls == XmppConfig.TlsMode.DISABLED && (!isLoopback(server) || !servers.stream().allMatch(t -> isLoopback(t.host())))) {
             throw x.get("tls").error("'disabled' is only allowed when xmpp.server is on this machine's loopback "
                     + "(127.0.0.1, ::1 or localhost), so no password crosses a network in clear; use 'required'");
         }
@@ -177,7 +186,36 @@ public final class GatewayConfigLoader {
         String localpart = jid.substring(0, jid.indexOf('@'));
         String domain = jid.substring(jid.indexOf('@') + 1);
         return new XmppConfig(jid, password, resource, server, port, tls, caFile, connectTimeout, reconnectMax,
-                pubsub(x.section("pubsub"), localpart, domain));
+                pubsub(x.section("pubsub"), localpart, domain), servers);
+    }
+
+    /** {@code servers: [ host:port, ... ]}: the servers of one service (cluster nodes) in the order to try them. */
+    private static List<XmppConfig.Server> servers(ConfigNode x) throws ConfigException {
+        if (!x.has("servers")) {
+            return new ArrayList<>();
+        }
+        List<XmppConfig.Server> out = new ArrayList<>();
+        for (ConfigNode item : x.list("servers")) {
+            String text = item.asString().trim();
+            int colon = text.lastIndexOf(':');
+            String host = colon > 0 ? text.substring(0, colon) : text;
+            int port = 5222;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(text.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (host.isBlank() || port < 1 || port > 65535 || host.contains(" ")) {
+                throw item.error("'" + text + "' is not a server; write host:port, e.g. xmpp1.example.org:5222 (the port may be left out: 5222)");
+            }
+            out.add(new XmppConfig.Server(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host, port));
+        }
+        if (out.isEmpty()) {
+            throw x.get("servers").error("lists no server; give at least one host:port, or leave servers out to use DNS SRV");
+        }
+        return out;
     }
 
     /** A PEM file of CA certificates to trust instead of the system's, checked to hold at least one. */

@@ -3,6 +3,7 @@ package org.xmppiot.gateway.config;
 import org.xmppiot.core.config.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The gateway's XMPP account and how to reach its server. {@code server} null means: find the
@@ -18,7 +19,39 @@ public record XmppConfig(
         Path caFile,
         Duration connectTimeout,
         Duration reconnectMaxDelay,
-        PubSubConfig pubsub) {
+        PubSubConfig pubsub,
+        List<Server> fallbacks) {
+
+    /** One server to connect to: a host (name or address) and a port. */
+    public record Server(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    public XmppConfig {
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    }
+
+    /**
+     * The servers to try in order, {@code server:port} first, then the fallbacks ({@code xmpp.servers}); empty when the
+     * servers come from DNS SRV (Smack then tries every target in the records' order).
+     */
+    public List<Server> targets() {
+        if (server == null) {
+            return List.of();
+        }
+        List<Server> all = new java.util.ArrayList<>();
+        all.add(new Server(server, port));
+        all.addAll(fallbacks);
+        return all;
+    }
+
+    /** The same account, connecting to {@code target} only. */
+    public XmppConfig withTarget(Server target) {
+        return new XmppConfig(jid, password, resource, target.host(), target.port(), tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, List.of());
+    }
 
     /** Whether the connection must be encrypted. */
     public enum TlsMode {
@@ -30,7 +63,7 @@ public record XmppConfig(
 
     /** The same account under another resource, so a second connection does not replace the first. */
     public XmppConfig withResource(String otherResource) {
-        return new XmppConfig(jid, password, otherResource, server, port, tls, caFile, connectTimeout, reconnectMaxDelay, pubsub);
+        return new XmppConfig(jid, password, otherResource, server, port, tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, fallbacks);
     }
 
     public String localpart() {

@@ -105,6 +105,10 @@ public final class XmppUplink implements AutoCloseable {
 
     private void run() {
         Duration delay = FIRST_RETRY;
+        List<XmppConfig.Server> targets = config.targets();
+        int next = 0; // the target to try next
+        int failedInARow = 0;
+        int connectedTo = -1;
         while (true) {
             lock.lock();
             try {
@@ -117,9 +121,16 @@ public final class XmppUplink implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            if (connectedTo >= 0) {
+                // The session was lost: another server of the service first, at once.
+                next = targets.size() > 1 ? (connectedTo + 1) % targets.size() : 0;
+                connectedTo = -1;
+                failedInARow = 0;
+            }
+            XmppConfig attempt = targets.size() > 1 ? config.withTarget(targets.get(next)) : config;
             XMPPTCPConnection c = null;
             try {
-                c = XmppConnectionFactory.create(config);
+                c = XmppConnectionFactory.create(attempt);
                 c.addConnectionListener(new LossListener(c));
                 c.connect();
                 c.login();
@@ -133,21 +144,32 @@ public final class XmppUplink implements AutoCloseable {
                 log.info("xmpp connected jid={} server={} tls={}", c.getUser(), c.getXMPPServiceDomain() + " (" + c.getHost().replaceFirst("^/", "") + ":" + c.getPort() + ")",
                         c.isSecureConnection() ? "on" : "off");
                 delay = FIRST_RETRY;
+                connectedTo = next;
+                failedInARow = 0;
             } catch (InterruptedException e) {
                 disconnectQuietly(c);
                 return;
             } catch (Exception e) {
                 disconnectQuietly(c);
-                String sentence = XmppFailures.describe(e, config);
+                String sentence = XmppFailures.describe(e, attempt);
                 lock.lock();
                 try {
                     lastFailure = sentence;
                 } finally {
                     lock.unlock();
                 }
+                log.debug("xmpp connection failure", e);
+                failedInARow++;
+                if (targets.size() > 1 && failedInARow < targets.size()) {
+                    next = (next + 1) % targets.size();
+                    log.warn("{} Trying {} at once.", sentence, targets.get(next));
+                    continue;
+                }
+                // Every server was tried once: wait before the next round, starting again from the next one.
+                failedInARow = 0;
+                next = targets.size() > 1 ? (next + 1) % targets.size() : 0;
                 Duration wait = withJitter(delay);
                 log.warn("{} Retrying in {} s.", sentence, Math.max(1, wait.toSeconds()));
-                log.debug("xmpp connection failure", e);
                 if (!sleep(wait)) {
                     return;
                 }

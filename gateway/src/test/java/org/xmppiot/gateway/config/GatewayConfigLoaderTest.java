@@ -279,6 +279,20 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void severalServersOfOneServiceAreTriedInOrder() throws Exception {
+        Files.writeString(dir.resolve("pw"), "x");
+        XmppConfig x = GatewayConfigLoader.load(write(XMPP + "  servers: [ xmpp1.example.org:5222, 'xmpp2.example.org', '[2001:db8::1]:5223' ]\n"), drivers).xmpp();
+        assertThat(x.targets()).extracting(Object::toString).containsExactly("xmpp1.example.org:5222", "xmpp2.example.org:5222", "2001:db8::1:5223");
+        assertThat(x.server()).isEqualTo("xmpp1.example.org");
+        assertThat(GatewayConfigLoader.load(write(XMPP), drivers).xmpp().targets()).as("DNS SRV").isEmpty();
+
+        assertThat(failure(XMPP + "  server: a.example.org\n  servers: [ b.example.org:5222 ]\n").problem())
+                .isEqualTo("give either server (and port) or servers, not both");
+        assertThat(failure(XMPP + "  servers: [ 'b.example.org:http' ]\n").problem()).startsWith("'b.example.org:http' is not a server; write host:port");
+        assertThat(failure(XMPP + "  servers: [ 127.0.0.1:5222, 192.0.2.1:5222 ]\n  tls: disabled\n").problem()).startsWith("'disabled' is only allowed");
+    }
+
+    @Test
     void anUnknownDriverListsTheAvailableOnes() throws Exception {
         ConfigException e = failure(XMPP + "things:\n  - id: tank\n    driver: telepathy\n");
         assertThat(e.path()).isEqualTo("things[0].driver");
