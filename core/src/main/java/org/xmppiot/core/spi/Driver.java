@@ -36,6 +36,14 @@ public interface Driver extends AutoCloseable {
                 "thing '" + command.thingId() + "' has nothing that can be set");
     }
 
+    /**
+     * Input this thing's driver could not use, counted by kind since it started (bad frames, device faults, bad
+     * advertisements...), for views such as /metrics. Empty for drivers that count none.
+     */
+    default java.util.Map<String, Long> rejected() {
+        return java.util.Map.of();
+    }
+
     /** Stops producing readings. No reading reaches the sink after this returns. */
     @Override
     void close();

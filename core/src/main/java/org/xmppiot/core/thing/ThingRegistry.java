@@ -162,6 +162,20 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
         return e == null ? id : e.title;
     }
 
+    /** Per running configured thing, what its driver could not use, by kind (see {@link Driver#rejected()}). */
+    public Map<String, Map<String, Long>> rejected() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        for (Entry e : entries.values()) {
+            if (e.driver != null) {
+                Map<String, Long> counts = e.driver.rejected();
+                if (!counts.isEmpty()) {
+                    out.put(e.id, counts);
+                }
+            }
+        }
+        return out;
+    }
+
     public void addListener(StatusListener listener) {
         listeners.add(listener);
     }

@@ -136,7 +136,8 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     }
 
     /** Rejected advertisements by kind, and repeats dropped by their packet counter. */
-    Map<String, Long> rejections() {
+    @Override
+    public Map<String, Long> rejected() {
         Map<String, Long> out = new java.util.TreeMap<>(rejections.snapshot());
         out.put("repeat", repeats.get());
         return out;

@@ -161,7 +161,8 @@ final class Bme280Driver implements Driver {
         }
     }
 
-    Map<String, Long> rejected() {
+    @Override
+    public Map<String, Long> rejected() {
         return rejections.snapshot();
     }
 

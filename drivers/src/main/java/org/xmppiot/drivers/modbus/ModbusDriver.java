@@ -88,7 +88,8 @@ final class ModbusDriver implements Driver {
     }
 
     /** Failed requests so far by kind (timeout, crc, garbage, link, "exception: illegal data address"...). */
-    Map<String, Long> faults() {
+    @Override
+    public Map<String, Long> rejected() {
         return faults.snapshot();
     }
 

@@ -102,7 +102,8 @@ final class OneWireDriver implements Driver {
     }
 
     /** Unusable values by kind so far. */
-    Map<String, Long> rejected() {
+    @Override
+    public Map<String, Long> rejected() {
         return rejections.snapshot();
     }
 

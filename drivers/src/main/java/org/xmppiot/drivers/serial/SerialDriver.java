@@ -151,6 +151,12 @@ final class SerialDriver implements Driver {
         return s != null && s.write(data);
     }
 
+    /** Frames that could not be used, by kind. */
+    @Override
+    public Map<String, Long> rejected() {
+        return rejections.snapshot();
+    }
+
     Stats stats() {
         SerialPortSupervisor s = supervisor;
         return new Stats(s == null ? new PortState(PortState.Kind.WAITING, "not started") : s.state(), frames.get(),

@@ -96,11 +96,11 @@ class BleDriverTest {
         Await.until("the next measurement", () -> ruuvi.readings().size() > readings);
         assertThat(ruuvi.readings()).hasSize(readings + 1);
         assertThat(value(ruuvi, "temperature")).isEqualTo("24.320 °C");
-        Await.until("the repeat counted", () -> tag.rejections().get("repeat") >= 1);
+        Await.until("the repeat counted", () -> tag.rejected().get("repeat") >= 1);
 
         // Bad advertisements are counted; nothing else stops.
         bluez.manufacturerData("hci0", RUUVI, -70, "0499", "0512FC53");
-        Await.until("the truncated one counted", () -> tag.rejections().getOrDefault("truncated", 0L) == 1);
+        Await.until("the truncated one counted", () -> tag.rejected().getOrDefault("truncated", 0L) == 1);
         bluez.manufacturerData("hci0", RUUVI, -70, "0499", RUUVI_VALID.replace("00CDCBB8", "00CFCBB8"));
         Await.until("reading again", () -> ruuvi.readings().size() == readings + 2);
     }
@@ -113,7 +113,7 @@ class BleDriverTest {
         start("tag", "mac: " + RUUVI + "\n", ruuvi);
         bluez.addDevice("hci0", BTHOME, "SBMO-003Z");
         bluez.serviceData("hci0", BTHOME, -60, "fcd2", "41a47266c95f730011223378237214");
-        Await.until("the wrong key counted", () -> wrong.rejections().getOrDefault("wrong-key", 0L) >= 1);
+        Await.until("the wrong key counted", () -> wrong.rejected().getOrDefault("wrong-key", 0L) >= 1);
         assertThat(sink.readings()).isEmpty();
 
         bluez.flood("hci0", 600, "fcd2", "4002ca0903bf13");

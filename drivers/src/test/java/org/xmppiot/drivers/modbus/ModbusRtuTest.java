@@ -103,7 +103,7 @@ class ModbusRtuTest {
         assertThat(r.field("pump").value()).isEqualTo(new FieldValue.BooleanValue(false));
         assertThat(r.field("alarm").value()).isEqualTo(new FieldValue.BooleanValue(true));
         assertThat(sink.lastStatus()).isEqualTo(ThingStatus.online());
-        assertThat(driver.faults()).isEmpty();
+        assertThat(driver.rejected()).isEmpty();
         // Five fields in four requests a poll: input 0 and input 2-3 (an unmapped register between them, and no
         // read-through), holding 10-11 (a value and a bit of the next register), coil 0. A poll may be under way
         // at either count, with up to four of its requests made before its reading.
@@ -139,7 +139,7 @@ class ModbusRtuTest {
         Await.until("readings despite garbage between frames", () -> sink.readings().size() >= readings + 5);
         assertThat(sink.lastStatus()).isEqualTo(ThingStatus.online());
 
-        assertThat(driver.faults()).containsKeys("timeout", "exception: illegal data address", "crc");
+        assertThat(driver.rejected()).containsKeys("timeout", "exception: illegal data address", "crc");
     }
 
     @Test

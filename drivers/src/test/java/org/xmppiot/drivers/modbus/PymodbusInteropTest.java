@@ -58,7 +58,7 @@ class PymodbusInteropTest {
                 assertThat(value(sink, "voltage")).isEqualTo("231.4 V");
                 assertThat(value(sink, "current")).isEqualTo("4.250 A");
                 assertThat(value(sink, "total-energy")).isEqualTo("15234.125 kWh");
-                assertThat(driver.faults()).isEmpty();
+                assertThat(driver.rejected()).isEmpty();
             }
         } finally {
             if (driver != null) {

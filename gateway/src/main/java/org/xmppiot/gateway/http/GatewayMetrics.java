@@ -75,6 +75,10 @@ final class GatewayMetrics {
                         }
                     }
                 }).register(registry);
+        CounterWithCallback.builder().name("xmppiot_input_rejected").help("Input a thing's driver could not use, by kind (bad frames, device faults, bad advertisements)")
+                .labelNames("thing", "kind")
+                .callback(cb -> gateway.things().rejected().forEach((thing, kinds) -> kinds.forEach((kind, n) -> cb.call(n, thing, kind))))
+                .register(registry);
         CounterWithCallback.builder().name("xmppiot_http_refused").help("Requests to the local views refused, by reason").labelNames("reason")
                 .callback(cb -> guard.refused().forEach((reason, n) -> cb.call(n.get(), reason))).register(registry);
         LatestValueCache latest = gateway.bus().latest();

@@ -117,6 +117,27 @@ class LocalViewsTest {
         }
     }
 
+    @Test
+    void inputADriverCouldNotUseIsCountedOnMetricsByThingAndKind() throws Exception {
+        try (org.xmppiot.simulators.serial.SerialDeviceSimulator device = org.xmppiot.simulators.serial.SerialDeviceSimulator.start(dir);
+             Gateway g = prosody.startGateway(dir, """
+                        node-prefix: rejected/
+                    things:
+                      - id: bench
+                        driver: serial
+                        port: %s
+                        mapping: { type: regex, pattern: '^t=(?<t>-?\\d+\\.\\d)$', fields: [ { name: t, unit: "°C" } ] }
+                    http:
+                      enabled: true
+                      port: 0
+                    """.formatted(device.port()))) {
+            Await.until("the port open", () -> g.things().thing("bench").orElseThrow().status().isOnline());
+            device.send("t=21.5\nnot a reading\nt=21.6\nstill nothing\n");
+            Await.until("two lines rejected", () -> g.things().rejected().getOrDefault("bench", java.util.Map.of()).getOrDefault("no-match", 0L) == 2);
+            assertThat(get(g, "/metrics").body()).contains("xmppiot_input_rejected_total{kind=\"no-match\",thing=\"bench\"} 2");
+        }
+    }
+
     private static BigDecimal level(Gateway g) {
         return ((FieldValue.NumericValue) g.bus().latest().field("tank", "level").orElseThrow().field().value()).value();
     }
