@@ -58,12 +58,17 @@ final class BleDriver implements Driver, BluezScanner.Listener {
 
     @Override
     public synchronized void start(ReadingSink sink) {
-        this.sink = sink;
+        deliverTo(sink);
         lastHeard = Instant.now(); // The timeout counts from start.
         scanner = SharedScanners.acquire(busAddress, adapter);
         scanner.listen(mac, this);
         Duration every = timeout.dividedBy(4).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : timeout.dividedBy(4);
         silenceCheck = PeriodicTask.start("ble-" + thingId, every, this::checkSilence);
+    }
+
+    /** Where readings and statuses go; {@link #start} sets it, and a test handing advertisements in directly does. */
+    void deliverTo(ReadingSink sink) {
+        this.sink = sink;
     }
 
     @Override
@@ -86,6 +91,12 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         }
         if (d == null) {
             rejections.count("no-data", () -> "an advertisement of " + mac + " carried nothing in the " + format.name().toLowerCase() + " format");
+            return;
+        }
+        if (d.encrypted() && lastCounter != null && d.counter() < lastCounter) {
+            // An encrypted sensor's counter only goes up: an older one is a recorded packet played back.
+            rejections.count("replayed", () -> "an encrypted packet of " + mac + " with counter " + d.counter() + ", below the last, "
+                    + lastCounter + ": played back?");
             return;
         }
         lastHeard = Instant.now();

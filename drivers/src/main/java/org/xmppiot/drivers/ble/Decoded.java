@@ -13,4 +13,9 @@ record Decoded(String format, List<Field> fields, Long counter) {
     Decoded {
         fields = List.copyOf(fields);
     }
+
+    /** Whether the packet was encrypted: its counter then only goes up, and an older one is refused as a replay. */
+    boolean encrypted() {
+        return format.endsWith("-encrypted") && counter != null;
+    }
 }
