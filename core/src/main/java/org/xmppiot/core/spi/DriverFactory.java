@@ -24,6 +24,14 @@ public interface DriverFactory {
      */
     Driver create(ThingConfig thing) throws ConfigException;
 
+    /**
+     * Checks the enabled things of this kind against each other (two devices with one address on one bus, a bus
+     * asked for with different line settings), after each passed {@link #create} on its own. The error names the
+     * later thing's line.
+     */
+    default void checkTogether(List<ThingConfig> things) throws ConfigException {
+    }
+
     /** The device files a thing of this kind opens (for {@code doctor}); none for drivers that need no device. */
     default List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
         return List.of();

@@ -109,6 +109,32 @@ public final class ModbusDriverFactory implements DriverFactory {
         return new Plan(link, where, unit, tries, fields, groups);
     }
 
+    /** Things on one bus or TCP address: one unit id each, and (on a serial bus) the same line settings and timeout. */
+    @Override
+    public void checkTogether(List<ThingConfig> things) throws ConfigException {
+        java.util.Map<String, ThingConfig> firstOnLink = new java.util.HashMap<>();
+        java.util.Map<String, ThingConfig> byUnit = new java.util.HashMap<>();
+        for (ThingConfig thing : things) {
+            Plan plan = plan(thing);
+            ModbusLink link = plan.link().make().get();
+            ThingConfig first = firstOnLink.putIfAbsent(plan.link().key(), thing);
+            if (first != null) {
+                ModbusLink theirs = plan(first).link().make().get();
+                if (!theirs.settings().equals(link.settings()) || theirs.timeoutMillis() != link.timeoutMillis()) {
+                    throw thing.section().error("'" + thing.id() + "' asks for " + link.settings() + " and a " + link.timeoutMillis() + " ms timeout on "
+                            + plan.where() + ", but '" + first.id() + "' (line " + first.section().line() + ") for " + theirs.settings() + " and "
+                            + theirs.timeoutMillis() + " ms; things on one bus share its line settings and timeout");
+                }
+            }
+            ThingConfig same = byUnit.putIfAbsent(plan.link().key() + "#" + plan.unit(), thing);
+            if (same != null) {
+                ConfigNode at = thing.section().has("unit") ? thing.section().get("unit") : thing.section();
+                throw at.error("unit " + plan.unit() + " on " + plan.where() + " is already '" + same.id() + "' (line " + same.section().line()
+                        + "); each device on a bus needs its own unit id");
+            }
+        }
+    }
+
     @Override
     public List<DeviceUse> devices(ThingConfig thing) throws ConfigException {
         ConfigNode s = thing.section();

@@ -157,6 +157,18 @@ class RegisterMapTest {
     }
 
     @Test
+    void thingsOnOneBusNeedTheirOwnUnitIdsAndOneLineSetting() throws ConfigException {
+        ModbusDriverFactory f = new ModbusDriverFactory();
+        ThingConfig meter = thing("port: /dev/ttyUSB0\nunit: 1\nprofile: sdm120\n");
+        f.checkTogether(List.of(meter, thing("port: /dev/ttyUSB0\nunit: 2\nbaud: 2400\nprofile: xy-md02\n"),
+                thing("port: /dev/ttyUSB1\nunit: 1\nprofile: xy-md02\n"), thing("host: 10.0.0.5\nunit: 1\nprofile: sdm630\n")));
+        assertThatThrownBy(() -> f.checkTogether(List.of(meter, thing("port: /dev/ttyUSB0\nbaud: 2400\nunit: 1\nprofile: xy-md02\n"))))
+                .hasMessageContaining("unit 1 on /dev/ttyUSB0 is already 'm'");
+        assertThatThrownBy(() -> f.checkTogether(List.of(meter, thing("port: /dev/ttyUSB0\nunit: 2\nprofile: xy-md02\n"))))
+                .hasMessageContaining("asks for 9600 8N1").hasMessageContaining("for 2400 8N1").hasMessageContaining("share its line settings");
+    }
+
+    @Test
     void stockProfilesLoadWithTheirDatasheetsRegisters() throws ConfigException {
         ModbusDriver meter = driver("port: /dev/ttyUSB0\nprofile: sdm630\n");
         assertThat(meter.channels()).extracting(Channel::name).contains("l1-voltage", "total-power", "import-energy", "total-energy");

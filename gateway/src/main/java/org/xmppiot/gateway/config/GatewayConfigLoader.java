@@ -361,6 +361,15 @@ public final class GatewayConfigLoader {
             factory.create(thing).close();
             things.add(thing);
         }
+        Map<String, List<ThingConfig>> byDriver = new HashMap<>();
+        for (ThingConfig thing : things) {
+            if (thing.enabled()) {
+                byDriver.computeIfAbsent(thing.driver(), k -> new ArrayList<>()).add(thing);
+            }
+        }
+        for (Map.Entry<String, List<ThingConfig>> e : byDriver.entrySet()) {
+            drivers.find(e.getValue().get(0).section().get("driver")).checkTogether(e.getValue());
+        }
         return things;
     }
 }

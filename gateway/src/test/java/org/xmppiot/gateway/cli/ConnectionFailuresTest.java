@@ -143,6 +143,13 @@ class ConnectionFailuresTest {
         r = cli("check-config", "-c", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith(file + ":8:5: things[0].unit: 300 is out of range; expected 1 to 247");
+
+        Files.write(file, List.of("xmpp:", "  jid: gw@example.org", "  password-file: pw", "things:",
+                "  - { id: meter, driver: modbus, port: /dev/ttyUSB0, unit: 1, profile: sdm120 }",
+                "  - { id: probe, driver: modbus, port: /dev/ttyUSB0, baud: 2400, unit: 1, profile: xy-md02 }"));
+        r = cli("check-config", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith(file + ":6:").contains("unit 1 on /dev/ttyUSB0 is already 'meter' (line 5)");
     }
 
     @Test
