@@ -87,7 +87,9 @@ final class StatusJson {
         XmppConfig x = gateway.config().xmpp();
         g.writeObjectFieldStart("connection");
         g.writeStringField("jid", x.jid() + "/" + x.resource());
-        g.writeStringField("server", x.server() == null ? "DNS SRV of " + x.domain() : x.server() + ":" + x.port());
+        g.writeStringField("server", x.server() == null ? "DNS SRV of " + x.domain()
+                : x.targets().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+        g.writeStringField("connectedTo", gateway.uplink().connectedTo());
         g.writeStringField("tls", x.tls().name().toLowerCase(java.util.Locale.ROOT));
         Instant since = gateway.uplink().connectedSince();
         g.writeBooleanField("connected", since != null);

@@ -60,10 +60,11 @@ final class StatusPage {
         Instant since = gateway.uplink().connectedSince();
         h.append("<section><h2>Connection</h2><dl>");
         row(h, "Account", x.jid() + "/" + x.resource());
-        row(h, "Server", (x.server() == null ? "DNS SRV of " + x.domain() : x.server() + ":" + x.port()) + ", TLS " + x.tls().name().toLowerCase(java.util.Locale.ROOT));
+        row(h, "Server", (x.server() == null ? "DNS SRV of " + x.domain() : x.targets().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(", "))) + ", TLS " + x.tls().name().toLowerCase(java.util.Locale.ROOT));
         h.append("<dt>State</dt><dd id=\"connection\" class=\"").append(since == null ? "offline" : "online").append("\">")
                 .append(escape(since == null ? "not connected" + (gateway.uplink().lastFailure() == null ? "" : ": " + gateway.uplink().lastFailure())
-                        : "connected since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
+                        : "connected to " + gateway.uplink().connectedTo() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
         h.append("<dt>Reconnects</dt><dd id=\"reconnects\">").append(Math.max(0, gateway.uplink().sessions() - 1)).append("</dd>");
         h.append("<dt>Published</dt><dd id=\"published\">").append(gateway.publisher().published()).append(" readings</dd>");
         h.append("</dl></section>");
@@ -219,7 +220,7 @@ final class StatusPage {
                   }
                 }
                 const c = document.getElementById('connection');
-                c.textContent = s.connection.connected ? 'connected since ' + s.connection.since
+                c.textContent = s.connection.connected ? 'connected to ' + s.connection.connectedTo + ' since ' + s.connection.since
                     : 'not connected' + (s.connection.lastFailure ? ': ' + s.connection.lastFailure : '');
                 c.className = s.connection.connected ? 'online' : 'offline';
                 document.getElementById('reconnects').textContent = s.connection.reconnects;

@@ -83,6 +83,16 @@ public final class XmppUplink implements AutoCloseable {
         }
     }
 
+    /** The server address the current session runs to ("127.0.0.1:5222"); null while there is none. */
+    public String connectedTo() {
+        lock.lock();
+        try {
+            return ready && connection != null ? connection.getHost().replaceFirst("^.*/", "") + ":" + connection.getPort() : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** When the current session was set up; null while there is none. */
     public java.time.Instant connectedSince() {
         lock.lock();
