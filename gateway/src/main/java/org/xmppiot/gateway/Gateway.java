@@ -15,6 +15,7 @@ import org.xmppiot.core.bus.BusSubscription;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.fleet.StatusBeacon;
 import org.xmppiot.gateway.http.LocalViews;
 import org.xmppiot.gateway.http.ViewedGateway;
 import org.xmppiot.core.config.ThingConfig;
@@ -78,6 +79,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
     private StrangerReplies strangers;
     private PubSubPublisher publisher;
     private LocalViews views;
+    private StatusBeacon beacon;
     private ObservationStore observationStore;
     private QosSender qos;
     private ObserveService observe;
@@ -123,7 +125,8 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         SensorDataService readOut = new SensorDataService(access, things::ids, bus.latest(), store);
         strangers = new StrangerReplies(access::mayRead);
         SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
-        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), observe,
+        beacon = new StatusBeacon(things, this::unsentOrMinusOne, version(), StatusBeacon.HEARTBEAT);
+        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), beacon, observe,
                 new ChatCommands(access, observe, bus.latest(), things, this::status), readOut,
                 new ControlService(access, things),
                 new DiscoService(access, things, version(), commandResponder), commandResponder));
@@ -263,6 +266,14 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         return b.toString();
     }
 
+    private long unsentOrMinusOne() {
+        try {
+            return store.unsent(PubSubPublisher.DESTINATION);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
     private static String version() {
         String v = Gateway.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
@@ -324,6 +335,9 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         closed = true;
         if (views != null) {
             views.close();
+        }
+        if (beacon != null) {
+            beacon.close();
         }
         if (discovery != null) {
             discovery.close();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "xmpp-iot-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayCommand.Version.class,
         description = "Serves serial, GPIO and simulated sensors over XMPP: pub/sub nodes with XEP-0323 readings.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, BleScanCommand.class, DiscoverCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, BleScanCommand.class, FleetCommand.class, DiscoverCommand.class,
             DemoCommand.class, DoctorCommand.class},
         scope = picocli.CommandLine.ScopeType.INHERIT)
 final class GatewayCommand implements Runnable {

@@ -1,0 +1,127 @@
+package org.xmppiot.gateway.fleet;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.jivesoftware.smack.packet.StandardExtensionElement;
+import org.jivesoftware.smack.provider.ProviderManager;
+import org.jivesoftware.smack.parsing.StandardExtensionElementProvider;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pep.PepManager;
+import org.jivesoftware.smackx.pubsub.PayloadItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.StatusListener;
+import org.xmppiot.core.thing.Thing;
+import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.xmpp.SessionListener;
+
+/**
+ * The gateway's own status for its owners, published to a PEP node of its account ({@value #NODE}): its things with
+ * their statuses, its store backlog, version and start time. Sent at every session start, a second after a thing's
+ * status changes (changes in that second are sent together), and at a slow heartbeat, so that an old item means a
+ * gateway that stopped reporting. PEP delivers it to everyone subscribed to the gateway's presence, which the gateway
+ * grants to its owners and readers only: one presence subscription per gateway tells online/offline at once and,
+ * with this node, why.
+ */
+public final class StatusBeacon implements SessionListener, StatusListener, AutoCloseable {
+
+    public static final String NODE = "urn:xmppiot:gateway:status:0";
+    public static final Duration HEARTBEAT = Duration.ofMinutes(5);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(StatusBeacon.class);
+
+    static {
+        register();
+    }
+
+    /** Lets Smack read the payload as a generic element (for the fleet tools and tests); idempotent. */
+    public static void register() {
+        ProviderManager.addExtensionProvider("gateway", NODE, StandardExtensionElementProvider.INSTANCE);
+    }
+
+    private final ThingRegistry things;
+    private final LongSupplier backlog;
+    private final String version;
+    private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "status-beacon");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile XMPPTCPConnection session;
+    private ScheduledFuture<?> pending;
+    private volatile boolean failedBefore;
+
+    public StatusBeacon(ThingRegistry things, LongSupplier backlog, String version, Duration heartbeat) {
+        this.things = things;
+        this.backlog = backlog;
+        this.version = version;
+        timer.scheduleWithFixedDelay(this::publish, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        things.addListener(this);
+    }
+
+    @Override
+    public void sessionStarted(XMPPTCPConnection connection) {
+        session = connection;
+        timer.execute(this::publish);
+    }
+
+    @Override
+    public void statusChanged(Thing thing, ThingStatus previous) {
+        synchronized (this) {
+            if (pending == null || pending.isDone()) {
+                pending = timer.schedule(this::publish, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The payload: {@code <gateway version started time backlog><thing id state reason since/>...</gateway>}. */
+    StandardExtensionElement payload() {
+        StandardExtensionElement.Builder b = StandardExtensionElement.builder("gateway", NODE)
+                .addAttribute("version", version)
+                .addAttribute("started", started.toString())
+                .addAttribute("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .addAttribute("backlog", Long.toString(backlog.getAsLong()));
+        for (Thing t : things.things()) {
+            StandardExtensionElement.Builder thing = StandardExtensionElement.builder("thing", NODE)
+                    .addAttribute("id", t.id())
+                    .addAttribute("state", t.status().state().label())
+                    .addAttribute("since", t.since().truncatedTo(ChronoUnit.SECONDS).toString());
+            if (t.status().reason() != null) {
+                thing.addAttribute("reason", t.status().reason());
+            }
+            b.addElement(thing.build());
+        }
+        return b.build();
+    }
+
+    private void publish() {
+        XMPPTCPConnection c = session;
+        if (c == null || !c.isAuthenticated()) {
+            return;
+        }
+        try {
+            PepManager.getInstanceFor(c).publish(NODE, new PayloadItem<>("current", payload()));
+            failedBefore = false;
+        } catch (Exception e) {
+            if (!failedBefore) {
+                log.warn("gateway status not published to PEP node {}: {} (the server may not offer PEP, XEP-0163)", NODE, e.toString());
+            }
+            failedBefore = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
