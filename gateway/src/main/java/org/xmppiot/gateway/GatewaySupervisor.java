@@ -17,6 +17,7 @@ import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.adhoc.ConfigReplacer;
+import org.xmppiot.gateway.adhoc.FleetDocument;
 
 /**
  * Runs the gateway from its configuration file and swaps it for a new configuration while running
@@ -53,6 +54,15 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
         Path incoming = file.resolveSibling(file.getFileName() + ".incoming");
         GatewayConfig next;
         try {
+            // A document for a whole fleet has no xmpp section: this gateway keeps its own account.
+            yaml = FleetDocument.withOwnAccount(yaml, Files.readString(file, StandardCharsets.UTF_8));
+            // Another account's configuration is refused before anything in it is read as ours.
+            String self = current().config().xmpp().jid();
+            String theirs = FleetDocument.account(yaml);
+            if (theirs != null && !theirs.equalsIgnoreCase(self)) {
+                return "the configuration is for " + theirs + ", and this gateway is " + self
+                        + " (leave the xmpp section out to send one configuration to many gateways)";
+            }
             Files.writeString(incoming, yaml, StandardCharsets.UTF_8);
             next = GatewayConfigLoader.load(incoming, drivers);
         } catch (ConfigException e) {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** XEP-0300 hashes ({@code urn:xmpp:hashes:2} names) of a document's UTF-8 bytes, as a requester sends them. */
-final class ConfigHash {
+public final class ConfigHash {
 
     /** The algorithms the JDK has, strongest first, by their XEP-0300 names. */
     static final Map<String, String> ALGORITHMS = new LinkedHashMap<>();
@@ -44,7 +44,7 @@ final class ConfigHash {
     }
 
     /** The base64 digest, as a requester computes it (also used by tests and docs' examples). */
-    static String of(String document, String algorithm) {
+    public static String of(String document, String algorithm) {
         return Base64.getEncoder().encodeToString(digest(document, ALGORITHMS.get(algorithm)));
     }
 
