@@ -92,8 +92,9 @@ class FleetPushTest {
                 .anyMatch(l -> l.startsWith("gw2@localhost: accepted: Accepted"))
                 .anyMatch(l -> l.startsWith("gw3@localhost: unreachable: "))
                 .contains("2 of 3 accepted; refused and unreachable gateways keep their configuration.");
-        Await.until("both running the new thing", () -> gw1.current().things().thing("extra").isPresent()
-                && gw2.current().things().thing("extra").isPresent());
+        // The store section differs too, so each restarts inside its process: wait until both are connected again.
+        Await.until("both running the new thing, connected", () -> gw1.current().things().thing("extra").isPresent()
+                && gw2.current().things().thing("extra").isPresent() && gw1.current().uplink().isReady() && gw2.current().uplink().isReady());
         assertThat(gw2.current().config().xmpp().jid()).isEqualTo("gw2@localhost");
 
         Path forGw1 = dir.resolve("gw1/gw1.yaml");
