@@ -31,7 +31,7 @@ final class FleetCommand implements Callable<Integer> {
     @Option(names = "--add", paramLabel = "JID", description = "Ask these gateways for their presence first (they grant it to their owners).")
     List<String> add = new ArrayList<>();
 
-    @Option(names = "--seconds", defaultValue = "4", description = "How long to listen for statuses (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "10", description = "The longest to wait for statuses; done sooner when every contact reported (default ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--stale", defaultValue = "15m", description = "A status older than this is marked stale (default ${DEFAULT-VALUE}: three heartbeats).")
@@ -57,7 +57,7 @@ final class FleetCommand implements Callable<Integer> {
             return ExitCodes.RUNTIME_FAILURE;
         }
         if (gateways.isEmpty()) {
-            out.println("no gateway status heard in " + seconds + " s: add gateways with --add JID (each must list "
+            out.println("no gateway status heard: add gateways with --add JID (each must list "
                     + xmpp.jid() + " among its owners or readers); statuses are PEP node " + StatusBeacon.NODE);
             return ExitCodes.OK;
         }

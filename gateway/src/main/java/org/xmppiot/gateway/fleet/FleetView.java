@@ -71,9 +71,25 @@ public final class FleetView {
     private FleetView() {
     }
 
+    private static boolean canSee(Roster roster, String jid) {
+        try {
+            var entry = roster.getEntry(JidCreate.bareFrom(jid));
+            return entry != null && entry.canSeeHisPresence();
+        } catch (org.jxmpp.stringprep.XmppStringprepException e) {
+            return true; // not a JID: nothing to wait for
+        }
+    }
+
+    private static void waitFor(long deadline, java.util.function.BooleanSupplier done) throws InterruptedException {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     /**
      * Connects as the owner ({@code config}, resource {@code fleet}), asks each of {@code add} for its presence
-     * (gateways grant it to their owners), listens for {@code time} and returns the gateways heard, sorted by JID.
+     * (gateways grant it to their owners), listens until every contact whose presence it sees has reported (at most
+     * {@code time}) and returns the gateways heard, sorted by JID.
      */
     public static List<Gateway> gather(XmppConfig config, List<String> add, Duration time) throws Exception {
         StatusBeacon.register();
@@ -85,17 +101,24 @@ public final class FleetView {
         roster.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
         c.connect().login();
         try {
+            if (!roster.isLoaded()) {
+                roster.reloadAndWait(); // which contacts to wait for comes from it
+            }
             for (String jid : add) {
                 BareJid gateway = JidCreate.bareFrom(jid);
                 if (roster.getEntry(gateway) == null || !roster.getEntry(gateway).canSeeHisPresence()) {
                     roster.createItemAndRequestSubscription(gateway, gateway.getLocalpartOrNull() == null ? jid : gateway.getLocalpartOrThrow().toString(), null);
                 }
             }
+            long deadline = System.nanoTime() + time.toNanos();
             if (!add.isEmpty()) {
-                Thread.sleep(Math.min(2000, time.toMillis())); // let the subscriptions be granted, then say we are here again
+                // Once the subscriptions are granted, say we are here again: PEP then hands over the last statuses.
+                waitFor(deadline, () -> add.stream().allMatch(j -> canSee(roster, j)));
                 c.sendStanza(c.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available).build());
             }
-            Thread.sleep(time.toMillis());
+            // Done when every contact whose presence we see has reported, or when the time is up.
+            waitFor(deadline, () -> roster.getEntries().stream().filter(e -> e.canSeeHisPresence())
+                    .allMatch(e -> statuses.containsKey(e.getJid().toString())));
             List<Gateway> out = new ArrayList<>();
             for (Map.Entry<String, StandardExtensionElement> e : new TreeMap<>(statuses).entrySet()) {
                 BareJid jid = JidCreate.bareFrom(e.getKey());

@@ -67,16 +67,16 @@ class FleetCommandTest {
         start("gw2", "  - { id: a, driver: simulated, fields: [ { name: v } ] }\n  - { id: b, driver: simulated, enabled: false, fields: [ { name: v } ] }\n");
         Gateway third = start("gw3", "  - { id: c, driver: simulated, fields: [ { name: v } ] }\n");
 
-        String all = fleet("--add", "gw1@localhost", "--add", "gw2@localhost", "--add", "gw3@localhost", "--seconds", "3");
+        String all = fleet("--add", "gw1@localhost", "--add", "gw2@localhost", "--add", "gw3@localhost", "--seconds", "30");
         assertThat(all.lines()).anyMatch(l -> l.startsWith("gw1@localhost  online   status of ") && l.endsWith("1 thing: 1 online; backlog 0"))
                 .anyMatch(l -> l.startsWith("gw2@localhost  online ") && l.contains("2 things: 1 disabled, 1 online (b: disabled: enabled: false in the configuration)"))
                 .anyMatch(l -> l.startsWith("gw3@localhost  online "))
                 .noneMatch(l -> l.contains("(stale)"));
 
         third.close();
-        String later = fleet("--seconds", "3");
+        String later = fleet("--seconds", "30");
         assertThat(later.lines()).anyMatch(l -> l.startsWith("gw3@localhost  offline  status of ") && l.endsWith("1 thing: 1 online; backlog 0"))
                 .anyMatch(l -> l.startsWith("gw1@localhost  online "));
-        assertThat(fleet("--seconds", "2", "--stale", "1ms").lines()).allMatch(l -> l.contains("(stale)"));
+        assertThat(fleet("--seconds", "30", "--stale", "1ms").lines()).allMatch(l -> l.contains("(stale)"));
     }
 }
