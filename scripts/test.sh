@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing (Prosody, socat, openssl, iproute2, JDK 17, Maven,
-# python3-slixmpp, python3-pymodbus, python3-dbusmock and dbus-daemon, chromium and chromium-driver, promtool (unpacked from Debian's prometheus package), Prosody's SQLite driver, debootstrap for the package test), then builds and tests all modules
+# python3-slixmpp, ejabberd, python3-pymodbus, python3-dbusmock and dbus-daemon, chromium and chromium-driver, promtool (unpacked from Debian's prometheus package), Prosody's SQLite driver, debootstrap for the package test), then builds and tests all modules
 # with Maven. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ install_missing prosody:prosody prosodyctl:prosody socat:socat openssl:openssl j
 dpkg -s lua-dbi-sqlite3 >/dev/null 2>&1 || install_packages lua-dbi-sqlite3
 # Modbus tests check the driver against pymodbus, a Modbus implementation independent of ours.
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || install_packages python3-pymodbus
+# Failover is tested on a real two-node ejabberd cluster the test starts (as the ejabberd user, on 127.0.0.1).
+install_missing ejabberdctl:ejabberd
 # BLE tests run against BlueZ's D-Bus interface as python3-dbusmock plays it, on a private bus of their own.
 install_missing dbus-daemon:dbus-daemon
 /usr/bin/python3 -c 'import dbusmock' 2>/dev/null || install_packages python3-dbusmock

@@ -35,5 +35,10 @@ install_packages() {
             as_root systemctl disable --now prosody >/dev/null 2>&1 &&
                 echo "disabled the prosody system service that the package started (not needed here)" >&2
         fi
+        # Likewise ejabberd (the cluster test runs its own nodes) and the Erlang port mapper it brings.
+        if [ "$p" = ejabberd ] && [ -d /run/systemd/system ]; then
+            as_root systemctl disable --now ejabberd epmd.socket epmd.service >/dev/null 2>&1 &&
+                echo "disabled the ejabberd and epmd system services that the package started (not needed here)" >&2
+        fi
     done
 }
