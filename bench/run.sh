@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
-install_missing prosody:prosody prosodyctl:prosody socat:socat strace:strace javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox chromium:chromium
+install_missing prosody:prosody prosodyctl:prosody socat:socat strace:strace javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox chromium:chromium ejabberdctl:ejabberd
 # The Modbus comparison polls a pymodbus slave with the gateway and with a pymodbus client.
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || install_packages python3-pymodbus
 
@@ -30,6 +30,10 @@ java -cp "$cp" org.openjdk.jmh.Main -rf text -rff "$results/jmh.txt" HotPathBenc
 
 echo "== End to end"
 java -cp "$cp" org.xmppiot.bench.Comparison "$PWD" "$work" "$results"
+
+echo "== A fleet on a two-node ejabberd cluster: 5, 20 and 50 gateways, one node stopped"
+java -cp "$cp" org.xmppiot.bench.ClusterScaleBench "$PWD" "$work/cluster" | tee "$work/cluster.txt"
+{ echo; echo "## A fleet on a two-node ejabberd cluster"; echo; grep '^|' "$work/cluster.txt"; } >> "$results/RESULTS.md"
 
 gnuplot -e "results='$results'" bench/e2e.gp
 echo "Results: $results/RESULTS.md and $results/e2e.png"

@@ -68,6 +68,15 @@ public final class EjabberdCluster implements AutoCloseable {
         ctl("a", "register", user, "localhost", password);
     }
 
+    /** The PIDs of the nodes' Erlang VMs that are still running, for CPU and memory figures. */
+    public List<Long> vmPids() {
+        List<Long> out = new ArrayList<>();
+        for (Process p : nodes) {
+            p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("beam.smp")).orElse(false)).forEach(h -> out.add(h.pid()));
+        }
+        return out;
+    }
+
     /** Stops node {@code i} (0 or 1) by its PID, as when a machine of the cluster goes down. */
     public void stopNode(int i) {
         stop(nodes.get(i));
