@@ -48,4 +48,14 @@ public final class Subscriptions {
         }
         return null;
     }
+
+    /** Whether every sequence number from {@code first} to {@code last} was heard: nothing lost in between. */
+    public static boolean heardAll(java.util.Set<Long> heard, long first, long last) {
+        for (long s = first; s <= last; s++) {
+            if (!heard.contains(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +15,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.testing.Subscriptions;
 import org.xmppiot.simulators.xmpp.EjabberdCluster;
 import org.xmppiot.gateway.watch.ReadingWatcher;
 
@@ -65,28 +65,22 @@ class EjabberdClusterFailoverTest {
                     """);
             Path readerFile = account(cluster, "reader", b, "");
             DriverRegistry drivers = DriverRegistry.fromClassPath();
-            Map<Long, AtomicInteger> received = new ConcurrentHashMap<>();
+            Set<Long> received = ConcurrentHashMap.newKeySet();
             try (Gateway gateway = new Gateway(GatewayConfigLoader.load(gatewayFile, drivers), drivers)) {
                 gateway.start();
                 assertThat(gateway.uplink().awaitReady(Await.GENEROUS).getPort()).as("on node A").isEqualTo(cluster.port(0));
                 Await.until("readings published", () -> gateway.publisher().published() >= 20);
                 try (ReadingWatcher reader = new ReadingWatcher(GatewayConfigLoader.loadXmpp(readerFile),
-                        r -> received.computeIfAbsent(r.sequence(), k -> new AtomicInteger()).incrementAndGet())) {
+                        r -> received.add(r.sequence()))) {
                     reader.start(List.of("site/meter"));
                     Await.until("the reader on node B hears the meter", () -> received.size() >= 5);
-                    long first = received.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+                    long first = received.stream().mapToLong(Long::longValue).min().orElseThrow();
 
                     cluster.stopNode(0);
                     Await.until("the gateway on node B", () -> b.equals(gateway.uplink().connectedTo()));
                     long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                    Await.until("every reading from the first heard to 20 after the failover", () -> {
-                        for (long s = first; s <= last; s++) {
-                            if (!received.containsKey(s)) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
+                    Await.until("every reading from the first heard to 20 after the failover",
+                            () -> Subscriptions.heardAll(received, first, last));
                 }
             }
         }

@@ -17,6 +17,7 @@ import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.testing.ProsodyExtension;
+import org.xmppiot.gateway.testing.Subscriptions;
 import org.xmppiot.gateway.testing.TcpRelay;
 import org.xmppiot.gateway.watch.ReadingWatcher;
 
@@ -70,14 +71,8 @@ class FailoverTest {
                     Await.until("a session through the third server", () -> ("127.0.0.1:" + c.port()).equals(gateway.uplink().connectedTo()));
                     assertThat(gateway.uplink().sessions()).isEqualTo(2);
                     long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                    Await.until("every reading from the first heard to 20 after the failover", () -> {
-                        for (long s = first; s <= last; s++) {
-                            if (!received.contains(s)) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
+                    Await.until("every reading from the first heard to 20 after the failover",
+                            () -> Subscriptions.heardAll(received, first, last));
                 }
             }
         } finally {
