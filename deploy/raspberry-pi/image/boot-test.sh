@@ -102,7 +102,7 @@ echo watcher-secret > "$work/watcher.password"
 readings=
 deadline=$((SECONDS + 600))
 while [ $SECONDS -lt $deadline ] && kill -0 "$qemu_pid" 2>/dev/null; do
-    if readings=$(java -jar "$jar" watch -c "$work/watcher.yaml" --count 3 --timeout 30 gateway/greenhouse 2>/dev/null); then
+    if readings=$(java -jar "$jar" watch -c "$work/watcher.yaml" --no-status --count 3 --timeout 30 gateway/greenhouse 2>/dev/null); then
         break
     fi
     readings=

@@ -89,7 +89,7 @@ final class ClusterScaleBench {
                 Path readerFile = dir.resolve("reader.yaml");
                 Files.writeString(readerFile, "xmpp:\n  jid: reader@localhost\n  password-file: reader.password\n  servers: [ " + b + " ]\n  tls: disabled\n"
                         + "  pubsub:\n    service: pubsub.localhost\n");
-                try (ReadingWatcher reader = new ReadingWatcher(GatewayConfigLoader.loadXmpp(readerFile),
+                try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile),
                         r -> heard.computeIfAbsent(r.thingId() + "@" + r.sequence(), k -> ConcurrentHashMap.newKeySet()))) {
                     reader.start(nodes);
                     List<Long> vms = cluster.vmPids();

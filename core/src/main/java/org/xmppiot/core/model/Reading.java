@@ -10,10 +10,22 @@ import java.util.Objects;
  */
 public record Reading(String thingId, long sequence, Instant timestamp, List<Field> fields) {
 
+    /** The one field of a status reading: the thing's own state, as the registry reports it. */
+    public static final String STATUS_FIELD = "status";
+
     public Reading {
         Objects.requireNonNull(thingId, "thingId");
         Objects.requireNonNull(timestamp, "timestamp");
         fields = List.copyOf(fields);
+    }
+
+    /**
+     * Whether this is a status reading (the thing went online, offline, ...) rather than a measurement:
+     * one field named {@value #STATUS_FIELD} of category status. Holds for readings received over XMPP too,
+     * where the category travels as the field's {@code status='true'}.
+     */
+    public boolean isStatus() {
+        return fields.size() == 1 && fields.get(0).name().equals(STATUS_FIELD) && fields.get(0).category() == Category.STATUS;
     }
 
     /** The field with this name, or null. */

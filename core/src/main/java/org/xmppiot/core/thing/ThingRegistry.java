@@ -41,7 +41,7 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ThingRegistry.class);
     /** The field of the status readings the registry puts on the bus. */
-    public static final String STATUS_FIELD = "status";
+    public static final String STATUS_FIELD = Reading.STATUS_FIELD;
 
     private final ReadingSink bus;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();

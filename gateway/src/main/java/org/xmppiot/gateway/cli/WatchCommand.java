@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
+import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.watch.ReadingFormatter;
@@ -39,6 +41,10 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (exit 1).")
     long timeoutSeconds;
 
+    @Option(names = "--no-status", description = {"Print measurements only: leave out the lines that say a thing's status changed",
+            "(<thing> status=\"online\", status=\"offline: <reason>\" ...). --count then counts measurements."})
+    boolean noStatus;
+
     @Spec
     CommandSpec spec;
 
@@ -49,7 +55,7 @@ final class WatchCommand implements Callable<Integer> {
         XmppConfig xmpp = GatewayConfigLoader.loadXmpp(config.file);
         AtomicLong seen = new AtomicLong();
         CountDownLatch enough = new CountDownLatch(1);
-        ReadingWatcher watcher = new ReadingWatcher(xmpp, reading -> {
+        Consumer<Reading> print = reading -> {
             synchronized (out) {
                 // With --count, print exactly that many, even if more arrive before we are gone.
                 if (count > 0 && seen.get() >= count) {
@@ -61,7 +67,8 @@ final class WatchCommand implements Callable<Integer> {
                     enough.countDown();
                 }
             }
-        });
+        };
+        ReadingWatcher watcher = noStatus ? ReadingWatcher.measurements(xmpp, print) : new ReadingWatcher(xmpp, print);
         Thread hook = new Thread(() -> {
             watcher.close();
             enough.countDown();

@@ -23,7 +23,9 @@ import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * Subscribes an XMPP account to pub/sub nodes and hands every reading that arrives to a callback.
- * The subscription is made for this connection's full JID and removed on close.
+ * The subscription is made for this connection's full JID and removed on close. A node carries the
+ * thing's status readings ({@link Reading#isStatus()}) among its measurements, whenever the status
+ * changes: {@link #measurements} leaves them out for a caller that wants values only.
  */
 public final class ReadingWatcher implements AutoCloseable {
 
@@ -36,6 +38,15 @@ public final class ReadingWatcher implements AutoCloseable {
         // Its own resource: watching with the gateway's account must not log the gateway out.
         this.config = config.withResource(config.resource() + "-watch-" + Long.toString(System.nanoTime() & 0xffffff, 36));
         this.onReading = onReading;
+    }
+
+    /** A watcher that hands on measurements only, never the things' status readings. */
+    public static ReadingWatcher measurements(XmppConfig config, Consumer<Reading> onMeasurement) {
+        return new ReadingWatcher(config, r -> {
+            if (!r.isStatus()) {
+                onMeasurement.accept(r);
+            }
+        });
     }
 
     /** Connects, logs in and subscribes to every node; throws what Smack throws on failure. */

@@ -51,7 +51,7 @@ class TlsVerificationTest {
                     "  tls: required\n  ca-file: " + prosody.caFile() + "\n"));
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int exit = Main.run(new String[] {"watch", "-c", reader.toString(), "--count", "3", "--timeout", "20", "gateway/t"},
+            int exit = Main.run(new String[] {"watch", "-c", reader.toString(), "--no-status", "--count", "3", "--timeout", "20", "gateway/t"},
                     new PrintWriter(out, true), new PrintWriter(err, true));
             assertThat(exit).as(err.toString()).isZero();
             assertThat(out.toString().lines()).hasSize(3).allMatch(l -> l.matches("\\S+Z t v=\\d+\\.\\d"));

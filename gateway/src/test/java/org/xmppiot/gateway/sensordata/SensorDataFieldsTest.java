@@ -51,6 +51,22 @@ class SensorDataFieldsTest {
     }
 
     @Test
+    void aSubscriberTellsStatusReadingsFromMeasurementsByTheStatusCategory() throws Exception {
+        // An item as a node delivers it: a measurement, then the thing's status change (docs/xmpp.md).
+        SensorDataFields item = parse("<fields xmlns='urn:xmpp:iot:sensordata' seqnr='-3' done='true'><node nodeId='dust'>"
+                + "<timestamp value='2026-11-25T10:15:30.250Z'>"
+                + "<numeric name='pm2.5' momentary='true' missing='true' value='12.3' unit='µg/m³'/></timestamp>"
+                + "<timestamp value='2026-11-25T10:15:30.300Z'>"
+                + "<string name='status' status='true' automaticReadout='true' error='true' value='offline: device gone (read error 5)'/>"
+                + "</timestamp></node></fields>");
+        assertThat(item.readings()).extracting(Reading::isStatus).containsExactly(false, true);
+        // A measurement that happens to have a field named status is a measurement; so is one with a status field among others.
+        assertThat(new Reading("t", 1, T, List.of(Field.readout("status", new FieldValue.StringValue("ok")))).isStatus()).isFalse();
+        assertThat(new Reading("t", 1, T, List.of(Field.status("status", "online"), Field.readout("v", new FieldValue.IntegerValue(1))))
+                .isStatus()).isFalse();
+    }
+
+    @Test
     void roundTripsEveryFieldTypeAndKeepsDecimals() throws Exception {
         Reading r = new Reading("tank", 3, T, List.of(
                 Field.readout("level", new FieldValue.NumericValue(new BigDecimal("120.500"), "cm")),

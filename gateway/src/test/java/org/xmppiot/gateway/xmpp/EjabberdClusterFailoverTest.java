@@ -70,7 +70,7 @@ class EjabberdClusterFailoverTest {
                 gateway.start();
                 assertThat(gateway.uplink().awaitReady(Await.GENEROUS).getPort()).as("on node A").isEqualTo(cluster.port(0));
                 Await.until("readings published", () -> gateway.publisher().published() >= 20);
-                try (ReadingWatcher reader = new ReadingWatcher(GatewayConfigLoader.loadXmpp(readerFile),
+                try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile),
                         r -> received.add(r.sequence()))) {
                     reader.start(List.of("site/meter"));
                     Await.until("the reader on node B hears the meter", () -> received.size() >= 5);

@@ -61,7 +61,7 @@ class FailoverTest {
                 assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
                 assertThat(gateway.uplink().awaitReady(Await.GENEROUS).getPort()).as("the second server").isEqualTo(b.port());
                 Await.until("readings published", () -> gateway.publisher().published() >= 20);
-                try (ReadingWatcher subscriber = new ReadingWatcher(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")),
+                try (ReadingWatcher subscriber = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")),
                         r -> received.add(r.sequence()))) {
                     subscriber.start(List.of("failover/meter"));
                     Await.until("the subscriber hears the meter", () -> received.size() >= 5);
