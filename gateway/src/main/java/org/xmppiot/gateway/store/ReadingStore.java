@@ -45,6 +45,7 @@ public final class ReadingStore implements AutoCloseable {
 
     private final StoreConfig config;
     private final Connection db;
+    private final StoreLock lock;
     private final PreparedStatement insertReading;
     private final PreparedStatement insertOutbox;
     private final PreparedStatement extendOutbox;
@@ -56,9 +57,10 @@ public final class ReadingStore implements AutoCloseable {
     private long droppedUnsent;
     private long droppedHistory;
 
-    private ReadingStore(StoreConfig config, Connection db) throws SQLException {
+    private ReadingStore(StoreConfig config, Connection db, StoreLock lock) throws SQLException {
         this.config = config;
         this.db = db;
+        this.lock = lock;
         try (Statement s = db.createStatement()) {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS reading (id INTEGER PRIMARY KEY AUTOINCREMENT, thing TEXT NOT NULL, "
                     + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
@@ -115,6 +117,8 @@ public final class ReadingStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot create the store's directory " + file.getParent() + ": " + e.getMessage(), e);
         }
+        // Before anything reads the file: a second gateway must neither write it nor move it aside as damaged.
+        StoreLock lock = StoreLock.acquire(file);
         try {
             String damage = damage(file);
             if (damage != null) {
@@ -125,8 +129,9 @@ public final class ReadingStore implements AutoCloseable {
                 log.error("store {} is damaged ({}); moved it to {} and started a new one", file, damage, aside);
             }
             createWithSmallPages(file);
-            return new ReadingStore(config, connect(file));
+            return new ReadingStore(config, connect(file), lock);
         } catch (SQLException | IOException e) {
+            lock.close();
             String why = e.getMessage();
             if (!Files.isWritable(file.getParent()) || Files.exists(file) && !Files.isWritable(file)) {
                 why = "permission denied; the gateway's user must be able to write " + file + " and its directory";
@@ -546,6 +551,8 @@ public final class ReadingStore implements AutoCloseable {
             db.close();
         } catch (SQLException e) {
             log.warn("closing the store {} failed: {}", config.path(), e.getMessage());
+        } finally {
+            lock.close();
         }
     }
 }

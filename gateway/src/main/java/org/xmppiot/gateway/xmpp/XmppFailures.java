@@ -68,6 +68,12 @@ public final class XmppFailures {
                     + (error.getDescriptiveText() != null ? " (" + error.getDescriptiveText() + ")" : "") + ".";
         }
         if (e instanceof XMPPException.StreamErrorException see) {
+            if (see.getStreamError().getCondition() == org.jivesoftware.smack.packet.StreamError.Condition.conflict) {
+                // Two clients on one account and resource throw each other off in turn, for ever.
+                return "The server closed the session because another client logged in as " + config.jid() + " with the same resource ("
+                        + config.resource() + "): is a second gateway running with this account (the service and a manual run)?"
+                        + " Stop one, or give each its own xmpp.resource.";
+            }
             return "The server closed the stream: " + see.getStreamError().getCondition() + ".";
         }
         if (e instanceof SmackException.NotConnectedException || find(e, java.io.EOFException.class) != null
