@@ -36,7 +36,7 @@ public final class GatewayConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("xmpp", "access", "things", "bus", "store", "observe", "discovery", "http");
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server", "servers",
-            "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "pubsub");
+            "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "keepalive", "stall-after", "ping-timeout", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
             "readings-per-item");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
@@ -183,10 +183,15 @@ public final class GatewayConfigLoader {
         Path caFile = caFile(x, file, tls);
         Duration connectTimeout = x.duration("connect-timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
         Duration reconnectMax = x.duration("reconnect-max-delay", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1));
+        XmppConfig.Liveness d = XmppConfig.Liveness.DEFAULT;
+        XmppConfig.Liveness liveness = new XmppConfig.Liveness(
+                x.duration("keepalive", d.keepalive(), Duration.ofSeconds(5), Duration.ofHours(1)),
+                x.duration("stall-after", d.stallAfter(), Duration.ofSeconds(2), Duration.ofMinutes(10)),
+                x.duration("ping-timeout", d.pingTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(5)));
         String localpart = jid.substring(0, jid.indexOf('@'));
         String domain = jid.substring(jid.indexOf('@') + 1);
         return new XmppConfig(jid, password, resource, server, port, tls, caFile, connectTimeout, reconnectMax,
-                pubsub(x.section("pubsub"), localpart, domain), servers);
+                pubsub(x.section("pubsub"), localpart, domain), servers, liveness);
     }
 
     /** {@code servers: [ host:port, ... ]}: the servers of one service (cluster nodes) in the order to try them. */

@@ -20,7 +20,17 @@ public record XmppConfig(
         Duration connectTimeout,
         Duration reconnectMaxDelay,
         PubSubConfig pubsub,
-        List<Server> fallbacks) {
+        List<Server> fallbacks,
+        Liveness liveness) {
+
+    /**
+     * How the gateway notices a session that went silent (a half-open link, a frozen server): with nothing heard
+     * from the server for {@code keepalive}, or for {@code stallAfter} while our own stanzas wait for answers, it
+     * pings the server; no answer within {@code pingTimeout} ends the session and the uplink fails over.
+     */
+    public record Liveness(Duration keepalive, Duration stallAfter, Duration pingTimeout) {
+        public static final Liveness DEFAULT = new Liveness(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10));
+    }
 
     /** One server to connect to: a host (name or address) and a port. */
     public record Server(String host, int port) {
@@ -32,6 +42,7 @@ public record XmppConfig(
 
     public XmppConfig {
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        liveness = liveness == null ? Liveness.DEFAULT : liveness;
     }
 
     /**
@@ -50,7 +61,7 @@ public record XmppConfig(
 
     /** The same account, connecting to {@code target} only. */
     public XmppConfig withTarget(Server target) {
-        return new XmppConfig(jid, password, resource, target.host(), target.port(), tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, List.of());
+        return new XmppConfig(jid, password, resource, target.host(), target.port(), tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, List.of(), liveness);
     }
 
     /** Whether the connection must be encrypted. */
@@ -63,7 +74,7 @@ public record XmppConfig(
 
     /** The same account under another resource, so a second connection does not replace the first. */
     public XmppConfig withResource(String otherResource) {
-        return new XmppConfig(jid, password, otherResource, server, port, tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, fallbacks);
+        return new XmppConfig(jid, password, otherResource, server, port, tls, caFile, connectTimeout, reconnectMaxDelay, pubsub, fallbacks, liveness);
     }
 
     public String localpart() {

@@ -2,6 +2,8 @@ package org.xmppiot.gateway.xmpp;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -16,8 +18,8 @@ import org.xmppiot.gateway.config.XmppConfig;
 
 /**
  * The gateway's one XMPP client connection. Keeps it up: connects, logs in, runs the session
- * listeners, and after any failure tries again with exponential backoff and jitter, logging one
- * clear sentence per failure.
+ * listeners, watches that the server still answers ({@link SessionLiveness}), and after any failure
+ * tries again with exponential backoff and jitter, logging one clear sentence per failure.
  */
 public final class XmppUplink implements AutoCloseable {
 
@@ -29,7 +31,11 @@ public final class XmppUplink implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Thread thread;
+    private final ScheduledExecutorService livenessChecks;
     private XMPPTCPConnection connection;
+    private SessionLiveness liveness;
+    /** The index in the targets of the server the session runs to. */
+    private int currentTarget;
     private boolean ready;
     private boolean closed;
     private String lastFailure;
@@ -41,6 +47,11 @@ public final class XmppUplink implements AutoCloseable {
         this.listeners = List.copyOf(listeners);
         this.thread = new Thread(this::run, "xmpp-uplink");
         this.thread.setDaemon(true);
+        this.livenessChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "xmpp-liveness");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public void start() {
@@ -87,7 +98,7 @@ public final class XmppUplink implements AutoCloseable {
     public String connectedTo() {
         lock.lock();
         try {
-            return ready && connection != null ? connection.getHost().replaceFirst("^.*/", "") + ":" + connection.getPort() : null;
+            return ready && connection != null ? address(connection) : null;
         } finally {
             lock.unlock();
         }
@@ -147,7 +158,7 @@ public final class XmppUplink implements AutoCloseable {
                 for (SessionListener l : listeners) {
                     l.sessionStarted(c);
                 }
-                if (!publishReady(c)) {
+                if (!publishReady(c, next)) {
                     disconnectQuietly(c);
                     return;
                 }
@@ -189,13 +200,16 @@ public final class XmppUplink implements AutoCloseable {
     }
 
     /** Makes the session available to publishers; false when the uplink was closed meanwhile. */
-    private boolean publishReady(XMPPTCPConnection c) {
+    private boolean publishReady(XMPPTCPConnection c, int target) {
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             connection = c;
+            currentTarget = target;
+            XMPPTCPConnection watched = c;
+            liveness = new SessionLiveness(c, address(c), config.liveness(), livenessChecks, reason -> dead(watched, reason));
             ready = true;
             sessions++;
             connectedSince = java.time.Instant.now();
@@ -238,6 +252,52 @@ public final class XmppUplink implements AutoCloseable {
         }
     }
 
+    /** The server " host:port" of a connection, as the log and the page name it. */
+    private static String address(XMPPTCPConnection c) {
+        return c.getHost().replaceFirst("^.*/", "") + ":" + c.getPort();
+    }
+
+    /**
+     * Ends a session that {@link SessionLiveness} found silent: Smack still believes it is up, so it is shut
+     * down at once (without the closing handshake a dead link would hold up) and the loop fails over.
+     */
+    private void dead(XMPPTCPConnection c, String reason) {
+        if (lost(c, reason)) {
+            Thread t = new Thread(c::instantShutdown, "xmpp-shutdown");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Marks {@code owner}'s session lost, so the loop reconnects; false when it is not the current one (any more). */
+    private boolean lost(XMPPTCPConnection owner, String reason) {
+        String next;
+        lock.lock();
+        try {
+            if (connection != owner || closed) {
+                return false;
+            }
+            ready = false;
+            connection = null;
+            closeLiveness();
+            lastFailure = reason;
+            List<XmppConfig.Server> targets = config.targets();
+            next = targets.size() > 1 ? "Trying " + targets.get((currentTarget + 1) % targets.size()) + "." : "Reconnecting.";
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        log.warn("{} {}", reason, next);
+        return true;
+    }
+
+    private void closeLiveness() {
+        if (liveness != null) {
+            liveness.close();
+            liveness = null;
+        }
+    }
+
     /** Marks the session lost when the server or network drops it, so the loop reconnects. */
     private final class LossListener implements ConnectionListener {
         private final XMPPTCPConnection owner;
@@ -261,19 +321,7 @@ public final class XmppUplink implements AutoCloseable {
         }
 
         private void lost(String reason) {
-            lock.lock();
-            try {
-                if (connection != owner || closed) {
-                    return;
-                }
-                ready = false;
-                connection = null;
-                lastFailure = reason;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            log.warn("{} Reconnecting.", reason);
+            XmppUplink.this.lost(owner, reason);
         }
 
         @Override
@@ -294,11 +342,13 @@ public final class XmppUplink implements AutoCloseable {
             ready = false;
             c = connection;
             connection = null;
+            closeLiveness();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         disconnectQuietly(c);
+        livenessChecks.shutdownNow();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

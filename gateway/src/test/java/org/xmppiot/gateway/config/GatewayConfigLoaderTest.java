@@ -59,6 +59,7 @@ class GatewayConfigLoaderTest {
         assertThat(x.server()).isNull();
         assertThat(x.resource()).isEqualTo("gateway");
         assertThat(x.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(x.liveness()).isEqualTo(new XmppConfig.Liveness(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10)));
         assertThat(x.pubsub().service()).isEqualTo("pubsub.example.org");
         assertThat(x.pubsub().nodeFor("tank")).isEqualTo("gw/tank");
         assertThat(x.pubsub().accessModel()).isEqualTo("whitelist");
@@ -82,6 +83,9 @@ class GatewayConfigLoaderTest {
                   tls: disabled
                   connect-timeout: 1500ms
                   reconnect-max-delay: 2m
+                  keepalive: 5m
+                  stall-after: 45s
+                  ping-timeout: 3s
                   pubsub:
                     service: ps.example.org
                     node-prefix: site1/
@@ -109,6 +113,7 @@ class GatewayConfigLoaderTest {
         assertThat(x.tls()).isEqualTo(XmppConfig.TlsMode.DISABLED);
         assertThat(x.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(x.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(x.liveness()).isEqualTo(new XmppConfig.Liveness(Duration.ofMinutes(5), Duration.ofSeconds(45), Duration.ofSeconds(3)));
         assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false, 20));
         assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org");
         assertThat(c.busQueueCapacity()).isEqualTo(500);
@@ -162,7 +167,7 @@ class GatewayConfigLoaderTest {
         assertThat(e.getMessage())
                 .startsWith(dir.resolve("gateway.yaml") + ":3:3: xmpp.pasword-file: unknown key 'pasword-file'")
                 .contains("did you mean 'password-file'?")
-                .contains("allowed here: ca-file, connect-timeout, jid, password-env, password-file");
+                .contains("allowed here: ca-file, connect-timeout, jid, keepalive, password-env, password-file");
     }
 
     @Test

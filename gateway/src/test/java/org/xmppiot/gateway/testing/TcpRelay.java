@@ -39,14 +39,23 @@ public final class TcpRelay implements AutoCloseable {
         dropToClient = drop;
     }
 
-    /** Whether bytes from the client to the server are thrown away. */
     /** Bytes from the server that were dropped on their way to the client. */
     public long droppedToClient() {
         return droppedToClient.get();
     }
 
+    /** Whether bytes from the client to the server are thrown away. */
     public void dropToServer(boolean drop) {
         dropToServer = drop;
+    }
+
+    /**
+     * A dead path, as after a NAT timeout or a Wi-Fi roam: nothing gets through either way, on the connections there
+     * are and on new ones, while every socket stays open, so neither end learns anything from TCP.
+     */
+    public void freeze(boolean frozen) {
+        dropToServer = frozen;
+        dropToClient = frozen;
     }
 
     /** Closes every relayed connection at once, as a network failure would, and stops dropping. */
