@@ -58,8 +58,14 @@ public final class ChatCommands implements SessionListener {
             "  observing           what I send you",
             "  help                this text");
 
-    /** Answers per sender and minute: a loop with another bot, or a flood, ends here. */
+    /**
+     * Answers per sender and minute: a loop with another bot, or a flood, ends here. A sender is a client (full JID)
+     * for owners and readers, so one runaway client of an owner does not silence the owner's phone; anyone else is
+     * counted by account, whatever resources it makes up.
+     */
     static final int ANSWERS_PER_MINUTE = 30;
+    /** Senders remembered before the counts of past minutes are forgotten. */
+    private static final int SENDERS_KEPT = 1_024;
 
     private final AccessPolicy access;
     private final ObserveService observe;
@@ -91,10 +97,11 @@ public final class ChatCommands implements SessionListener {
             return;
         }
         String from = message.getFrom().toString();
-        if (!withinRate(message.getFrom().asBareJid().toString())) {
+        boolean known = access.mayRead(message.getFrom());
+        if (!withinRate(known ? from : message.getFrom().asBareJid().toString())) {
             return;
         }
-        String reply = access.mayRead(message.getFrom())
+        String reply = known
                 ? run(from, message.getBody().trim())
                 : "Sorry, you are not allowed to use this gateway. Ask its owner to add you as a reader.";
         send(message.getFrom(), reply, null);
@@ -103,6 +110,9 @@ public final class ChatCommands implements SessionListener {
     /** Counts an answer to {@code sender} in the current minute; false once the minute's share is used. */
     private boolean withinRate(String sender) {
         long minute = System.nanoTime() / 60_000_000_000L;
+        if (answered.size() > SENDERS_KEPT) {
+            answered.values().removeIf(w -> w[0] != minute);
+        }
         long[] window = answered.compute(sender, (k, w) -> w == null || w[0] != minute ? new long[] {minute, 0} : w);
         synchronized (window) {
             return ++window[1] <= ANSWERS_PER_MINUTE;

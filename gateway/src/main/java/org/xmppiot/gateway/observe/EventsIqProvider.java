@@ -29,12 +29,14 @@ public final class EventsIqProvider extends IqProvider<IQ> {
     public IQ parse(XmlPullParser parser, int initialDepth, IqData iqData, XmlEnvironment xmlEnvironment)
             throws XmlPullParserException, IOException {
         String element = parser.getName();
+        // Every attribute is read here, at the start tag: once the parser has moved on, asking for one throws.
+        String seqnrText = parser.getAttributeValue("seqnr");
         long seqnr;
         try {
-            seqnr = Long.parseLong(String.valueOf(parser.getAttributeValue("seqnr")));
+            seqnr = Long.parseLong(String.valueOf(seqnrText));
         } catch (NumberFormatException e) {
             ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);
-            return EventSubscribe.malformed(0, "seqnr must be a number, was '" + parser.getAttributeValue("seqnr") + "'");
+            return EventSubscribe.malformed(0, "seqnr must be a number, was '" + seqnrText + "'");
         }
         if (EventUnsubscribe.ELEMENT.equals(element)) {
             ParserUtils.forwardToEndTagOfDepth(parser, initialDepth);

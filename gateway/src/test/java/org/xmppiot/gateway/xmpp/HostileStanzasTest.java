@@ -157,6 +157,24 @@ class HostileStanzasTest {
     }
 
     @Test
+    void anOwnersMalformedUnsubscribeLeavesTheSessionAnsweringAndPublishing() throws Exception {
+        try (Peer owner = new Peer("owner")) {
+            owner.send("<iq type='set' id='unsub-1' to='" + GATEWAY + "'><unsubscribe xmlns='urn:xmpp:iot:events' seqnr='99999999999999999999999999'"
+                    + " xmlns:x='urn:example:x' x:when='-P1D'><node nodeId='&#x202E;boiler'/></unsubscribe></iq>");
+            owner.send("<iq type='set' id='unsub-2' to='" + GATEWAY + "'><unsubscribe xmlns='urn:xmpp:iot:events' seqnr='abc' maxInterval='P'>"
+                    + "text<field name='' changedBy='-1'>x</field></unsubscribe></iq>");
+            owner.send("<iq type='set' id='unsub-3' to='" + GATEWAY + "'><unsubscribe xmlns='urn:xmpp:iot:events'/></iq>");
+            Await.until("an answer to each malformed unsubscribe", () -> owner.answersTo("unsub-1") == 1 && owner.answersTo("unsub-2") == 1
+                    && owner.answersTo("unsub-3") == 1);
+            assertThat(owner.errors).extracting(IQ::getStanzaId).contains("unsub-1", "unsub-2", "unsub-3");
+            long published = gateway.publisher().published();
+            Await.until("publishing after it", () -> gateway.publisher().published() > published + 5);
+            stillOnline();
+            aReaderStillReads();
+        }
+    }
+
+    @Test
     void aDataFormWithoutATypeIsDroppedAndTheSessionStays() throws Exception {
         long dropped = UnparsableStanzas.INSTANCE.dropped();
         try (Peer stranger = new Peer("stranger")) {
@@ -214,8 +232,8 @@ class HostileStanzasTest {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("hostile stanza fuzz: seed " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
         try {
-            fuzz("fuzzer", seed, 2_000, false);
-            fuzz("owner", seed + 1, 2_000, true);
+            fuzz("fuzzer", seed, 5_000, false);
+            fuzz("owner", seed + 1, 5_000, true);
         } catch (AssertionError | Exception e) {
             throw new AssertionError("fuzz with seed " + seed + " failed (replay with -Dfuzz.seed=" + seed + "): " + e.getMessage()
                     + "\nThe server's log ends:\n" + serverLogTail(), e);
@@ -261,5 +279,16 @@ class HostileStanzasTest {
         Await.until("everything stored during the fuzz to be published", () -> gateway.publisher().published() >= stored);
         assertThat(gateway.publisher().failed()).isZero();
         aReaderStillReads();
+        anOwnerIsStillAnswered();
+    }
+
+    /** An owner's read-out and chat status are answered on the gateway's first session. */
+    private static void anOwnerIsStillAnswered() throws Exception {
+        try (org.xmppiot.gateway.testing.ChatClient owner = new org.xmppiot.gateway.testing.ChatClient(prosody, dir, "owner")) {
+            SensorDataFields read = owner.readOut(new SensorDataRequest(78, List.of("boiler"), List.of(), Set.of(), false, null, null, null));
+            assertThat(read.readings()).isNotEmpty().allSatisfy(r -> assertThat(r.field("temperature")).isNotNull());
+            assertThat(owner.say("status")).startsWith("Connected as gateway@localhost/gateway.");
+        }
+        assertThat(gateway.uplink().sessions()).isEqualTo(1);
     }
 }
