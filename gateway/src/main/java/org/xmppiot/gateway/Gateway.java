@@ -125,12 +125,13 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         SensorDataService readOut = new SensorDataService(access, things::ids, bus.latest(), store);
         strangers = new StrangerReplies(access::mayRead);
         SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
-        beacon = new StatusBeacon(things, this::unsentOrMinusOne, version(), StatusBeacon.HEARTBEAT);
+        beacon = new StatusBeacon(things, this::unsent, version(), StatusBeacon.HEARTBEAT);
         uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), beacon, observe,
                 new ChatCommands(access, observe, bus.latest(), things, this::status), readOut,
                 new ControlService(access, things),
                 new DiscoService(access, things, version(), commandResponder), commandResponder));
-        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure);
+        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure,
+                () -> provisioner.problem() == null);
         // Items form as readings arrive and are published at once; the writer commits them in group commits.
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
                 publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
@@ -254,6 +255,10 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         } catch (SQLException e) {
             unsent = "unknown (" + e.getMessage() + ")";
         }
+        String waits = publishingWaits();
+        if (waits != null) {
+            b.append("\nPublishing waits: ").append(waits);
+        }
         b.append("\nPublished: ").append(publisher.published()).append(" readings; waiting: ").append(unsent)
                 .append("; refused by the server: ").append(publisher.failed()).append("; sent late: ").append(publisher.delayed()).append(" items");
         b.append("\nStore: ").append(writer.stored()).append(" stored, ").append(store.droppedUnsent()).append(" unsent dropped by its limits, ")
@@ -266,7 +271,13 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         return b.toString();
     }
 
-    private long unsentOrMinusOne() {
+    @Override
+    public String publishingWaits() {
+        return provisioner == null ? null : provisioner.problem();
+    }
+
+    /** Readings in the store not yet confirmed by the pub/sub service; -1 when the store cannot tell. */
+    public long unsent() {
         try {
             return store.unsent(PubSubPublisher.DESTINATION);
         } catch (SQLException e) {

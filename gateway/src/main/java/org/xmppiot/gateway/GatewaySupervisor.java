@@ -21,7 +21,8 @@ import org.xmppiot.gateway.adhoc.FleetDocument;
 
 /**
  * Runs the gateway from its configuration file and swaps it for a new configuration while running
- * (ad-hoc replace-config, or SIGHUP for the file itself): the new file is checked in full first, the old
+ * (ad-hoc replace-config, or SIGHUP for the file itself): a sent document changes the sections it names and keeps
+ * the others ({@link FleetDocument}); the result is checked in full and against {@link ConfigSafety} first, the old
  * one is kept as {@code <file>.previous}. When only things changed, they are applied thing by thing and
  * everything else stays up; otherwise the gateway restarts in this process. If the new configuration
  * does not start, the old one runs again.
@@ -53,18 +54,25 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
     public String replace(String yaml, String requester) {
         Path incoming = file.resolveSibling(file.getFileName() + ".incoming");
         GatewayConfig next;
+        FleetDocument.Merged merged;
         try {
-            // A document for a whole fleet has no xmpp section: this gateway keeps its own account.
-            yaml = FleetDocument.withOwnAccount(yaml, Files.readString(file, StandardCharsets.UTF_8));
+            // The document changes the sections it names; the others (the account among them) stay as they run.
+            merged = FleetDocument.merge(yaml, Files.readString(file, StandardCharsets.UTF_8));
             // Another account's configuration is refused before anything in it is read as ours.
             String self = current().config().xmpp().jid();
-            String theirs = FleetDocument.account(yaml);
+            String theirs = FleetDocument.account(merged.yaml());
             if (theirs != null && !theirs.equalsIgnoreCase(self)) {
                 return "the configuration is for " + theirs + ", and this gateway is " + self
                         + " (leave the xmpp section out to send one configuration to many gateways)";
             }
-            Files.writeString(incoming, yaml, StandardCharsets.UTF_8);
+            Files.writeString(incoming, merged.yaml(), StandardCharsets.UTF_8);
             next = GatewayConfigLoader.load(incoming, drivers);
+            String refusal = ConfigSafety.refusal(current().config(), next, bare(requester), merged.handover(), current().unsent());
+            if (refusal != null) {
+                deleteQuietly(incoming);
+                log.warn("replace-config from {} refused: {}", requester, refusal);
+                return refusal;
+            }
         } catch (ConfigException e) {
             deleteQuietly(incoming);
             return e.getMessage().replace(incoming.toString(), "the new configuration");
@@ -73,13 +81,14 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             return "cannot write " + incoming + ": " + e.getMessage();
         }
         // Answer first (the request came over the connection that is about to close), then swap.
-        Thread swap = new Thread(() -> swap(incoming, next, requester), "config-swap");
+        log.info("replace-config from {}: {}", requester, merged.summary());
+        Thread swap = new Thread(() -> swap(incoming, next, requester, merged.summary()), "config-swap");
         swap.setDaemon(false);
         swap.start();
         return null;
     }
 
-    private synchronized void swap(Path incoming, GatewayConfig next, String requester) {
+    private synchronized void swap(Path incoming, GatewayConfig next, String requester, String sections) {
         if (closed) {
             return;
         }
@@ -99,7 +108,7 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             log.warn("{} no longer checks out after the move ({}); applying what was checked", file, e.getMessage());
         }
         String outcome = apply(fromFile, previous, requester);
-        tell(requester, outcome + " The old configuration is kept as " + previous + ".");
+        tell(requester, outcome + " The document " + sections + ". The old configuration is kept as " + previous + ".");
     }
 
     /**
@@ -115,6 +124,11 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             next = GatewayConfigLoader.load(file, drivers);
         } catch (ConfigException e) {
             log.error("reload: {} has an error, the running configuration stays: {}", file, e.getMessage());
+            return;
+        }
+        String refusal = ConfigSafety.refusal(current.config(), next, null, false, current.unsent());
+        if (refusal != null) {
+            log.error("reload: {} is refused, the running configuration stays: {}", file, refusal);
             return;
         }
         log.info("reload: {}", apply(next, null, "reload"));
@@ -192,6 +206,12 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
         }, "config-outcome");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The bare JID of a full one ("alice@example.org/phone" -> "alice@example.org"). */
+    private static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     private static void deleteQuietly(Path p) {

@@ -88,6 +88,7 @@ final class ServerChecks {
             connection.login();
             findings.add(Finding.ok("login", config.jid() + " logged in with SCRAM, password from " + config.password().origin()));
             findings.add(serverClock(connection));
+            findings.add(nodeCreation(connection));
         } catch (Exception e) {
             if (chain.get() != null && !connection.isSecureConnection()) {
                 Finding dates = certificate(chain.get());
@@ -157,6 +158,35 @@ final class ServerChecks {
         } catch (Exception e) {
             return Finding.warn("clock", "the server does not tell its time (XEP-0202): " + XmppFailures.describe(e, config),
                     "nothing to fix if the local clock check above is ok");
+        }
+    }
+
+    /**
+     * Whether the account may create nodes on the pub/sub service, found by creating a probe node and deleting it: a
+     * gateway that may not comes online and answers, but publishes nothing until it may.
+     */
+    private Finding nodeCreation(XMPPTCPConnection connection) {
+        String service = config.pubsub().service();
+        String probe = config.pubsub().nodeFor("doctor-probe-" + Long.toString(System.nanoTime() & 0xffffff, 36));
+        try {
+            org.jivesoftware.smackx.pubsub.PubSubManager pubsub = org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(connection,
+                    org.jxmpp.jid.impl.JidCreate.bareFrom(service));
+            pubsub.createNode(probe);
+            pubsub.deleteNode(probe);
+            return Finding.ok("pubsub", config.jid() + " may create nodes on " + service + ": the gateway publishes there");
+        } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException e) {
+            org.jivesoftware.smack.packet.StanzaError.Condition c = e.getStanzaError().getCondition();
+            if (c == org.jivesoftware.smack.packet.StanzaError.Condition.forbidden || c == org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed
+                    || c == org.jivesoftware.smack.packet.StanzaError.Condition.not_authorized) {
+                return Finding.fail("pubsub", service + " does not let " + config.jid() + " create nodes (" + c + "): the gateway comes online"
+                        + " and answers, but publishes nothing until it may", "on Prosody list " + config.jid() + " in the admins of its"
+                        + " Component \"" + service + "\" block; on ejabberd allow it in mod_pubsub's access_createnode");
+            }
+            return Finding.fail("pubsub", service + " refused a node (" + c + ")", "check xmpp.pubsub.service: it must name the"
+                    + " server's pub/sub service, often pubsub." + config.domain());
+        } catch (Exception e) {
+            return Finding.fail("pubsub", service + " does not answer as a pub/sub service: " + XmppFailures.describe(e, config),
+                    "check xmpp.pubsub.service: it must name the server's pub/sub service, often pubsub." + config.domain());
         }
     }
 

@@ -63,6 +63,8 @@ final class GatewayMetrics {
                 .callback(cb -> cb.call(Math.max(0, gateway.uplink().sessions() - 1))).register(registry);
         GaugeWithCallback.builder().name("xmppiot_xmpp_connected").help("1 while the XMPP session is up")
                 .callback(cb -> cb.call(gateway.uplink().isReady() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_publishing_blocked").help("1 while the pub/sub service refuses the nodes (see the status page)")
+                .callback(cb -> cb.call(gateway.publishingWaits() != null ? 1 : 0)).register(registry);
         Histogram roundTrip = Histogram.builder().name("xmppiot_publish_round_trip_seconds")
                 .help("From sending a pub/sub publish to the server's confirmation")
                 .classicOnly().classicUpperBounds(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10).register(registry);

@@ -97,6 +97,7 @@ final class StatusJson {
         g.writeNumberField("reconnects", Math.max(0, gateway.uplink().sessions() - 1));
         g.writeStringField("lastFailure", gateway.uplink().lastFailure());
         g.writeNumberField("published", gateway.publisher().published());
+        g.writeStringField("publishingWaits", gateway.publishingWaits());
         g.writeEndObject();
     }
 

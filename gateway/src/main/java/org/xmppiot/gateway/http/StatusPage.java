@@ -67,6 +67,10 @@ final class StatusPage {
                         : "connected to " + gateway.uplink().connectedTo() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
         h.append("<dt>Reconnects</dt><dd id=\"reconnects\">").append(Math.max(0, gateway.uplink().sessions() - 1)).append("</dd>");
         h.append("<dt>Published</dt><dd id=\"published\">").append(gateway.publisher().published()).append(" readings</dd>");
+        String waits = gateway.publishingWaits();
+        if (waits != null) {
+            h.append("<dt>Publishing waits</dt><dd class=\"offline\">").append(escape(waits)).append("</dd>");
+        }
         h.append("</dl></section>");
     }
 

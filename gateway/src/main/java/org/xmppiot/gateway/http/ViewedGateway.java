@@ -24,4 +24,7 @@ public interface ViewedGateway {
     PubSubPublisher publisher();
 
     StoreWriter storeWriter();
+
+    /** Why publishing waits (the pub/sub service refused the nodes) and what fixes it; null while it does not. */
+    String publishingWaits();
 }

@@ -5,8 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
@@ -32,7 +33,10 @@ import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Makes sure every thing's pub/sub node exists with the configured settings and that exactly the
- * configured owners and readers may subscribe to it. Runs at the start of every session.
+ * configured owners and readers may subscribe to it. Runs at the start of every session. A service that
+ * refuses (the account may not create nodes, no such service) never keeps the gateway offline: the session
+ * goes on serving read-outs, control, chat and ad-hoc, publishing waits (items for a missing node are kept and
+ * sent again), {@link #problem} says why, and the nodes are tried again in the background.
  */
 public final class NodeProvisioner implements SessionListener {
 
@@ -49,13 +53,18 @@ public final class NodeProvisioner implements SessionListener {
     private final AccessPolicy access;
     /** Every thing, configured or found while running (mDNS); a node each, titled with the thing's name. */
     private final ThingRegistry things;
+    /** First wait before the nodes are tried again after a refusal; it doubles up to {@link #RETRY_MAX_SECONDS}. */
+    static final long RETRY_FIRST_SECONDS = 15;
+    static final long RETRY_MAX_SECONDS = 300;
+
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pubsub-provisioner");
         t.setDaemon(true);
         return t;
     });
     private volatile XMPPTCPConnection current;
+    private volatile String problem;
 
     public NodeProvisioner(PubSubConfig config, AccessPolicy access, ThingRegistry things) {
         this.config = config;
@@ -66,9 +75,48 @@ public final class NodeProvisioner implements SessionListener {
     @Override
     public void sessionStarted(XMPPTCPConnection connection) throws Exception {
         current = connection;
+        try {
+            provisionAll(connection);
+        } catch (ProvisioningException e) {
+            refused(connection, e, RETRY_FIRST_SECONDS);
+        }
+    }
+
+    /** Why publishing waits (the service refused the nodes), with what fixes it; null while the nodes are fine. */
+    public String problem() {
+        return problem;
+    }
+
+    private void provisionAll(XMPPTCPConnection connection) throws Exception {
         for (Thing thing : things.things()) {
             provision(connection, thing.id(), thing.title());
         }
+        if (problem != null) {
+            log.info("pubsub nodes on {} are set up now; publishing goes on", config.service());
+        }
+        problem = null;
+    }
+
+    /** The service refused: say so once per change, and try again later on the same session. */
+    private void refused(XMPPTCPConnection connection, ProvisioningException e, long waitSeconds) {
+        if (!e.getMessage().equals(problem)) {
+            log.warn("{} Publishing waits (readings are kept); the gateway stays reachable and tries again in the background.",
+                    e.getMessage());
+        }
+        problem = e.getMessage();
+        background.schedule(() -> {
+            if (current != connection || !connection.isAuthenticated()) {
+                return; // A new session tries on its own.
+            }
+            try {
+                provisionAll(connection);
+            } catch (ProvisioningException again) {
+                refused(connection, again, Math.min(RETRY_MAX_SECONDS, waitSeconds * 2));
+            } catch (Exception other) {
+                log.debug("pubsub nodes not set up yet: {}", other.toString());
+                refused(connection, e, Math.min(RETRY_MAX_SECONDS, waitSeconds * 2));
+            }
+        }, waitSeconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -84,7 +132,7 @@ public final class NodeProvisioner implements SessionListener {
         background.execute(() -> {
             try {
                 XMPPTCPConnection c = current;
-                if (c != null && c.isAuthenticated()) {
+                if (c != null && c.isAuthenticated() && problem == null) {
                     provision(c, thingId, title);
                 }
             } catch (Exception e) {

@@ -112,6 +112,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private final Set<Long> confirmed = new LinkedHashSet<>();
     /** Told each confirmed publish's round trip, in seconds (the metrics' histogram). */
     private volatile java.util.function.DoubleConsumer roundTrips = seconds -> { };
+    private final java.util.function.BooleanSupplier nodesReady;
     private long lastAckFlush = System.nanoTime();
     /** Items waiting for a node to be made are sent again no earlier than this (nanoTime). */
     private long resendNotBefore = System.nanoTime();
@@ -146,7 +147,17 @@ public final class PubSubPublisher implements AutoCloseable {
      */
     public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window, Consumer<String> missingNode)
             throws XmppStringprepException {
+        this(uplink, config, store, window, missingNode, () -> true);
+    }
+
+    /**
+     * @param nodesReady false while the service refuses the nodes: nothing is sent (the server would refuse every item and
+     *                   the readings would be lost); items wait in memory and the store, and go out once it is true
+     */
+    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window, Consumer<String> missingNode,
+            java.util.function.BooleanSupplier nodesReady) throws XmppStringprepException {
         this.missingNode = missingNode;
+        this.nodesReady = nodesReady;
         this.uplink = uplink;
         this.config = config;
         this.store = store;
@@ -192,7 +203,11 @@ public final class PubSubPublisher implements AutoCloseable {
                     if (connection != session) {
                         newSession(connection);
                     }
-                    sent = fillWindow(connection);
+                    if (nodesReady.getAsBoolean()) {
+                        sent = fillWindow(connection);
+                    } else {
+                        takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
+                    }
                 }
                 idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
                         && memory.isEmpty() && begun.isEmpty();

@@ -60,6 +60,7 @@ class DoctorTest {
                     .anyMatch(l -> l.matches("ok +dns +xmpp.server 127.0.0.1 is \\[127.0.0.1\\] .*"))
                     .anyMatch(l -> l.matches("ok +login +gateway@localhost logged in with SCRAM, password from .*gateway.password"))
                     .anyMatch(l -> l.matches("ok +clock +this machine's clock is [+-]\\d+\\.\\d s from the server's"))
+                    .anyMatch(l -> l.equals("ok    pubsub   gateway@localhost may create nodes on pubsub.localhost: the gateway publishes there"))
                     // The test CA's certificates last two days.
                     .anyMatch(l -> l.matches("WARN +tls +the server's certificate \\(CN=localhost issued by CN=xmpp-iot-gateway test CA\\) is valid until "
                             + "\\d{4}-\\d\\d-\\d\\d"))
