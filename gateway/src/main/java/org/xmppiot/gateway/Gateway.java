@@ -130,8 +130,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
                 new ChatCommands(access, observe, bus.latest(), things, this::status), readOut,
                 new ControlService(access, things),
                 new DiscoService(access, things, version(), commandResponder), commandResponder));
-        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure,
-                () -> provisioner.problem() == null);
+        publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure, provisioner::target);
         // Items form as readings arrive and are published at once; the writer commits them in group commits.
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
                 publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
@@ -258,6 +257,8 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         String waits = publishingWaits();
         if (waits != null) {
             b.append("\nPublishing waits: ").append(waits);
+        } else if (provisioner.fallback() != null) {
+            b.append("\nPublishing to the PEP nodes of ").append(config.xmpp().jid()).append(" instead: ").append(provisioner.fallback());
         }
         b.append("\nPublished: ").append(publisher.published()).append(" readings; waiting: ").append(unsent)
                 .append("; refused by the server: ").append(publisher.failed()).append("; sent late: ").append(publisher.delayed()).append(" items");

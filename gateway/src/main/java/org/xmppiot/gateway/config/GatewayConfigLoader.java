@@ -255,8 +255,11 @@ public final class GatewayConfigLoader {
     private static PubSubConfig pubsub(ConfigNode p, String localpart, String domain) throws ConfigException {
         p.expectOnlyKeys(PUBSUB_KEYS);
         String service = p.string("service", "pubsub." + domain);
-        if (service.contains("@") || service.contains("/") || service.isBlank()) {
-            throw p.get("service").error("'" + service + "' is not a service address; write a domain such as pubsub." + domain);
+        // A domain (pubsub.example.org), "pep" (the gateway's own PEP nodes), or an account's bare JID (a watcher reading a
+        // gateway's PEP nodes).
+        if (service.contains("/") || service.isBlank() || service.chars().anyMatch(Character::isWhitespace)) {
+            throw p.get("service").error("'" + service + "' is not a service address; write a domain such as pubsub." + domain
+                    + ", 'pep' for the account's own PEP nodes, or the account (gateway@" + domain + ") whose PEP nodes to read");
         }
         String prefix = p.has("node-prefix") ? p.get("node-prefix").asString() : localpart + "/";
         if (prefix.chars().anyMatch(Character::isWhitespace)) {

@@ -10,6 +10,14 @@ public record PubSubConfig(String service, String nodePrefix, String accessModel
 
     public static final String[] ACCESS_MODELS = {"whitelist", "presence", "roster", "authorize", "open"};
 
+    /** The {@code service} that means the account's own PEP service (XEP-0163) rather than a pub/sub component. */
+    public static final String PEP = "pep";
+
+    /** Whether items go to the account's own PEP nodes. */
+    public boolean pep() {
+        return PEP.equals(service);
+    }
+
     /** The node a thing publishes to. */
     public String nodeFor(String thingId) {
         return nodePrefix + thingId;

@@ -162,31 +162,48 @@ final class ServerChecks {
     }
 
     /**
-     * Whether the account may create nodes on the pub/sub service, found by creating a probe node and deleting it: a
-     * gateway that may not comes online and answers, but publishes nothing until it may.
+     * Where the gateway will publish, found by creating a probe node and deleting it: on the configured pub/sub service,
+     * or, when that refuses, on the account's own PEP service (the gateway falls back to it); a gateway that may use
+     * neither comes online and answers, but publishes nothing until it may.
      */
     private Finding nodeCreation(XMPPTCPConnection connection) {
+        String own = config.jid();
+        if (config.pubsub().pep()) {
+            String refused = probe(connection, own);
+            return refused == null ? Finding.ok("pubsub", own + " publishes to its own PEP nodes (pubsub.service: pep)")
+                    : Finding.fail("pubsub", "the PEP service of " + own + " refused a node (" + refused + ")",
+                            "enable PEP on the server (Prosody: mod_pep), or set xmpp.pubsub.service to a pub/sub service");
+        }
         String service = config.pubsub().service();
-        String probe = config.pubsub().nodeFor("doctor-probe-" + Long.toString(System.nanoTime() & 0xffffff, 36));
+        String refused = probe(connection, service);
+        if (refused == null) {
+            return Finding.ok("pubsub", own + " may create nodes on " + service + ": the gateway publishes there");
+        }
+        String fix = refused.startsWith("forbidden") || refused.startsWith("not-allowed") || refused.startsWith("not-authorized")
+                ? "to publish on " + service + ", list " + own + " in the admins of its Component \"" + service + "\" block on Prosody,"
+                        + " or allow it in mod_pubsub's access_createnode on ejabberd"
+                : "check xmpp.pubsub.service: it must name the server's pub/sub service, often pubsub." + config.domain();
+        if (probe(connection, own) == null) {
+            return Finding.warn("pubsub", service + " does not let " + own + " create nodes (" + refused + "): the gateway publishes to"
+                    + " its own PEP nodes instead; readers subscribe there, with pubsub.service: " + own + " in their configuration", fix);
+        }
+        return Finding.fail("pubsub", service + " does not let " + own + " create nodes (" + refused + "), nor does its PEP service:"
+                + " the gateway comes online and answers, but publishes nothing until it may", fix);
+    }
+
+    /** Null when {@code service} lets the account create (and delete) a node; otherwise what it answered. */
+    private String probe(XMPPTCPConnection connection, String service) {
+        String node = config.pubsub().nodeFor("doctor-probe-" + Long.toString(System.nanoTime() & 0xffffff, 36));
         try {
             org.jivesoftware.smackx.pubsub.PubSubManager pubsub = org.jivesoftware.smackx.pubsub.PubSubManager.getInstanceFor(connection,
                     org.jxmpp.jid.impl.JidCreate.bareFrom(service));
-            pubsub.createNode(probe);
-            pubsub.deleteNode(probe);
-            return Finding.ok("pubsub", config.jid() + " may create nodes on " + service + ": the gateway publishes there");
+            pubsub.createNode(node);
+            pubsub.deleteNode(node);
+            return null;
         } catch (org.jivesoftware.smack.XMPPException.XMPPErrorException e) {
-            org.jivesoftware.smack.packet.StanzaError.Condition c = e.getStanzaError().getCondition();
-            if (c == org.jivesoftware.smack.packet.StanzaError.Condition.forbidden || c == org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed
-                    || c == org.jivesoftware.smack.packet.StanzaError.Condition.not_authorized) {
-                return Finding.fail("pubsub", service + " does not let " + config.jid() + " create nodes (" + c + "): the gateway comes online"
-                        + " and answers, but publishes nothing until it may", "on Prosody list " + config.jid() + " in the admins of its"
-                        + " Component \"" + service + "\" block; on ejabberd allow it in mod_pubsub's access_createnode");
-            }
-            return Finding.fail("pubsub", service + " refused a node (" + c + ")", "check xmpp.pubsub.service: it must name the"
-                    + " server's pub/sub service, often pubsub." + config.domain());
+            return e.getStanzaError().getCondition().toString();
         } catch (Exception e) {
-            return Finding.fail("pubsub", service + " does not answer as a pub/sub service: " + XmppFailures.describe(e, config),
-                    "check xmpp.pubsub.service: it must name the server's pub/sub service, often pubsub." + config.domain());
+            return "no answer as a pub/sub service: " + XmppFailures.describe(e, config);
         }
     }
 

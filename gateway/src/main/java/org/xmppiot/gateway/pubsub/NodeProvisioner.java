@@ -64,7 +64,10 @@ public final class NodeProvisioner implements SessionListener {
         return t;
     });
     private volatile XMPPTCPConnection current;
+    /** Where this session publishes: the configured service, the account's own PEP nodes, or null while both refuse. */
+    private volatile BareJid target;
     private volatile String problem;
+    private volatile String fallback;
 
     public NodeProvisioner(PubSubConfig config, AccessPolicy access, ThingRegistry things) {
         this.config = config;
@@ -75,8 +78,9 @@ public final class NodeProvisioner implements SessionListener {
     @Override
     public void sessionStarted(XMPPTCPConnection connection) throws Exception {
         current = connection;
+        target = null;
         try {
-            provisionAll(connection);
+            setUp(connection);
         } catch (ProvisioningException e) {
             refused(connection, e, RETRY_FIRST_SECONDS);
         }
@@ -87,14 +91,54 @@ public final class NodeProvisioner implements SessionListener {
         return problem;
     }
 
-    private void provisionAll(XMPPTCPConnection connection) throws Exception {
-        for (Thing thing : things.things()) {
-            provision(connection, thing.id(), thing.title());
+    /** Where items go on this session: the pub/sub service or the account's own PEP; null while publishing waits. */
+    public BareJid target() {
+        return target;
+    }
+
+    /** Why the gateway publishes to its own PEP nodes instead of the configured service; null when it does not. */
+    public String fallback() {
+        return fallback;
+    }
+
+    /**
+     * Sets up every node on the configured service; when that service refuses them (the account may not create nodes,
+     * or there is no such service), on the account's own PEP service instead, which every account may use.
+     */
+    private void setUp(XMPPTCPConnection connection) throws Exception {
+        BareJid own = connection.getUser().asBareJid();
+        BareJid configured = config.pep() ? own : JidCreate.bareFrom(config.service());
+        String why = null;
+        try {
+            provisionAll(connection, configured);
+        } catch (ProvisioningException e) {
+            if (config.pep() || !e.refusedByService()) {
+                throw e;
+            }
+            try {
+                provisionAll(connection, own);
+            } catch (ProvisioningException pepToo) {
+                log.debug("the PEP service refused the nodes too: {}", pepToo.getMessage());
+                throw e; // The configured service's refusal names the fix.
+            }
+            why = e.getMessage();
         }
-        if (problem != null) {
-            log.info("pubsub nodes on {} are set up now; publishing goes on", config.service());
+        if (problem != null || why != null && !why.equals(fallback)) {
+            log.info("pubsub nodes are set up on {}; publishing goes on", why == null ? configured : "the PEP service of " + own);
         }
+        if (why != null && !why.equals(fallback)) {
+            log.warn("{} Publishing to the gateway's own PEP nodes ({}) instead: readers subscribe there, with pubsub.service: {} in"
+                    + " their configuration.", why, own, own);
+        }
+        fallback = why;
         problem = null;
+        target = why == null ? configured : own;
+    }
+
+    private void provisionAll(XMPPTCPConnection connection, BareJid service) throws Exception {
+        for (Thing thing : things.things()) {
+            provision(connection, service, thing.id(), thing.title());
+        }
     }
 
     /** The service refused: say so once per change, and try again later on the same session. */
@@ -109,7 +153,7 @@ public final class NodeProvisioner implements SessionListener {
                 return; // A new session tries on its own.
             }
             try {
-                provisionAll(connection);
+                setUp(connection);
             } catch (ProvisioningException again) {
                 refused(connection, again, Math.min(RETRY_MAX_SECONDS, waitSeconds * 2));
             } catch (Exception other) {
@@ -132,8 +176,9 @@ public final class NodeProvisioner implements SessionListener {
         background.execute(() -> {
             try {
                 XMPPTCPConnection c = current;
-                if (c != null && c.isAuthenticated() && problem == null) {
-                    provision(c, thingId, title);
+                BareJid service = target;
+                if (c != null && c.isAuthenticated() && service != null) {
+                    provision(c, service, thingId, title);
                 }
             } catch (Exception e) {
                 log.warn("pubsub node for {} not ready: {}", thingId, e.getMessage());
@@ -143,21 +188,21 @@ public final class NodeProvisioner implements SessionListener {
         });
     }
 
-    private void provision(XMPPTCPConnection connection, String thingId, String title) throws Exception {
-        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, JidCreate.bareFrom(config.service()));
+    private void provision(XMPPTCPConnection connection, BareJid service, String thingId, String title) throws Exception {
+        PubSubManager pubsub = PubSubManager.getInstanceFor(connection, service);
         String nodeId = config.nodeFor(thingId);
         try {
-            LeafNode node = findOrCreate(pubsub, nodeId);
+            LeafNode node = findOrCreate(pubsub, service, nodeId);
             configure(node, title);
             if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
                 allowOnlyConfiguredReaders(node, connection.getUser().asBareJid());
             }
         } catch (XMPPErrorException e) {
-            throw new ProvisioningException(nodeId, config.service(), e);
+            throw new ProvisioningException(nodeId, service.toString(), e);
         }
     }
 
-    private static LeafNode findOrCreate(PubSubManager pubsub, String nodeId) throws Exception {
+    private static LeafNode findOrCreate(PubSubManager pubsub, BareJid service, String nodeId) throws Exception {
         try {
             return pubsub.getLeafNode(nodeId);
         } catch (XMPPErrorException e) {
@@ -166,7 +211,7 @@ public final class NodeProvisioner implements SessionListener {
             }
         }
         Node created = pubsub.createNode(nodeId);
-        log.info("pubsub created node={} service={}", nodeId, pubsub.getServiceJid());
+        log.info("pubsub created node={} service={}", nodeId, service);
         return (LeafNode) created;
     }
 
@@ -222,9 +267,21 @@ public final class NodeProvisioner implements SessionListener {
 
     /** A node could not be created or set up; says what the server refused and what usually fixes it. */
     public static final class ProvisioningException extends SessionSetupException {
+        private final StanzaError.Condition condition;
+
         ProvisioningException(String nodeId, String service, XMPPErrorException cause) {
             super("Cannot set up pub/sub node '" + nodeId + "' on " + service + ": the server answered "
                     + cause.getStanzaError().getCondition() + hint(cause.getStanzaError().getCondition()) + ".", cause);
+            this.condition = cause.getStanzaError().getCondition();
+        }
+
+        /** The service will not hold our nodes (no right to create them, or no such service), as opposed to a passing error. */
+        boolean refusedByService() {
+            return switch (condition) {
+                case forbidden, not_allowed, not_authorized, service_unavailable, item_not_found, remote_server_not_found,
+                     feature_not_implemented -> true;
+                default -> false;
+            };
         }
 
         private static String hint(StanzaError.Condition condition) {

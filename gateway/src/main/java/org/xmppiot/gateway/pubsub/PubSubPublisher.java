@@ -24,8 +24,6 @@ import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PublishItem;
 import org.jivesoftware.smackx.pubsub.packet.PubSub;
 import org.jxmpp.jid.BareJid;
-import org.jxmpp.jid.impl.JidCreate;
-import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
@@ -77,7 +75,8 @@ public final class PubSubPublisher implements AutoCloseable {
     private final PubSubConfig config;
     private final ReadingStore store;
     private final int window;
-    private final BareJid service;
+    /** Where items go; null while the service refuses the nodes. */
+    private final java.util.function.Supplier<BareJid> target;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -112,7 +111,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private final Set<Long> confirmed = new LinkedHashSet<>();
     /** Told each confirmed publish's round trip, in seconds (the metrics' histogram). */
     private volatile java.util.function.DoubleConsumer roundTrips = seconds -> { };
-    private final java.util.function.BooleanSupplier nodesReady;
+
     private long lastAckFlush = System.nanoTime();
     /** Items waiting for a node to be made are sent again no earlier than this (nanoTime). */
     private long resendNotBefore = System.nanoTime();
@@ -144,25 +143,18 @@ public final class PubSubPublisher implements AutoCloseable {
     /**
      * @param missingNode told the thing whose node the server does not have (deleted, or a thing found
      *                    while running whose node is still being made); its items wait and are sent again
-     */
-    public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window, Consumer<String> missingNode)
-            throws XmppStringprepException {
-        this(uplink, config, store, window, missingNode, () -> true);
-    }
-
-    /**
-     * @param nodesReady false while the service refuses the nodes: nothing is sent (the server would refuse every item and
-     *                   the readings would be lost); items wait in memory and the store, and go out once it is true
+     * @param target where items go (the configured service, or the account's PEP when the service refused the nodes);
+     *               null while both refuse: nothing is sent then (the server would refuse every item and the readings
+     *               would be lost), items wait in memory and the store, and go out once there is a target
      */
     public PubSubPublisher(XmppUplink uplink, PubSubConfig config, ReadingStore store, int window, Consumer<String> missingNode,
-            java.util.function.BooleanSupplier nodesReady) throws XmppStringprepException {
+            java.util.function.Supplier<BareJid> target) {
         this.missingNode = missingNode;
-        this.nodesReady = nodesReady;
+        this.target = target;
         this.uplink = uplink;
         this.config = config;
         this.store = store;
         this.window = window;
-        this.service = JidCreate.bareFrom(config.service());
         this.memoryItems = Math.max(4 * window, MEMORY_READINGS / Math.max(1, config.readingsPerItem()));
         this.backlogUpTo = store.lastId();
         this.liveWindow = config.readingsPerItem() > 1 ? Math.min(window, LIVE_WINDOW) : window;
@@ -203,8 +195,9 @@ public final class PubSubPublisher implements AutoCloseable {
                     if (connection != session) {
                         newSession(connection);
                     }
-                    if (nodesReady.getAsBoolean()) {
-                        sent = fillWindow(connection);
+                    BareJid service = target.get();
+                    if (service != null) {
+                        sent = fillWindow(connection, service);
                     } else {
                         takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
                     }
@@ -241,11 +234,11 @@ public final class PubSubPublisher implements AutoCloseable {
         backlogDone = false;
     }
 
-    private boolean fillWindow(XMPPTCPConnection connection) throws SQLException {
+    private boolean fillWindow(XMPPTCPConnection connection, BareJid service) throws SQLException {
         boolean sent = false;
         while (awaiting.size() < window && !resend.isEmpty() && System.nanoTime() - resendNotBefore >= 0) {
             retried.incrementAndGet();
-            send(connection, resend.poll());
+            send(connection, service, resend.poll());
             sent = true;
         }
         if (awaiting.size() < window && !backlogDone) {
@@ -256,7 +249,7 @@ public final class PubSubPublisher implements AutoCloseable {
                 cursor = item.firstId();
                 // An item memory gave up after older ones left it is still on its way from memory: not sent twice.
                 if (!confirmed.contains(item.firstId()) && !onItsWayFromMemory(item.firstId())) {
-                    send(connection, Flight.of(item));
+                    send(connection, service, Flight.of(item));
                     sent = true;
                 }
             }
@@ -266,7 +259,7 @@ public final class PubSubPublisher implements AutoCloseable {
         while (backlogDone && awaiting.size() < liveWindow && !memory.isEmpty()) {
             OutboxItem item = memory.poll();
             if (!item.isConfirmed()) {
-                send(connection, Flight.of(item));
+                send(connection, service, Flight.of(item));
                 sent = true;
             }
         }
@@ -299,7 +292,7 @@ public final class PubSubPublisher implements AutoCloseable {
         }
     }
 
-    private void send(XMPPTCPConnection connection, Flight flight) {
+    private void send(XMPPTCPConnection connection, BareJid service, Flight flight) {
         Reading first = flight.readings().get(0);
         String node = config.nodeFor(first.thingId());
         Instant taken = first.timestamp();
