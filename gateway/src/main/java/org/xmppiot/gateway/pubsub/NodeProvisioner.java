@@ -209,10 +209,23 @@ public final class NodeProvisioner implements SessionListener {
             if (e.getStanzaError().getCondition() != StanzaError.Condition.item_not_found) {
                 throw e;
             }
+        } catch (org.jivesoftware.smackx.pubsub.PubSubException.NotAPubSubNodeException e) {
+            // The node exists, but ejabberd's PEP does not call it a leaf in disco#info, which Smack insists on.
+            return existingLeaf(pubsub, nodeId);
         }
         Node created = pubsub.createNode(nodeId);
         log.info("pubsub created node={} service={}", nodeId, service);
         return (LeafNode) created;
+    }
+
+    /**
+     * A handle on a node known to exist, without asking disco#info first. Smack keeps that constructor to its own
+     * package (it makes one itself after a create, or for Prosody's node disco bug); this is the only way in.
+     */
+    private static LeafNode existingLeaf(PubSubManager pubsub, String nodeId) throws ReflectiveOperationException {
+        java.lang.reflect.Constructor<LeafNode> make = LeafNode.class.getDeclaredConstructor(PubSubManager.class, String.class);
+        make.setAccessible(true);
+        return make.newInstance(pubsub, nodeId);
     }
 
     private void configure(LeafNode node, String title) throws Exception {

@@ -29,15 +29,26 @@ public final class EjabberdCluster implements AutoCloseable {
     private final Process epmd;
     private final List<Process> nodes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    /** The access rule for creating nodes on pubsub.localhost: every account (ejabberd's default) or none. */
+    private final String createNodes;
 
-    private EjabberdCluster(Path dir, int epmdPort, Process epmd) {
+    private EjabberdCluster(Path dir, int epmdPort, Process epmd, String createNodes) {
         this.dir = dir;
         this.epmdPort = epmdPort;
         this.epmd = epmd;
+        this.createNodes = createNodes;
     }
 
     /** Starts two clustered nodes in {@code dir} (which the ejabberd user must be able to enter). */
     public static EjabberdCluster start(Path dir) throws Exception {
+        return start(dir, 2, true);
+    }
+
+    /**
+     * Starts {@code count} (1 or 2) clustered nodes in {@code dir}; with {@code usersCreateNodes} false, no account may
+     * create nodes on pubsub.localhost (as on servers whose admins keep that to themselves); PEP stays open to all.
+     */
+    public static EjabberdCluster start(Path dir, int count, boolean usersCreateNodes) throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cookie = home.resolve(".erlang.cookie");
         Files.writeString(cookie, "xmppiot" + ThreadLocalRandom.current().nextLong(1L << 50));
@@ -46,12 +57,14 @@ public final class EjabberdCluster implements AutoCloseable {
         chown(dir);
         Process epmd = WatchedProcess.start(asEjabberd(dir, epmdPort, List.of("epmd", "-address", "127.0.0.1", "-port", Integer.toString(epmdPort))),
                 dir.resolve("epmd.log"), null);
-        EjabberdCluster c = new EjabberdCluster(dir, epmdPort, epmd);
+        EjabberdCluster c = new EjabberdCluster(dir, epmdPort, epmd, usersCreateNodes ? "allow: local" : "deny: all");
         try {
             waitForPort(epmdPort, "epmd");
             c.startNode("a");
-            c.startNode("b");
-            c.ctl("b", "join_cluster", c.node("a"));
+            if (count > 1) {
+                c.startNode("b");
+                c.ctl("b", "join_cluster", c.node("a"));
+            }
             return c;
         } catch (Exception e) {
             c.close();
@@ -126,7 +139,7 @@ public final class EjabberdCluster implements AutoCloseable {
                   c2s:
                     allow: all
                   pubsub_createnode:
-                    allow: local
+                    %s
                 shaper_rules:
                   c2s_shaper: none
                 modules:
@@ -139,7 +152,7 @@ public final class EjabberdCluster implements AutoCloseable {
                     access_createnode: pubsub_createnode
                     plugins: [flat, pep]
                     max_items_node: 1000
-                """.formatted(port), StandardCharsets.UTF_8);
+                """.formatted(port, createNodes), StandardCharsets.UTF_8);
         chown(dir.resolve(name));
         nodes.add(WatchedProcess.start(asEjabberd(dir, epmdPort, ctlArgs(name, "foreground")), dir.resolve(name + ".log"), null));
         ports.add(port);

@@ -1,0 +1,108 @@
+package org.xmppiot.gateway.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.spi.DriverRegistry;
+import org.xmppiot.core.testing.Await;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.testing.Subscriptions;
+import org.xmppiot.gateway.watch.ReadingWatcher;
+import org.xmppiot.simulators.xmpp.EjabberdCluster;
+
+/**
+ * On ejabberd (Debian's): with its default rules every account may create nodes on the pub/sub service, the gateway
+ * publishes there, and a reader receives every reading. Where the rule for creating nodes denies everyone, ejabberd
+ * applies it to PEP nodes too: the gateway comes online all the same, answers, says why publishing waits and keeps
+ * every reading.
+ */
+class EjabberdNodeRightsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path account(EjabberdCluster server, String user, String service, String rest) throws Exception {
+        server.register(user, user + "-password");
+        Files.writeString(dir.resolve(user + ".password"), user + "-password");
+        Path file = dir.resolve(user + ".yaml");
+        Files.writeString(file, """
+                store:
+                  path: %1$s.db
+                xmpp:
+                  jid: %1$s@localhost
+                  password-file: %1$s.password
+                  server: 127.0.0.1
+                  port: %2$d
+                  tls: disabled
+                  connect-timeout: 5s
+                  pubsub:
+                    service: %3$s
+                %4$s""".formatted(user, server.port(0), service, rest));
+        return file;
+    }
+
+    private void everyReadingReachesAReader(boolean usersCreateNodes, String readFrom, String statusSays) throws Exception {
+        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, usersCreateNodes)) {
+            Path gatewayFile = account(server, "site", "pubsub.localhost", """
+                    access:
+                      readers: [ reader@localhost ]
+                    things:
+                      - { id: meter, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }
+                    """);
+            Path readerFile = account(server, "reader", readFrom, "");
+            DriverRegistry drivers = DriverRegistry.fromClassPath();
+            Set<Long> heard = ConcurrentHashMap.newKeySet();
+            try (Gateway gateway = new Gateway(GatewayConfigLoader.load(gatewayFile, drivers), drivers)) {
+                gateway.start();
+                assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
+                assertThat(gateway.status()).contains(statusSays).doesNotContain("Publishing waits");
+                try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile), r -> heard.add(r.sequence()))) {
+                    reader.start(List.of("site/meter"));
+                    Await.until("the reader hears the meter", () -> heard.size() >= 5);
+                    long first = heard.stream().mapToLong(Long::longValue).min().orElseThrow();
+                    long last = gateway.bus().latest().latest("meter").sequence() + 20;
+                    Await.until("every reading from the first heard to 20 later", () -> Subscriptions.heardAll(heard, first, last));
+                }
+                assertThat(gateway.publisher().failed()).isZero();
+                assertThat(gateway.uplink().sessions()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void withEjabberdsDefaultsTheGatewayPublishesOnThePubSubService() throws Exception {
+        everyReadingReachesAReader(true, "pubsub.localhost", "Connected as site@localhost/gateway.");
+    }
+
+    @Test
+    void whereNoAccountMayCreateNodesTheGatewayIsReachableAndKeepsItsReadings() throws Exception {
+        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, false)) {
+            Path gatewayFile = account(server, "site", "pubsub.localhost", """
+                    access:
+                      owners: [ owner@localhost ]
+                    things:
+                      - { id: meter, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }
+                    """);
+            account(server, "owner", "pubsub.localhost", "");
+            DriverRegistry drivers = DriverRegistry.fromClassPath();
+            try (Gateway gateway = new Gateway(GatewayConfigLoader.load(gatewayFile, drivers), drivers)) {
+                gateway.start();
+                assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
+                assertThat(gateway.status()).contains("Publishing waits: Cannot set up pub/sub node 'site/meter' on pubsub.localhost: "
+                        + "the server answered forbidden");
+                long stored = gateway.storeWriter().stored();
+                Await.until("readings kept while publishing waits", () -> gateway.storeWriter().stored() > stored + 10 && gateway.unsent() > 10);
+                assertThat(gateway.publisher().failed()).isZero();
+                assertThat(gateway.uplink().sessions()).isEqualTo(1);
+            }
+        }
+    }
+}
