@@ -117,8 +117,19 @@ class NoNodeRightsTest {
     @Test
     void whenThePepServiceRefusesTooPublishingWaitsAndNothingReadIsLost() throws Exception {
         // Prosody's PEP takes the access models presence, whitelist and open only.
-        try (Gateway gateway = start("pubsub.localhost", "    access-model: authorize\n" + THINGS)) {
+        try (Gateway gateway = start("pubsub.localhost", "    access-model: authorize\n" + THINGS + "http: { enabled: true, port: 0 }\n")) {
             publishingWaits(gateway);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + gateway.localViews().address().getPort();
+            String status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(status).contains("\"publishingWaits\":\"Cannot set up pub/sub node 'gateway/t' on pubsub.localhost");
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("xmppiot_publishing_blocked 1.0");
+            String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).contains("<dt>Publishing waits</dt>");
         }
     }
 
