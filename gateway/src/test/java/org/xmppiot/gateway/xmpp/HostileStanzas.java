@@ -12,7 +12,7 @@ import java.util.Random;
 final class HostileStanzas {
 
     /** Namespaces with the element names that mean something there. */
-    private static final List<List<String>> VOCABULARY = List.of(
+    static final List<List<String>> VOCABULARY = List.of(
             List.of("urn:xmpp:iot:sensordata", "req", "cancel", "fields", "accepted", "started", "done", "failure", "node", "field",
                     "numeric", "boolean", "int", "long", "string", "dateTime", "timeSpan", "enum", "date", "time", "duration"),
             List.of("urn:xmpp:iot:control", "set", "setResponse", "node", "boolean", "int", "long", "double", "string", "duration",

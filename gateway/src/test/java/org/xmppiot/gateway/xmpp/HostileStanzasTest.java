@@ -175,6 +175,35 @@ class HostileStanzasTest {
     }
 
     @Test
+    void aMalformedElementOfEveryNamespaceFromAnOwnerIsAnsweredAndTheSessionStays() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        try (Peer owner = new Peer("owner")) {
+            int n = 0;
+            for (List<String> vocabulary : HostileStanzas.VOCABULARY) {
+                String ns = vocabulary.get(0);
+                for (String element : vocabulary.subList(1, vocabulary.size())) {
+                    // Absurd attribute values, a wrong child, text where elements belong; as a request and inside a message.
+                    String bad = "<" + element + " xmlns='" + ns + "' seqnr='x' node='' nodeId='&#x202E;' type='maybe' stamp='yesterday'"
+                            + " maxInterval='P' value='1e309'>text<" + element + " action='-1'><node/></" + element + ">&lt;</" + element + ">";
+                    for (String type : List.of("get", "set")) {
+                        String id = "ns-" + n++;
+                        ids.add(id);
+                        owner.send("<iq type='" + type + "' id='" + id + "' to='" + GATEWAY + "'>" + bad + "</iq>");
+                    }
+                    owner.send("<message to='" + GATEWAY + "' type='chat'><body>status</body>" + bad + "</message>");
+                    owner.send("<presence to='" + GATEWAY + "'>" + bad + "</presence>");
+                }
+            }
+            Await.until("one answer to each of " + ids.size() + " requests", () -> ids.stream().allMatch(id -> owner.answersTo(id) >= 1));
+            assertThat(ids).allSatisfy(id -> assertThat(owner.answersTo(id)).as(id).isEqualTo(1));
+        }
+        long published = gateway.publisher().published();
+        Await.until("publishing after them", () -> gateway.publisher().published() > published + 5);
+        stillOnline();
+        anOwnerIsStillAnswered();
+    }
+
+    @Test
     void aDataFormWithoutATypeIsDroppedAndTheSessionStays() throws Exception {
         long dropped = UnparsableStanzas.INSTANCE.dropped();
         try (Peer stranger = new Peer("stranger")) {
