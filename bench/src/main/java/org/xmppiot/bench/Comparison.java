@@ -45,7 +45,7 @@ public final class Comparison {
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
 
-    private Comparison(Path work, BenchXmpp xmpp) {
+    Comparison(Path work, BenchXmpp xmpp) {
         this.work = work;
         this.xmpp = xmpp;
     }
@@ -82,7 +82,7 @@ public final class Comparison {
         }
     }
 
-    private void runPeer(Peer peer, double[] rates) throws Exception {
+    void runPeer(Peer peer, double[] rates) throws Exception {
         System.out.println("== " + peer.name() + ": " + peer.description());
         descriptions.put(peer.name(), peer.description());
         Path dir = Files.createDirectories(work.resolve(peer.name()));

@@ -15,7 +15,6 @@ import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
-import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.jxmpp.jid.Jid;
@@ -70,21 +69,22 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     }
 
     /**
-     * Reads the whole stanza off the stream first, then parses it on a parser of its own. A provider that fails
-     * half-way (or reads too far) then cannot leave the stream's parser inside the stanza: with Smack's StAX
-     * parser, skipping to the stanza's end after such a failure miscounts the depth, and from then on the
-     * stream is cut into stanzas at the wrong places (answers to our publishes swallowed, the reader thread
-     * ended by an assertion). The copy costs a second parse of what comes in, which for a gateway is little.
+     * Reads the whole stanza off the stream once, as its parse events ({@link RecordedStanza}), then lets Smack's
+     * providers parse it from those events on a parser of its own. A provider that fails half-way, returns early or
+     * reads too far then cannot leave the stream's parser inside the stanza: with Smack's StAX parser, skipping to the
+     * stanza's end after such a failure miscounts the depth, and from then on the stream is cut into stanzas at the
+     * wrong places (answers to our publishes swallowed, the reader thread ended by an assertion). The stream is read
+     * once; providers replay what was read instead of a second parser tokenizing a text copy.
      */
     @Override
     protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
         StanzaHead head = StanzaHead.of(stream);
-        String stanza = PacketParserUtils.parseElement(stream, true).toString();
-        if (stanza.length() > MAX_STANZA_CHARS && isAnotherAccount(head.from())) {
+        RecordedStanza stanza = RecordedStanza.read(stream);
+        if (stanza.chars() > MAX_STANZA_CHARS && isAnotherAccount(head.from())) {
             // Refused before any provider sees it: nothing anyone asks of the gateway needs this much. Servers'
             // answers (a node's items, say) may be larger and are read.
-            UnparsableStanzas.INSTANCE.drop(stanza, new IllegalArgumentException(
-                    "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.length()));
+            UnparsableStanzas.INSTANCE.drop(stanza.toXml(), new IllegalArgumentException(
+                    "larger than " + MAX_STANZA_CHARS + " characters: " + stanza.chars()));
             if (head.isIqRequest()) {
                 answerLater(head.error(StanzaError.Condition.not_acceptable));
             }
@@ -92,10 +92,10 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         }
         droppedCurrent = false;
         try {
-            super.parseAndProcessStanza(PacketParserUtils.getParserFor(stanza));
+            super.parseAndProcessStanza(stanza.parser());
         } catch (XmlPullParserException | IOException | RuntimeException | StackOverflowError | AssertionError e) {
             // What Smack does not catch itself: any failure of a provider on this one stanza drops only it.
-            UnparsableStanzas.INSTANCE.drop(stanza, e);
+            UnparsableStanzas.INSTANCE.drop(stanza.toXml(), e);
             droppedCurrent = true;
         }
         if (droppedCurrent && head.isIqRequest()) {

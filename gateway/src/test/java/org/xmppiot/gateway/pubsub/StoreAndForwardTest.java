@@ -93,6 +93,12 @@ class StoreAndForwardTest {
             Await.until("the session after the last restart", () -> gateway.uplink().sessions() >= 11);
             long before = gateway.publisher().published();
             Await.until("publishing after the last restart", () -> gateway.uplink().isReady() && gateway.publisher().published() >= before + 500);
+            // No more readings; everything taken must then reach the node, however long catching up takes on this
+            // machine (closing gives the outbox only 10 s, and what is left waits in the store for the next start).
+            gateway.things().remove("line-a");
+            gateway.things().remove("line-b");
+            Await.until("every reading taken stored and published", Duration.ofMinutes(5),
+                    () -> gateway.storeWriter().stored() >= taken.size() && gateway.publisher().published() >= taken.size());
         } finally {
             gateway.close();
         }
