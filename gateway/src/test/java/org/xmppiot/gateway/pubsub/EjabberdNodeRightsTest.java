@@ -2,7 +2,6 @@ package org.xmppiot.gateway.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +13,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.testing.EjabberdAccounts;
 import org.xmppiot.gateway.testing.Subscriptions;
 import org.xmppiot.gateway.watch.ReadingWatcher;
 import org.xmppiot.simulators.xmpp.EjabberdCluster;
@@ -30,23 +30,7 @@ class EjabberdNodeRightsTest {
     Path dir;
 
     private Path account(EjabberdCluster server, String user, String service, String rest) throws Exception {
-        server.register(user, user + "-password");
-        Files.writeString(dir.resolve(user + ".password"), user + "-password");
-        Path file = dir.resolve(user + ".yaml");
-        Files.writeString(file, """
-                store:
-                  path: %1$s.db
-                xmpp:
-                  jid: %1$s@localhost
-                  password-file: %1$s.password
-                  server: 127.0.0.1
-                  port: %2$d
-                  tls: disabled
-                  connect-timeout: 5s
-                  pubsub:
-                    service: %3$s
-                %4$s""".formatted(user, server.port(0), service, rest));
-        return file;
+        return EjabberdAccounts.write(server, dir, user, "127.0.0.1:" + server.port(0), service, rest);
     }
 
     private void everyReadingReachesAReader(boolean usersCreateNodes, String readFrom, String statusSays) throws Exception {
@@ -66,10 +50,7 @@ class EjabberdNodeRightsTest {
                 assertThat(gateway.status()).contains(statusSays).doesNotContain("Publishing waits");
                 try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile), r -> heard.add(r.sequence()))) {
                     reader.start(List.of("site/meter"));
-                    Await.until("the reader hears the meter", () -> heard.size() >= 5);
-                    long first = heard.stream().mapToLong(Long::longValue).min().orElseThrow();
-                    long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                    Await.until("every reading from the first heard to 20 later", () -> Subscriptions.heardAll(heard, first, last));
+                    Subscriptions.awaitEveryReadingSince(heard, Subscriptions.firstOfFive(heard), gateway, "meter", "it was heard");
                 }
                 assertThat(gateway.publisher().failed()).isZero();
                 assertThat(gateway.uplink().sessions()).isEqualTo(1);

@@ -58,10 +58,7 @@ class NoNodeRightsTest {
         Set<Long> heard = ConcurrentHashMap.newKeySet();
         try (ReadingWatcher reader = pepReader(heard)) {
             reader.start(List.of("gateway/t"));
-            Await.until("the reader hears the thing", () -> heard.size() >= 5);
-            long first = heard.stream().mapToLong(Long::longValue).min().orElseThrow();
-            long last = gateway.bus().latest().latest("t").sequence() + 20;
-            Await.until("every reading from the first heard to 20 later", () -> Subscriptions.heardAll(heard, first, last));
+            Subscriptions.awaitEveryReadingSince(heard, Subscriptions.firstOfFive(heard), gateway, "t", "it was heard");
         }
         assertThat(gateway.publisher().failed()).isZero();
     }

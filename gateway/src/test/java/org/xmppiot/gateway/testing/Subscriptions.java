@@ -49,6 +49,22 @@ public final class Subscriptions {
         return null;
     }
 
+    /** The lowest sequence number heard, once five readings have been heard. */
+    public static long firstOfFive(java.util.Set<Long> heard) throws InterruptedException {
+        org.xmppiot.core.testing.Await.until("the subscriber to hear five readings", () -> heard.size() >= 5);
+        return heard.stream().mapToLong(Long::longValue).min().orElseThrow();
+    }
+
+    /**
+     * Waits until every reading of {@code thing} from {@code first} to 20 after its latest one now was heard: nothing
+     * lost in between, whatever happened meanwhile ({@code what}).
+     */
+    public static void awaitEveryReadingSince(java.util.Set<Long> heard, long first, org.xmppiot.gateway.Gateway gateway, String thing,
+            String what) throws InterruptedException {
+        long last = gateway.bus().latest().latest(thing).sequence() + 20;
+        org.xmppiot.core.testing.Await.until("every reading from the first heard to 20 after " + what, () -> heardAll(heard, first, last));
+    }
+
     /** Whether every sequence number from {@code first} to {@code last} was heard: nothing lost in between. */
     public static boolean heardAll(java.util.Set<Long> heard, long first, long last) {
         for (long s = first; s <= last; s++) {

@@ -2,7 +2,6 @@ package org.xmppiot.gateway.xmpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
+import org.xmppiot.gateway.testing.EjabberdAccounts;
 import org.xmppiot.gateway.testing.Subscriptions;
 import org.xmppiot.simulators.xmpp.EjabberdCluster;
 import org.xmppiot.gateway.watch.ReadingWatcher;
@@ -31,22 +31,7 @@ class EjabberdClusterFailoverTest {
     Path dir;
 
     private Path account(EjabberdCluster cluster, String user, String servers, String rest) throws Exception {
-        cluster.register(user, user + "-password");
-        Files.writeString(dir.resolve(user + ".password"), user + "-password");
-        Path file = dir.resolve(user + ".yaml");
-        Files.writeString(file, """
-                store:
-                  path: %1$s.db
-                xmpp:
-                  jid: %1$s@localhost
-                  password-file: %1$s.password
-                  servers: [ %2$s ]
-                  tls: disabled
-                  connect-timeout: 5s
-                  pubsub:
-                    service: pubsub.localhost
-                %3$s""".formatted(user, servers, rest));
-        return file;
+        return EjabberdAccounts.write(cluster, dir, user, servers, "pubsub.localhost", rest);
     }
 
     @Test
@@ -73,14 +58,11 @@ class EjabberdClusterFailoverTest {
                 try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile),
                         r -> received.add(r.sequence()))) {
                     reader.start(List.of("site/meter"));
-                    Await.until("the reader on node B hears the meter", () -> received.size() >= 5);
-                    long first = received.stream().mapToLong(Long::longValue).min().orElseThrow();
+                    long first = Subscriptions.firstOfFive(received);
 
                     cluster.stopNode(0);
                     Await.until("the gateway on node B", () -> b.equals(gateway.uplink().connectedTo()));
-                    long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                    Await.until("every reading from the first heard to 20 after the failover",
-                            () -> Subscriptions.heardAll(received, first, last));
+                    Subscriptions.awaitEveryReadingSince(received, first, gateway, "meter", "the failover");
                 }
             }
         }

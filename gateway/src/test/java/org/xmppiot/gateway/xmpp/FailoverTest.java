@@ -64,15 +64,12 @@ class FailoverTest {
                 try (ReadingWatcher subscriber = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")),
                         r -> received.add(r.sequence()))) {
                     subscriber.start(List.of("failover/meter"));
-                    Await.until("the subscriber hears the meter", () -> received.size() >= 5);
-                    long first = received.stream().mapToLong(Long::longValue).min().orElseThrow();
+                    long first = Subscriptions.firstOfFive(received);
 
                     b.close(); // the server in use goes down
                     Await.until("a session through the third server", () -> ("127.0.0.1:" + c.port()).equals(gateway.uplink().connectedTo()));
                     assertThat(gateway.uplink().sessions()).isEqualTo(2);
-                    long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                    Await.until("every reading from the first heard to 20 after the failover",
-                            () -> Subscriptions.heardAll(received, first, last));
+                    Subscriptions.awaitEveryReadingSince(received, first, gateway, "meter", "the failover");
                 }
             }
         } finally {

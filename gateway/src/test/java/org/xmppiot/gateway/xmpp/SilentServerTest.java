@@ -68,14 +68,12 @@ class SilentServerTest {
             try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")),
                     r -> heard.add(r.sequence()))) {
                 reader.start(List.of("silent/meter"));
-                Await.until("the reader hears the meter", () -> heard.size() >= 5);
-                long first = heard.stream().mapToLong(Long::longValue).min().orElseThrow();
+                long first = Subscriptions.firstOfFive(heard);
 
                 silence.run(gateway);
 
                 Await.until("a new session", () -> gateway.uplink().isReady() && gateway.uplink().sessions() == 2);
-                long last = gateway.bus().latest().latest("meter").sequence() + 20;
-                Await.until("every reading from the first heard to 20 after the new session", () -> Subscriptions.heardAll(heard, first, last));
+                Subscriptions.awaitEveryReadingSince(heard, first, gateway, "meter", "the new session");
             }
         }
     }
