@@ -34,9 +34,10 @@ import org.xmppiot.gateway.access.AccessPolicy;
 /**
  * Makes sure every thing's pub/sub node exists with the configured settings and that exactly the
  * configured owners and readers may subscribe to it. Runs at the start of every session. A service that
- * refuses (the account may not create nodes, no such service) never keeps the gateway offline: the session
- * goes on serving read-outs, control, chat and ad-hoc, publishing waits (items for a missing node are kept and
- * sent again), {@link #problem} says why, and the nodes are tried again in the background.
+ * refuses (the account may not create nodes, no such service) never keeps the gateway offline: the nodes go to the
+ * account's own PEP service instead ({@link #fallback} says why); when that refuses too, publishing waits (the
+ * publisher sends nothing while {@link #target} is null), {@link #problem} says why, and the nodes are tried again in
+ * the background. The session serves read-outs, control, chat and ad-hoc meanwhile.
  */
 public final class NodeProvisioner implements SessionListener {
 

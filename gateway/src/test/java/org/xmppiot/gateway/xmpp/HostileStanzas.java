@@ -11,8 +11,11 @@ import java.util.Random;
  */
 final class HostileStanzas {
 
-    /** Namespaces with the element names that mean something there. */
-    static final List<List<String>> VOCABULARY = List.of(
+    /**
+     * Namespaces with the element names that mean something there: ours and the ones below by hand, and every element
+     * Smack registers a provider for in its providers files.
+     */
+    static final List<List<String>> VOCABULARY = withSmacksProviders(List.of(
             List.of("urn:xmpp:iot:sensordata", "req", "cancel", "fields", "accepted", "started", "done", "failure", "node", "field",
                     "numeric", "boolean", "int", "long", "string", "dateTime", "timeSpan", "enum", "date", "time", "duration"),
             List.of("urn:xmpp:iot:control", "set", "setResponse", "node", "boolean", "int", "long", "double", "string", "duration",
@@ -35,7 +38,45 @@ final class HostileStanzas {
             List.of("urn:xmpp:receipts", "request", "received"),
             List.of("http://jabber.org/protocol/chatstates", "active", "composing", "paused"),
             List.of("urn:xmpp:sm:3", "r", "a", "enable"),
-            List.of("urn:example:nobody", "anything", "set", "query"));
+            List.of("urn:example:nobody", "anything", "set", "query")));
+
+    private static List<List<String>> withSmacksProviders(List<List<String>> byHand) {
+        // Smack's providers files: each names the element and namespace of every IQ and extension provider it registers.
+        List<String> files = List.of("org.jivesoftware.smack.extensions/extensions.providers",
+                "org.jivesoftware.smack.im/smackim.providers", "org.jivesoftware.smack.tcp/smacktcp.providers");
+        java.util.Map<String, java.util.LinkedHashSet<String>> all = new java.util.LinkedHashMap<>();
+        for (List<String> v : byHand) {
+            all.computeIfAbsent(v.get(0), ns -> new java.util.LinkedHashSet<>()).addAll(v.subList(1, v.size()));
+        }
+        java.util.regex.Pattern provider = java.util.regex.Pattern.compile(
+                "<elementName>\\s*([^<\\s]+)\\s*</elementName>\\s*<namespace>\\s*([^<\\s]+)\\s*</namespace>");
+        int found = 0;
+        for (String resource : files) {
+            try (java.io.InputStream in = HostileStanzas.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("Smack's " + resource + " is not on the class path");
+                }
+                java.util.regex.Matcher m = provider.matcher(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                while (m.find()) {
+                    all.computeIfAbsent(m.group(2), ns -> new java.util.LinkedHashSet<>()).add(m.group(1));
+                    found++;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (found < 50) {
+            throw new IllegalStateException("only " + found + " providers found in Smack's providers files");
+        }
+        List<List<String>> out = new java.util.ArrayList<>();
+        all.forEach((ns, elements) -> {
+            List<String> v = new java.util.ArrayList<>();
+            v.add(ns);
+            v.addAll(elements);
+            out.add(List.copyOf(v));
+        });
+        return List.copyOf(out);
+    }
 
     private static final List<String> ATTRIBUTES = List.of("seqnr", "id", "node", "nodeId", "name", "value", "type", "momentary", "historical",
             "all", "from", "to", "stamp", "action", "sessionid", "status", "var", "label", "maxInterval", "minInterval", "changedBy",
