@@ -93,7 +93,8 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         droppedCurrent = false;
         try {
             super.parseAndProcessStanza(stanza.parser());
-        } catch (XmlPullParserException | IOException | RuntimeException | StackOverflowError | AssertionError e) {
+        } catch (XmlPullParserException | IOException | RuntimeException | StackOverflowError | AssertionError
+                 | RecordedStanzaParser.RunawayProvider e) {
             // What Smack does not catch itself: any failure of a provider on this one stanza drops only it.
             UnparsableStanzas.INSTANCE.drop(stanza.toXml(), e);
             droppedCurrent = true;

@@ -204,6 +204,21 @@ class HostileStanzasTest {
     }
 
     @Test
+    void aNestedUserTuneThatSendsSmacksProviderIntoALoopIsDroppedAndTheSessionStays() throws Exception {
+        long dropped = UnparsableStanzas.INSTANCE.dropped();
+        try (Peer stranger = new Peer("stranger")) {
+            // Smack 4.4.8's UserTuneProvider never leaves its loop at the end tag of a nested element: on the reader
+            // thread that left the session deaf for good. Presence from anyone is parsed.
+            stranger.send("<presence to='" + GATEWAY + "'><tune xmlns='http://jabber.org/protocol/tune'><tune><node/></tune></tune></presence>");
+            Await.until("the stanza dropped", () -> UnparsableStanzas.INSTANCE.dropped() > dropped);
+        }
+        long published = gateway.publisher().published();
+        Await.until("publishing after it", () -> gateway.publisher().published() > published + 5);
+        stillOnline();
+        aReaderStillReads();
+    }
+
+    @Test
     void aDataFormWithoutATypeIsDroppedAndTheSessionStays() throws Exception {
         long dropped = UnparsableStanzas.INSTANCE.dropped();
         try (Peer stranger = new Peer("stranger")) {
