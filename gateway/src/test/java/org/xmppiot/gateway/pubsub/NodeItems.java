@@ -26,6 +26,9 @@ final class NodeItems {
     /** The node's items, oldest first. */
     static List<SeenItem> items(ProsodyExtension prosody, Path dir, String node) throws Exception {
         XMPPTCPConnection c = prosody.connection(dir, "reader");
+        // A node of a thousand items of fifty readings is megabytes: on a busy machine the server takes longer than
+        // the 5 s the test accounts allow for an answer.
+        c.setReplyTimeout(java.time.Duration.ofMinutes(2).toMillis());
         try {
             c.connect().login();
             LeafNode leaf = PubSubManager.getInstanceFor(c, JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
