@@ -33,28 +33,32 @@ class EjabberdNodeRightsTest {
         return EjabberdAccounts.write(server, dir, user, "127.0.0.1:" + server.port(0), service, rest);
     }
 
+    /** The gateway on the account site@localhost, connected; a reader@localhost may read its meter. */
+    private Gateway connectedGateway(EjabberdCluster server) throws Exception {
+        Path file = account(server, "site", "pubsub.localhost", """
+                access:
+                  readers: [ reader@localhost ]
+                things:
+                  - { id: meter, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }
+                """);
+        DriverRegistry drivers = DriverRegistry.fromClassPath();
+        Gateway gateway = new Gateway(GatewayConfigLoader.load(file, drivers), drivers);
+        gateway.start();
+        assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
+        return gateway;
+    }
+
     private void everyReadingReachesAReader(boolean usersCreateNodes, String readFrom, String statusSays) throws Exception {
-        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, usersCreateNodes)) {
-            Path gatewayFile = account(server, "site", "pubsub.localhost", """
-                    access:
-                      readers: [ reader@localhost ]
-                    things:
-                      - { id: meter, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }
-                    """);
+        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, usersCreateNodes); Gateway gateway = connectedGateway(server)) {
             Path readerFile = account(server, "reader", readFrom, "");
-            DriverRegistry drivers = DriverRegistry.fromClassPath();
             Set<Long> heard = ConcurrentHashMap.newKeySet();
-            try (Gateway gateway = new Gateway(GatewayConfigLoader.load(gatewayFile, drivers), drivers)) {
-                gateway.start();
-                assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
-                assertThat(gateway.status()).contains(statusSays).doesNotContain("Publishing waits");
-                try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile), r -> heard.add(r.sequence()))) {
-                    reader.start(List.of("site/meter"));
-                    Subscriptions.awaitEveryReadingSince(heard, Subscriptions.firstOfFive(heard), gateway, "meter", "it was heard");
-                }
-                assertThat(gateway.publisher().failed()).isZero();
-                assertThat(gateway.uplink().sessions()).isEqualTo(1);
+            assertThat(gateway.status()).contains(statusSays).doesNotContain("Publishing waits");
+            try (ReadingWatcher reader = ReadingWatcher.measurements(GatewayConfigLoader.loadXmpp(readerFile), r -> heard.add(r.sequence()))) {
+                reader.start(List.of("site/meter"));
+                Subscriptions.awaitEveryReadingSince(heard, Subscriptions.firstOfFive(heard), gateway, "meter", "it was heard");
             }
+            assertThat(gateway.publisher().failed()).isZero();
+            assertThat(gateway.uplink().sessions()).isEqualTo(1);
         }
     }
 
@@ -65,25 +69,13 @@ class EjabberdNodeRightsTest {
 
     @Test
     void whereNoAccountMayCreateNodesTheGatewayIsReachableAndKeepsItsReadings() throws Exception {
-        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, false)) {
-            Path gatewayFile = account(server, "site", "pubsub.localhost", """
-                    access:
-                      owners: [ owner@localhost ]
-                    things:
-                      - { id: meter, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }
-                    """);
-            account(server, "owner", "pubsub.localhost", "");
-            DriverRegistry drivers = DriverRegistry.fromClassPath();
-            try (Gateway gateway = new Gateway(GatewayConfigLoader.load(gatewayFile, drivers), drivers)) {
-                gateway.start();
-                assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
-                assertThat(gateway.status()).contains("Publishing waits: Cannot set up pub/sub node 'site/meter' on pubsub.localhost: "
-                        + "the server answered forbidden");
-                long stored = gateway.storeWriter().stored();
-                Await.until("readings kept while publishing waits", () -> gateway.storeWriter().stored() > stored + 10 && gateway.unsent() > 10);
-                assertThat(gateway.publisher().failed()).isZero();
-                assertThat(gateway.uplink().sessions()).isEqualTo(1);
-            }
+        try (EjabberdCluster server = EjabberdCluster.start(dir, 1, false); Gateway gateway = connectedGateway(server)) {
+            assertThat(gateway.status()).contains("Publishing waits: Cannot set up pub/sub node 'site/meter' on pubsub.localhost: "
+                    + "the server answered forbidden");
+            long stored = gateway.storeWriter().stored();
+            Await.until("readings kept while publishing waits", () -> gateway.storeWriter().stored() > stored + 10 && gateway.unsent() > 10);
+            assertThat(gateway.publisher().failed()).isZero();
+            assertThat(gateway.uplink().sessions()).isEqualTo(1);
         }
     }
 }
