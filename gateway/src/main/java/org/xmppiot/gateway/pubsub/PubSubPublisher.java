@@ -52,6 +52,12 @@ public final class PubSubPublisher implements AutoCloseable {
     public static final String DESTINATION = "pubsub";
     /** An item sent this long after its first reading was taken is late, and says so. */
     public static final Duration LATE_AFTER = Duration.ofSeconds(2);
+    /**
+     * How long a publish waits for the server's answer before it is sent again. Long: a session that went silent is
+     * ended by the uplink's liveness check well before, and a stream resumed after a short cut brings the answers
+     * late; sending again sooner would send items twice.
+     */
+    static final long ANSWER_TIMEOUT_MILLIS = 60_000;
 
     private static final Logger log = LoggerFactory.getLogger(PubSubPublisher.class);
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -306,7 +312,7 @@ public final class PubSubPublisher implements AutoCloseable {
         long number = sessionNumber;
         awaiting.add(flight);
         long sentAt = System.nanoTime();
-        connection.sendIqRequestAsync(request)
+        connection.sendIqRequestAsync(request, ANSWER_TIMEOUT_MILLIS)
                 .onSuccess(result -> {
                     roundTrips.accept((System.nanoTime() - sentAt) / 1e9);
                     answered(new Result(number, flight, null));

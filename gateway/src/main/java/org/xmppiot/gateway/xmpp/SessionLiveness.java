@@ -29,6 +29,7 @@ final class SessionLiveness implements AutoCloseable {
     private volatile long lastSent;
     private volatile boolean pinging;
     private volatile boolean closed;
+    private final org.jivesoftware.smack.StanzaListener sent = s -> lastSent = System.currentTimeMillis();
 
     /** Watches {@code connection} (to {@code server}) on {@code scheduler}; {@code onDead} gets the sentence once. */
     SessionLiveness(XMPPTCPConnection connection, String server, XmppConfig.Liveness settings, ScheduledExecutorService scheduler,
@@ -37,7 +38,7 @@ final class SessionLiveness implements AutoCloseable {
         this.settings = settings;
         this.server = server;
         this.onDead = onDead;
-        connection.addStanzaSendingListener(s -> lastSent = System.currentTimeMillis(), s -> true);
+        connection.addStanzaSendingListener(sent, s -> true);
         // Checked often enough that a stall is seen within a quarter of its bound, at most every 5 s.
         long period = Math.max(250, Math.min(5_000, Math.min(settings.stallAfter().toMillis(), settings.keepalive().toMillis()) / 4));
         task = scheduler.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
@@ -72,15 +73,16 @@ final class SessionLiveness implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
-        task.cancel(false);
+        close();
         onDead.accept("The server at " + server + " stopped answering for " + Math.round(silentMillis / 1000.0) + " s"
                 + " (no answer to a ping within " + settings.pingTimeout().toSeconds() + " s).");
     }
 
+    /** Stops watching; a resumed session on the same connection gets a watcher of its own. */
     @Override
     public void close() {
         closed = true;
         task.cancel(false);
+        connection.removeStanzaSendingListener(sent);
     }
 }

@@ -64,9 +64,8 @@ public final class XmppConnectionFactory {
         }
         GuardedTcpConnection connection = new GuardedTcpConnection(b.build());
         connection.setReplyTimeout(config.connectTimeout().toMillis());
-        // Every attempt gets a new connection and the publisher sends again what a lost session
-        // did not confirm, so XEP-0198 resumption is never used; its "resumable" state would only
-        // change how Smack treats sends on a dead connection.
+        // XEP-0198 is for the gateway's own long session, which the uplink resumes after a drop and turns it on for;
+        // short-lived clients (watch, fleet, doctor) have nothing to resume.
         connection.setUseStreamManagement(false);
         // Presence subscriptions are answered by PresenceAccess, never automatically (Smack's default refuses all).
         Roster.getInstanceFor(connection).setSubscriptionMode(Roster.SubscriptionMode.manual);

@@ -36,6 +36,10 @@ public final class XmppUplink implements AutoCloseable {
     private SessionLiveness liveness;
     /** The index in the targets of the server the session runs to. */
     private int currentTarget;
+    /** A session the network dropped that the server may still resume (XEP-0198), and its target; null when none. */
+    private XMPPTCPConnection resumable;
+    private int resumableTarget;
+    private long resumptions;
     private boolean ready;
     private boolean closed;
     private String lastFailure;
@@ -142,6 +146,32 @@ public final class XmppUplink implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            XMPPTCPConnection dropped = takeResumable();
+            if (dropped != null) {
+                int target = resumableTarget;
+                String failure;
+                try {
+                    failure = resume(dropped, target);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (failure == null) {
+                    delay = FIRST_RETRY;
+                    connectedTo = target;
+                    failedInARow = 0;
+                    continue;
+                }
+                if (targets.size() <= 1 && hasResumable()) {
+                    // Only this server: wait for it to take the stream back rather than start a new session beside it.
+                    Duration wait = withJitter(delay);
+                    log.warn("{} Resuming the session in {} s.", failure, Math.max(1, wait.toSeconds()));
+                    if (!sleep(wait)) {
+                        return;
+                    }
+                    delay = delay.multipliedBy(2).compareTo(config.reconnectMaxDelay()) > 0 ? config.reconnectMaxDelay() : delay.multipliedBy(2);
+                    continue;
+                }
+            }
             if (connectedTo >= 0) {
                 // The session was lost: another server of the service first, at once.
                 next = targets.size() > 1 ? (connectedTo + 1) % targets.size() : 0;
@@ -152,6 +182,12 @@ public final class XmppUplink implements AutoCloseable {
             XMPPTCPConnection c = null;
             try {
                 c = XmppConnectionFactory.create(attempt);
+                // Stream management with resumption, where the server offers it: a dropped session is resumed, not restarted.
+                c.setUseStreamManagementResumption(true);
+                // Where the server no longer knows a dropped stream, Smack would send what it had not acked on a fresh
+                // session bound on the old connection, which the uplink then closes; the publisher sends its unconfirmed
+                // items on the next session instead (same ids), so Smack's copies are only dropped.
+                c.addStanzaDroppedListener(s -> log.debug("not resent after a failed resumption: {}", s));
                 c.addConnectionListener(new LossListener(c));
                 c.connect();
                 c.login();
@@ -199,6 +235,99 @@ public final class XmppUplink implements AutoCloseable {
         }
     }
 
+    private XMPPTCPConnection takeResumable() {
+        lock.lock();
+        try {
+            XMPPTCPConnection c = resumable;
+            resumable = null;
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Resumes a dropped session on the same connection (XEP-0198): the server keeps it for a while, and then nothing is
+     * logged in afresh, the features' state stays, and of what was sent only what the server had not received goes
+     * again (Smack resends it; the server resends our answers). Null when resumed; otherwise why not: the sentence
+     * when the server is not reachable yet (the session stays resumable for the next round), "" when the stream can
+     * no longer be resumed.
+     */
+    private String resume(XMPPTCPConnection old, int target) throws InterruptedException {
+        if (!old.isDisconnectedButSmResumptionPossible()) {
+            return "";
+        }
+        List<XmppConfig.Server> targets = config.targets();
+        try {
+            old.connect();
+            old.login();
+        } catch (InterruptedException e) {
+            disconnectQuietly(old);
+            throw e;
+        } catch (Exception e) {
+            log.debug("no stream resumption with {} yet", address(old), e);
+            String sentence = XmppFailures.describe(e, targets.size() > 1 ? config.withTarget(targets.get(target)) : config);
+            lock.lock();
+            try {
+                lastFailure = sentence;
+                // With other servers to go to, the loop moves on at once; the kept stream is then of no more use.
+                if (!closed && targets.size() <= 1 && old.isDisconnectedButSmResumptionPossible()) {
+                    resumable = old;
+                    resumableTarget = target;
+                }
+            } finally {
+                lock.unlock();
+            }
+            return sentence;
+        }
+        if (!old.streamWasResumed()) {
+            // The server no longer knew the stream (it restarted), and Smack bound a fresh session on the old connection,
+            // whose listeners belong to the old one: it is cut at once (a closing handshake on it can hang for the reply
+            // timeout), and a new session starts from scratch; its resource replaces this one on the server.
+            log.info("{} no longer knows the session; starting a new one", address(old));
+            old.instantShutdown();
+            return "";
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                disconnectQuietly(old);
+                return "";
+            }
+            connection = old;
+            currentTarget = target;
+            liveness = new SessionLiveness(old, address(old), config.liveness(), livenessChecks, reason -> dead(old, reason));
+            ready = true;
+            resumptions++;
+            connectedSince = java.time.Instant.now();
+            lastFailure = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        log.info("xmpp session resumed with {} (stream management): nothing the server had received is sent again", address(old));
+        return null;
+    }
+
+    private boolean hasResumable() {
+        lock.lock();
+        try {
+            return resumable != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sessions resumed after a drop (XEP-0198) since start; these are not counted as new sessions. */
+    public long resumptions() {
+        lock.lock();
+        try {
+            return resumptions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Makes the session available to publishers; false when the uplink was closed meanwhile. */
     private boolean publishReady(XMPPTCPConnection c, int target) {
         lock.lock();
@@ -208,6 +337,7 @@ public final class XmppUplink implements AutoCloseable {
             }
             connection = c;
             currentTarget = target;
+            resumable = null;
             XMPPTCPConnection watched = c;
             liveness = new SessionLiveness(c, address(c), config.liveness(), livenessChecks, reason -> dead(watched, reason));
             ready = true;
@@ -262,15 +392,18 @@ public final class XmppUplink implements AutoCloseable {
      * down at once (without the closing handshake a dead link would hold up) and the loop fails over.
      */
     private void dead(XMPPTCPConnection c, String reason) {
-        if (lost(c, reason)) {
+        if (lost(c, reason, false)) {
             Thread t = new Thread(c::instantShutdown, "xmpp-shutdown");
             t.setDaemon(true);
             t.start();
         }
     }
 
-    /** Marks {@code owner}'s session lost, so the loop reconnects; false when it is not the current one (any more). */
-    private boolean lost(XMPPTCPConnection owner, String reason) {
+    /**
+     * Marks {@code owner}'s session lost, so the loop reconnects (first resuming it, when {@code mayResume}: not after a
+     * dead link, where waiting for it would only delay the next server); false when it is not the current one (any more).
+     */
+    private boolean lost(XMPPTCPConnection owner, String reason, boolean mayResume) {
         String next;
         lock.lock();
         try {
@@ -281,6 +414,8 @@ public final class XmppUplink implements AutoCloseable {
             connection = null;
             closeLiveness();
             lastFailure = reason;
+            resumable = mayResume ? owner : null;
+            resumableTarget = currentTarget;
             List<XmppConfig.Server> targets = config.targets();
             next = targets.size() > 1 ? "Trying " + targets.get((currentTarget + 1) % targets.size()) + "." : "Reconnecting.";
             changed.signalAll();
@@ -321,7 +456,7 @@ public final class XmppUplink implements AutoCloseable {
         }
 
         private void lost(String reason) {
-            XmppUplink.this.lost(owner, reason);
+            XmppUplink.this.lost(owner, reason, true);
         }
 
         @Override
@@ -342,6 +477,7 @@ public final class XmppUplink implements AutoCloseable {
             ready = false;
             c = connection;
             connection = null;
+            resumable = null;
             closeLiveness();
             changed.signalAll();
         } finally {

@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpRelay implements AutoCloseable {
 
-    private final ServerSocket listener;
+    private volatile ServerSocket listener;
     private final int targetPort;
+    private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean dropToClient;
     private volatile boolean dropToServer;
@@ -24,14 +25,33 @@ public final class TcpRelay implements AutoCloseable {
 
     public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread accept = new Thread(this::acceptLoop, "relay-accept");
+        listen(0);
+        this.port = listener.getLocalPort();
+    }
+
+    private void listen(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        listener = s;
+        Thread accept = new Thread(() -> acceptLoop(s), "relay-accept");
         accept.setDaemon(true);
         accept.start();
     }
 
+    /** The path is gone: every relayed connection is cut, and new ones are refused, until {@link #up}. */
+    public void down() throws IOException {
+        listener.close();
+        cutAll();
+    }
+
+    /** The path is back on the same port. */
+    public void up() throws IOException {
+        listen(port);
+    }
+
     public int port() {
-        return listener.getLocalPort();
+        return port;
     }
 
     /** Whether bytes from the server to the client are thrown away. */
@@ -72,7 +92,7 @@ public final class TcpRelay implements AutoCloseable {
         dropToServer = false;
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listener) {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
