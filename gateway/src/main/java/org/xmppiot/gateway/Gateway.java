@@ -54,7 +54,7 @@ import org.xmppiot.gateway.xmpp.XmppUplink;
  * The running gateway: the thing registry runs the drivers, which feed the bus; the bus feeds the store,
  * the store's outbox feeds the pub/sub publisher, the uplink keeps the XMPP session and each feature
  * answers on it. This is the one place where the parts are put together. A new configuration that
- * changes only things is applied thing by thing ({@link #applyThings}); everything else stays up.
+ * changes only things, access, observe or http is applied part by part ({@link #applyLive}); the session stays up.
  */
 public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseable {
 
@@ -72,6 +72,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
     private final ThingRegistry things = new ThingRegistry(bus);
     private final ConfiguredThings configured;
     private NodeProvisioner provisioner;
+    private AccessPolicy access;
     private ReadingStore store;
     private StoreWriter writer;
     private BusSubscription storing;
@@ -109,7 +110,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
      * the background, and what the store holds from an earlier run is published first.
      */
     public synchronized void start() throws ConfigException, XmppStringprepException, StoreException, GatewayStartException {
-        AccessPolicy access = AccessPolicy.of(config.access());
+        access = AccessPolicy.of(config.access());
         configured.register(config.things()); // Before the features: stored observations are kept for the things there are.
         store = ReadingStore.open(config.store());
         try {
@@ -169,27 +170,55 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         return views;
     }
 
-    /** Whether {@code next} differs from the running configuration in its things only (then {@link #applyThings} can take it). */
-    public boolean differsInThingsOnly(GatewayConfig next) {
-        GatewayConfig now = config;
-        return now.xmpp().equals(next.xmpp()) && now.access().equals(next.access()) && now.busQueueCapacity() == next.busQueueCapacity()
-                && now.store().equals(next.store()) && now.observe().equals(next.observe()) && now.discovery().equals(next.discovery())
-                && now.http().equals(next.http());
+    /** The changed sections of {@code next} that only a restart applies; empty when {@link #applyLive} can take it. */
+    public List<String> sectionsNeedingRestart(GatewayConfig next) {
+        return ConfigSections.needingRestart(config, next);
     }
 
     /**
-     * Applies a configuration that differs in its things only: unchanged things keep running untouched,
-     * removed ones stop, changed ones restart alone, added ones start; the session, store and observers
-     * stay up. New drivers are made (and so checked) before anything stops. If a thing then does not
-     * start, the exception says which; the caller applies the old configuration the same way.
+     * Applies a configuration that differs in live sections only ({@link ConfigSections#LIVE}), each to its part:
+     * unchanged things keep running untouched, removed ones stop, changed ones restart alone, added ones start; a new
+     * access policy holds from the next stanza (node affiliations follow, observers no longer allowed lose their
+     * subscriptions); observe settings hold for the next events; the local views restart on their new address. The
+     * session, store and observers stay up. New drivers are made (and so checked) before anything stops. If a thing
+     * then does not start, the exception says which; the caller applies the old configuration the same way.
      */
-    public synchronized ConfiguredThings.Changes applyThings(GatewayConfig next) throws ConfigException, GatewayStartException {
+    public synchronized LiveChanges applyLive(GatewayConfig next) throws ConfigException, GatewayStartException, XmppStringprepException {
         if (closed) {
             throw new GatewayStartException("the gateway is stopping", null);
         }
+        GatewayConfig now = config;
+        AccessPolicy.of(next.access()); // A JID that is no address is refused before anything changes.
         ConfiguredThings.Changes changes = configured.apply(next.things());
+        List<String> live = new ArrayList<>(ConfigSections.changed(now, next));
+        live.remove("things");
         config = next;
-        return changes;
+        if (live.contains("access") && access.replace(next.access())) {
+            provisioner.accessChanged();
+            observe.accessChanged();
+        }
+        if (live.contains("observe")) {
+            observe.reconfigure(next.observe());
+            qos.giveUpAfter(next.observe().retryFor());
+        }
+        if (live.contains("http")) {
+            if (views != null) {
+                views.close();
+                views = null;
+            }
+            if (next.http().enabled()) {
+                startLocalViews();
+            }
+        }
+        return new LiveChanges(changes, live);
+    }
+
+    /** What {@link #applyLive} did: the things it changed, and the other sections it applied. */
+    public record LiveChanges(ConfiguredThings.Changes things, List<String> sections) {
+        @Override
+        public String toString() {
+            return things + (sections.isEmpty() ? "" : "; applied live: " + String.join(", ", sections));
+        }
     }
 
     /** Stops one configured thing's driver and starts a new one from the same section; null when it runs again, else why not. */

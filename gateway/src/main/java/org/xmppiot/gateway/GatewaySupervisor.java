@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -23,8 +24,8 @@ import org.xmppiot.gateway.adhoc.FleetDocument;
  * Runs the gateway from its configuration file and swaps it for a new configuration while running
  * (ad-hoc replace-config, or SIGHUP for the file itself): a sent document changes the sections it names and keeps
  * the others ({@link FleetDocument}); the result is checked in full and against {@link ConfigSafety} first, the old
- * one is kept as {@code <file>.previous}. When only things changed, they are applied thing by thing and
- * everything else stays up; otherwise the gateway restarts in this process. If the new configuration
+ * one is kept as {@code <file>.previous}. Things, access, observe and http are applied to their part alone and the
+ * XMPP session stays up; a changed xmpp, store, bus or discovery section restarts the gateway in this process. If the new configuration
  * does not start, the old one runs again.
  */
 public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
@@ -140,29 +141,32 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
      */
     private String apply(GatewayConfig next, Path previousFile, String requester) {
         GatewayConfig running = current.config();
-        if (current.differsInThingsOnly(next)) {
+        List<String> restartFor = current.sectionsNeedingRestart(next);
+        if (restartFor.isEmpty()) {
             try {
-                ConfiguredThings.Changes changes = current.applyThings(next);
-                log.info("configuration replaced by {} thing by thing: {}", requester, changes);
+                Gateway.LiveChanges changes = current.applyLive(next);
+                log.info("configuration replaced by {} part by part: {}", requester, changes);
                 return "The new configuration is running (" + changes + "); the XMPP session stayed up.";
             } catch (Exception e) {
                 log.error("the new configuration did not start ({}); going back to the old one", e.getMessage());
                 restoreFile(previousFile);
                 try {
-                    current.applyThings(running);
+                    current.applyLive(running);
                 } catch (Exception again) {
-                    log.error("the old things did not all start again either: {}", again.getMessage());
+                    log.error("the old configuration did not all start again either: {}", again.getMessage());
                 }
                 return "The new configuration did not start (" + e.getMessage() + "); the old one runs again.";
             }
         }
+        log.info("the {} section(s) changed: restarting the gateway to apply them", String.join(", ", restartFor));
         try {
             Thread.sleep(500); // Sections other than things restart the session: let the ad-hoc answer leave first.
             current.close();
             current = new Gateway(next, drivers, this);
             current.start();
             log.info("configuration replaced by {}: {} things", requester, next.things().size());
-            return "The new configuration is running: " + next.things().size() + " things.";
+            return "The new configuration is running: " + next.things().size() + " things (the gateway restarted for "
+                    + String.join(", ", restartFor) + ").";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "The gateway is stopping.";

@@ -15,22 +15,39 @@ import org.xmppiot.gateway.config.AccessConfig;
  * anyone else is a stranger. JIDs are compared as XMPP addresses, not as text: the configured ones are
  * parsed once (so {@code Alice@Example.org} is the {@code alice@example.org} the server reports), and a
  * sender is judged by its bare JID, whichever of its resources sent the stanza.
+ * <p>
+ * Every feature holds the same policy, so a changed {@code access} section ({@link #replace}) takes effect for all of
+ * them at the next stanza, without a new session.
  */
 public final class AccessPolicy {
 
     public enum Role { OWNER, READER, STRANGER }
 
-    private final Set<BareJid> owners;
-    private final Set<BareJid> readers;
+    /** Who is who, swapped as one so that no decision sees half of a change. */
+    private record Lists(Set<BareJid> owners, Set<BareJid> readers) {
+    }
 
-    private AccessPolicy(Set<BareJid> owners, Set<BareJid> readers) {
-        this.owners = owners;
-        this.readers = readers;
+    private volatile Lists lists;
+
+    private AccessPolicy(Lists lists) {
+        this.lists = lists;
     }
 
     /** The policy of a configuration; a configured JID that is no XMPP address is refused. */
     public static AccessPolicy of(AccessConfig config) throws XmppStringprepException {
-        return new AccessPolicy(parse(config.owners()), parse(config.readers()));
+        return new AccessPolicy(lists(config));
+    }
+
+    private static Lists lists(AccessConfig config) throws XmppStringprepException {
+        return new Lists(parse(config.owners()), parse(config.readers()));
+    }
+
+    /** Takes the lists of {@code config} from now on; true when anyone's role changed. */
+    public boolean replace(AccessConfig config) throws XmppStringprepException {
+        Lists next = lists(config);
+        Lists before = lists;
+        lists = next;
+        return !before.equals(next);
     }
 
     private static Set<BareJid> parse(List<String> jids) throws XmppStringprepException {
@@ -46,7 +63,8 @@ public final class AccessPolicy {
             return Role.STRANGER;
         }
         BareJid bare = from.asBareJid();
-        return owners.contains(bare) ? Role.OWNER : readers.contains(bare) ? Role.READER : Role.STRANGER;
+        Lists now = lists;
+        return now.owners().contains(bare) ? Role.OWNER : now.readers().contains(bare) ? Role.READER : Role.STRANGER;
     }
 
     /** The same for a JID kept as text (a stored subscription's subscriber); text that is no JID is a stranger. */
@@ -77,8 +95,9 @@ public final class AccessPolicy {
 
     /** Owners and readers, owners first. */
     public Set<BareJid> everyone() {
-        Set<BareJid> all = new LinkedHashSet<>(owners);
-        all.addAll(readers);
+        Lists now = lists;
+        Set<BareJid> all = new LinkedHashSet<>(now.owners());
+        all.addAll(now.readers());
         return all;
     }
 }

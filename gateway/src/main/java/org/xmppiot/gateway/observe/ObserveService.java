@@ -64,14 +64,14 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     /** Subscriptions one observer may hold; more is refused with resource-constraint. */
     static final int MAX_PER_OBSERVER = 100;
 
-    private final ObserveConfig config;
+    private volatile ObserveConfig config;
     private final AccessPolicy access;
     /** The ids of every thing there is now (configured things can come and go while running). */
     private final Supplier<Set<String>> things;
     private final LatestValueCache latest;
     private final ObservationStore store;
     private final QosSender sender;
-    private final QosLevel level;
+    private volatile QosLevel level;
     private final List<Observation> observations = new CopyOnWriteArrayList<>();
     /** Observers (full JIDs) whose last presence was unavailable, since when. */
     private final Map<String, Instant> offlineSince = new ConcurrentHashMap<>();
@@ -290,6 +290,31 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
                 }
             }
         };
+    }
+
+    /** Takes a changed {@code observe} section: its QoS level and offline timeout hold for the next events. */
+    public void reconfigure(ObserveConfig next) {
+        level = QosLevel.fromConfigName(next.qos());
+        config = next;
+    }
+
+    /** The access policy changed: whoever may no longer read loses their subscriptions, here and in the store. */
+    public void accessChanged() {
+        Set<String> gone = new java.util.TreeSet<>();
+        for (Observation o : observations) {
+            if (!access.mayRead(o.subscriber())) {
+                gone.add(o.subscriber());
+            }
+        }
+        observations.removeIf(o -> gone.contains(o.subscriber()));
+        for (String subscriber : gone) {
+            try {
+                store.removeAll(subscriber);
+            } catch (SQLException e) {
+                log.warn("observe cannot remove the subscriptions of {} from the store: {}", subscriber, e.getMessage());
+            }
+            log.info("observe ended the subscriptions of {}: no longer an owner or reader", subscriber);
+        }
     }
 
     /** Ends the subscriptions of observers offline for longer than the configured time. */

@@ -189,6 +189,11 @@ public final class NodeProvisioner implements SessionListener {
         });
     }
 
+    /** The access policy changed: every node's affiliations are brought in line with it on the current session. */
+    public void accessChanged() {
+        things.ids().forEach(this::ensure);
+    }
+
     private void provision(XMPPTCPConnection connection, BareJid service, String thingId, String title) throws Exception {
         PubSubManager pubsub = PubSubManager.getInstanceFor(connection, service);
         String nodeId = config.nodeFor(thingId);

@@ -37,7 +37,7 @@ public final class QosSender implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final Supplier<XMPPConnection> connection;
-    private final Duration giveUpAfter;
+    private volatile Duration giveUpAfter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "qos-sender");
         t.setDaemon(true);
@@ -51,6 +51,11 @@ public final class QosSender implements AutoCloseable {
     public QosSender(Supplier<XMPPConnection> connection, Duration giveUpAfter) {
         this.connection = connection;
         this.giveUpAfter = giveUpAfter;
+    }
+
+    /** How long an unacknowledged event is tried from now on (a changed {@code observe.retry-for}). */
+    public void giveUpAfter(Duration d) {
+        giveUpAfter = d;
     }
 
     /**
