@@ -90,7 +90,7 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
         if (poll != null) {
             poll.cancel(false);
         }
-        sink.status(object.thingId(), ThingStatus.offline("said goodbye or stopped announcing on the network"));
+        sink.status(object.thingId(), ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, "said goodbye or stopped announcing on the network"));
     }
 
     private void poll(SmartObject object) {
@@ -119,7 +119,7 @@ public final class SmartObjectThings implements MdnsDiscovery.Listener, AutoClos
     }
 
     private void failed(SmartObject object, URI uri, String why) {
-        sink.status(object.thingId(), ThingStatus.offline("reading " + uri + " failed: " + why));
+        sink.status(object.thingId(), ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, "reading " + uri + " failed: " + why));
         if (failedPolls.incrementAndGet() % 100 == 1) {
             log.warn("mdns object {}: reading {} failed: {} (failed_total={})", object.thingId(), uri, why, failedPolls.get());
         }

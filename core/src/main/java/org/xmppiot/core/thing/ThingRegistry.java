@@ -114,7 +114,7 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
         try {
             e.driver.start(this);
         } catch (RuntimeException ex) {
-            status(id, ThingStatus.offline("cannot start: " + ex.getMessage()));
+            status(id, ThingStatus.offline(ThingStatus.Detail.CONFIG, "cannot start: " + ex.getMessage()));
             throw ex;
         }
     }

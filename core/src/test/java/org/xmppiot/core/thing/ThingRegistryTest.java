@@ -69,9 +69,9 @@ class ThingRegistryTest {
         assertThat(registry.thing("hall").orElseThrow().status()).isEqualTo(ThingStatus.starting());
         registry.start("hall");
         registry.status("hall", ThingStatus.online()); // Said again: no news.
-        registry.status("hall", ThingStatus.offline("bus 1 does not answer"));
+        registry.status("hall", ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, "bus 1 does not answer"));
 
-        assertThat(registry.thing("hall").orElseThrow().status()).isEqualTo(ThingStatus.offline("bus 1 does not answer"));
+        assertThat(registry.thing("hall").orElseThrow().status()).isEqualTo(ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, "bus 1 does not answer"));
         assertThat(bus.readings()).hasSize(2);
         assertThat(bus.readings()).extracting(r -> r.sequence()).containsExactly(-1L, -2L);
         var offline = bus.readings().get(1).field(ThingRegistry.STATUS_FIELD);
@@ -108,7 +108,7 @@ class ThingRegistryTest {
         registry.start("hall");
         assertThat(registry.remove("hall")).isPresent();
         assertThat(driver.closed).isTrue();
-        driver.sink.status("hall", ThingStatus.offline("gone"));
+        driver.sink.status("hall", ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, "gone"));
         assertThat(registry.ids()).isEmpty();
         assertThat(bus.readings()).hasSize(1); // Only the "online" of its start.
     }

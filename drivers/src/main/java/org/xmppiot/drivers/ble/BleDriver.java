@@ -76,7 +76,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         notScanning = reasonIfNot;
         ReadingSink s = sink;
         if (s != null && reasonIfNot != null) {
-            s.status(thingId, ThingStatus.offline(reasonIfNot));
+            s.status(thingId, ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, reasonIfNot));
         }
     }
 
@@ -136,7 +136,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         Instant heard = lastHeard;
         ReadingSink s = sink;
         if (s != null && notScanning == null && heard != null && Duration.between(heard, Instant.now()).compareTo(timeout) > 0) {
-            s.status(thingId, ThingStatus.offline("not heard for " + human(timeout) + (heardOnce ? " (last at " + heard.truncatedTo(ChronoUnit.SECONDS) + ")"
+            s.status(thingId, ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, "not heard for " + human(timeout) + (heardOnce ? " (last at " + heard.truncatedTo(ChronoUnit.SECONDS) + ")"
                     : " since the gateway started") + "; out of range, its battery flat, or the address wrong?"));
         }
     }

@@ -98,7 +98,7 @@ final class Bme280Driver implements Driver {
             status = "no answer on I2C bus " + bus + " at 0x" + Integer.toHexString(address) + ": " + e.getMessage();
             rejections.count("no-answer", () -> "bus " + bus + " address 0x" + Integer.toHexString(address) + ": " + e.getMessage());
         }
-        sink.status(thingId, status == null ? ThingStatus.online() : ThingStatus.offline(status));
+        sink.status(thingId, status == null ? ThingStatus.online() : ThingStatus.offline(ThingStatus.Detail.NO_ANSWER, status));
         if (!fields.isEmpty()) {
             sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }

@@ -77,7 +77,7 @@ final class ModbusDriver implements Driver {
         try {
             link = SharedLinks.acquire(linkSpec.key(), thingId, linkSpec.make());
         } catch (IllegalStateException e) {
-            sink.status(thingId, ThingStatus.offline(e.getMessage()));
+            sink.status(thingId, ThingStatus.offline(ThingStatus.Detail.CONFIG, e.getMessage()));
             return;
         }
         log.info("thing={} modbus unit={} on {} ({}), {} fields in {} requests", thingId, unit, link.describe(), link.settings(),
@@ -149,7 +149,8 @@ final class ModbusDriver implements Driver {
             ModbusFault fault = lastFaults.values().iterator().next();
             boolean gotSome = lastGotSome.values().stream().anyMatch(Boolean::booleanValue);
             answering = gotSome || fault.kind() == ModbusFault.Kind.EXCEPTION;
-            sink.status(thingId, gotSome ? ThingStatus.online(fault.getMessage()) : ThingStatus.offline(fault.getMessage()));
+            sink.status(thingId, gotSome ? ThingStatus.online(fault.kind().detail(), fault.getMessage())
+                    : ThingStatus.offline(fault.kind().detail(), fault.getMessage()));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.xmppiot.drivers.modbus;
 
+import org.xmppiot.core.model.ThingStatus;
+
 /**
  * Why a request got no usable answer, as a kind (counted) and a sentence a person can act on (the thing's
  * status). Exception answers carry their code's name from the Modbus application protocol.
@@ -10,22 +12,29 @@ final class ModbusFault extends Exception {
 
     enum Kind {
         /** No answer within the timeout. */
-        TIMEOUT("timeout", true),
+        TIMEOUT("timeout", true, ThingStatus.Detail.NO_ANSWER),
         /** An answer whose checksum is wrong: noise, a wrong baud rate, two devices with one unit id. */
-        CRC("crc", true),
+        CRC("crc", true, ThingStatus.Detail.BAD_DATA),
         /** Bytes that are no answer to the request (garbage on the line, a reply for another request). */
-        GARBAGE("garbage", true),
+        GARBAGE("garbage", true, ThingStatus.Detail.BAD_DATA),
         /** The device answered with a Modbus exception code. */
-        EXCEPTION("exception", false),
+        EXCEPTION("exception", false, ThingStatus.Detail.CONFIG),
         /** The port or the TCP connection is not there (unplugged, refused, closed by the device). */
-        LINK("link", true);
+        LINK("link", true, ThingStatus.Detail.DEVICE_MISSING);
 
         private final String key;
         private final boolean retried;
+        private final ThingStatus.Detail detail;
 
-        Kind(String key, boolean retried) {
+        Kind(String key, boolean retried, ThingStatus.Detail detail) {
             this.key = key;
             this.retried = retried;
+            this.detail = detail;
+        }
+
+        /** How a thing's status names this kind of fault: an exception answer means the register map or unit id is wrong. */
+        ThingStatus.Detail detail() {
+            return detail;
         }
 
         String key() {

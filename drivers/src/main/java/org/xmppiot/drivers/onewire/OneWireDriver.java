@@ -69,9 +69,19 @@ final class OneWireDriver implements Driver {
         return sensors.stream().map(s -> Channel.number(s.field(), "°C", 3)).toList();
     }
 
+    /** The kind of the first sensor's trouble: not on the bus, not readable, or a value that is no measurement. */
+    private static ThingStatus.Detail detailOf(String rejection) {
+        return switch (rejection) {
+            case "missing" -> ThingStatus.Detail.DEVICE_MISSING;
+            case "read-error" -> ThingStatus.Detail.IO_ERROR;
+            default -> ThingStatus.Detail.BAD_DATA;
+        };
+    }
+
     private void sample(ReadingSink sink) {
         List<Field> fields = new ArrayList<>();
         List<String> troubles = new ArrayList<>();
+        ThingStatus.Detail kind = ThingStatus.Detail.NONE;
         for (Sensor s : sensors) {
             W1SlaveFile.Result r = read(s);
             if (r.celsius() != null) {
@@ -79,11 +89,12 @@ final class OneWireDriver implements Driver {
             } else {
                 rejections.count(r.rejection(), () -> s.device() + ": " + r.detail());
                 troubles.add(s.field() + ": " + r.rejection());
+                kind = kind == ThingStatus.Detail.NONE ? detailOf(r.rejection()) : kind;
             }
         }
         String trouble = String.join(", ", troubles);
         sink.status(thingId, troubles.isEmpty() ? ThingStatus.online()
-                : troubles.size() == sensors.size() ? ThingStatus.offline(trouble) : ThingStatus.online(trouble));
+                : troubles.size() == sensors.size() ? ThingStatus.offline(kind, trouble) : ThingStatus.online(kind, trouble));
         if (!fields.isEmpty()) {
             sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }

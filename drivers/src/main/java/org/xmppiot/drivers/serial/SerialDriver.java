@@ -112,7 +112,8 @@ final class SerialDriver implements Driver {
             sink.accept(new Reading(thingId, ++sequence, Instant.now().truncatedTo(ChronoUnit.MILLIS), fields));
         }
         sink.status(thingId, state.kind() == PortState.Kind.CONNECTED ? ThingStatus.online()
-                : ThingStatus.offline((state.kind() == PortState.Kind.ERROR ? "error: " : "") + state.reason()));
+                : state.kind() == PortState.Kind.ERROR ? ThingStatus.offline(ThingStatus.Detail.IO_ERROR, "error: " + state.reason())
+                : ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, state.reason()));
     }
 
     private static String describe(String kind) {

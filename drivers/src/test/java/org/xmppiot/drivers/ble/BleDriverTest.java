@@ -138,7 +138,7 @@ class BleDriverTest {
         Await.until("online", () -> ThingStatus.online().equals(ruuvi.lastStatus()));
 
         bluez.removeAdapter("hci0");
-        Await.until("offline: adapter gone", () -> ThingStatus.offline("the Bluetooth adapter hci0 went away; waiting for it").equals(ruuvi.lastStatus())
+        Await.until("offline: adapter gone", () -> ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, "the Bluetooth adapter hci0 went away; waiting for it").equals(ruuvi.lastStatus())
                 || String.valueOf(ruuvi.lastStatus()).startsWith("offline: no Bluetooth adapter"));
         bluez.addAdapter("hci0");
         bluez.addDevice("hci0", RUUVI, "Ruuvi 884F");

@@ -123,15 +123,16 @@ class ModbusRtuTest {
 
         slave.behave(1, new ModbusSlaveSimulator.Silent());
         Await.until("offline, not answering", () -> String.valueOf(sink.lastStatus()).equals("offline: unit 1 on " + bus.port()
-                + " does not answer (no reply within 200 ms)"));
+                + " does not answer (no reply within 200 ms)") && sink.lastStatus().detail() == ThingStatus.Detail.NO_ANSWER);
 
         slave.behave(1, new ModbusSlaveSimulator.Fails(2));
         Await.until("offline, illegal data address", () -> String.valueOf(sink.lastStatus())
-                .equals("offline: unit 1 answered a read of holding registers 10-11 with exception 2 (illegal data address)"));
+                .equals("offline: unit 1 answered a read of holding registers 10-11 with exception 2 (illegal data address)")
+                && sink.lastStatus().detail() == ThingStatus.Detail.CONFIG);
 
         slave.behave(1, new ModbusSlaveSimulator.BadCrc());
         Await.until("offline, bad CRC", () -> String.valueOf(sink.lastStatus()).startsWith("offline: answers from unit 1 on "
-                + bus.port() + " fail their CRC check"));
+                + bus.port() + " fail their CRC check") && sink.lastStatus().detail() == ThingStatus.Detail.BAD_DATA);
 
         slave.behave(1, new ModbusSlaveSimulator.GarbageAfter());
         Await.until("online again", () -> ThingStatus.online().equals(sink.lastStatus()));
@@ -148,7 +149,8 @@ class ModbusRtuTest {
         start("boiler", "unit: 1\npoll-interval: 200ms\ntimeout: 200ms\n" + MAP, sink);
         Await.until("online", () -> ThingStatus.online().equals(sink.lastStatus()));
         bus.unplug();
-        Await.until("offline, no device", () -> String.valueOf(sink.lastStatus()).equals("offline: no device at " + bus.port() + "; waiting for it"));
+        Await.until("offline, no device", () -> String.valueOf(sink.lastStatus()).equals("offline: no device at " + bus.port() + "; waiting for it")
+                && sink.lastStatus().detail() == ThingStatus.Detail.DEVICE_MISSING);
         slave.setInput(1, 0, 250);
         bus.replug();
         Await.until("back, with the new value", () -> ThingStatus.online().equals(sink.lastStatus())

@@ -98,7 +98,7 @@ class OneWireDriverTest {
         sensor(AIR, "YES", 85000);
         OneWireDriver crcAndPowerOn = driver();
         // No sensor answers: no reading, and the thing is offline naming each sensor's trouble.
-        assertThat(firstStatus(crcAndPowerOn)).isEqualTo(ThingStatus.offline("water: bad-crc, air: power-on-value"));
+        assertThat(firstStatus(crcAndPowerOn)).isEqualTo(ThingStatus.offline(ThingStatus.Detail.BAD_DATA, "water: bad-crc, air: power-on-value"));
         assertThat(sink.readings()).isEmpty();
         assertThat(crcAndPowerOn.rejected()).containsEntry("bad-crc", 1L).containsEntry("power-on-value", 1L);
 
@@ -109,7 +109,7 @@ class OneWireDriverTest {
         Reading partial = firstReading(oneGone);
         // The sensor that answers is still read.
         assertThat(partial.field("water").value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("4.500"), "°C"));
-        assertThat(sink.statuses().get(0)).isEqualTo(ThingStatus.online("air: missing"));
+        assertThat(sink.statuses().get(0)).isEqualTo(ThingStatus.online(ThingStatus.Detail.DEVICE_MISSING, "air: missing"));
         assertThat(oneGone.rejected()).containsEntry("missing", 1L);
     }
 

@@ -193,7 +193,7 @@ class SerialDriverTest {
         d.start(measurementsTo(got));
         try {
             Await.until("the port to be reported missing", () -> d.stats().port().kind() == PortState.Kind.WAITING && d.stats().port().reason().startsWith("no device at"));
-            assertThat(portStates).containsExactly(ThingStatus.offline("no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it"));
+            assertThat(portStates).containsExactly(ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, "no device at " + dir2.resolve("ttyUSB-sim") + "; waiting for it"));
             try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir2)) {
                 sendUntilRead(device, got, 7);
                 assertThat(d.stats().port().kind()).isEqualTo(PortState.Kind.CONNECTED);

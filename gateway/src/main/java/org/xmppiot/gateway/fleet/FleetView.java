@@ -39,7 +39,7 @@ public final class FleetView {
             }
         }
 
-        /** "3 things: 2 online, 1 offline (bench: device gone)". */
+        /** "3 things: 2 online, 1 offline (bench: offline (device-missing): device gone)". */
         public String things() {
             if (status == null) {
                 return "no status received";
@@ -52,7 +52,9 @@ public final class FleetView {
                 byState.merge(state, 1, Integer::sum);
                 if (!"online".equals(state)) {
                     String reason = t.getAttributeValue("reason");
-                    notOnline.add(t.getAttributeValue("id") + ": " + state + (reason == null ? "" : ": " + reason));
+                    String detail = t.getAttributeValue("detail");
+                    notOnline.add(t.getAttributeValue("id") + ": " + state + (detail == null || detail.equals(state) ? "" : " (" + detail + ")")
+                            + (reason == null ? "" : ": " + reason));
                 }
             }
             StringBuilder b = new StringBuilder(things.size() + (things.size() == 1 ? " thing" : " things"));

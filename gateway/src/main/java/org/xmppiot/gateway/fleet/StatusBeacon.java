@@ -84,7 +84,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
         }
     }
 
-    /** The payload: {@code <gateway version started time backlog><thing id state reason since/>...</gateway>}. */
+    /** The payload: {@code <gateway version started time backlog><thing id state reason detail since/>...</gateway>}. */
     StandardExtensionElement payload() {
         StandardExtensionElement.Builder b = StandardExtensionElement.builder("gateway", NODE)
                 .addAttribute("version", version)
@@ -98,6 +98,9 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
                     .addAttribute("since", t.since().truncatedTo(ChronoUnit.SECONDS).toString());
             if (t.status().reason() != null) {
                 thing.addAttribute("reason", t.status().reason());
+            }
+            if (t.status().detail() != ThingStatus.Detail.NONE) {
+                thing.addAttribute("detail", t.status().detail().label());
             }
             b.addElement(thing.build());
         }

@@ -69,11 +69,14 @@ final class GatewayMetrics {
                 .help("From sending a pub/sub publish to the server's confirmation")
                 .classicOnly().classicUpperBounds(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10).register(registry);
         gateway.publisher().measureRoundTrips(roundTrip::observe);
-        GaugeWithCallback.builder().name("xmppiot_thing_status").help("1 for each thing's current state").labelNames("thing", "state")
+        GaugeWithCallback.builder().name("xmppiot_thing_status")
+                .help("1 for each thing's current state, with the kind of its trouble (detail; none when it has none)")
+                .labelNames("thing", "state", "detail")
                 .callback(cb -> {
                     for (Thing t : gateway.things().things()) {
+                        ThingStatus now = t.status();
                         for (ThingStatus.State s : ThingStatus.State.values()) {
-                            cb.call(t.status().state() == s ? 1 : 0, t.id(), s.label());
+                            cb.call(now.state() == s ? 1 : 0, t.id(), s.label(), now.state() == s ? now.detail().label() : "none");
                         }
                     }
                 }).register(registry);

@@ -121,6 +121,7 @@ final class StatusJson {
         g.writeStringField("id", t.id());
         g.writeStringField("name", gateway.title(t.id()));
         g.writeStringField("state", t.status().state().label());
+        g.writeStringField("detail", t.status().detail().label());
         g.writeStringField("reason", t.status().reason());
         g.writeStringField("status", t.status().toString());
         g.writeArrayFieldStart("fields");

@@ -95,7 +95,8 @@ final class StatusPage {
             String id = escape(t.id());
             h.append("<article class=\"thing\" data-thing=\"").append(id).append("\"><h3>").append(escape(gateway.title(t.id())))
                     .append(" <small>").append(id).append("</small></h3>");
-            h.append("<p class=\"status ").append(t.status().state().label()).append("\">").append(escape(t.status().toString())).append("</p>");
+            h.append("<p class=\"status ").append(t.status().state().label()).append("\" data-detail=\"")
+                    .append(t.status().detail().label()).append("\">").append(escape(t.status().toString())).append("</p>");
             h.append("<table><tbody>");
             for (LatestValueCache.LatestField f : gateway.bus().latest().fields(t.id())) {
                 String name = f.field().name();

@@ -38,7 +38,8 @@ class StatusBeaconTest {
             for (StandardExtensionElement t : seen.get(i).getElements("thing", StatusBeacon.NODE)) {
                 if (thing.equals(t.getAttributeValue("id"))) {
                     String reason = t.getAttributeValue("reason");
-                    return t.getAttributeValue("state") + (reason == null ? "" : ": " + reason);
+                    String detail = t.getAttributeValue("detail");
+                    return t.getAttributeValue("state") + (detail == null ? "" : " (" + detail + ")") + (reason == null ? "" : ": " + reason);
                 }
             }
         }
@@ -80,7 +81,7 @@ class StatusBeaconTest {
 
                     device.unplug();
                     Await.until("the reason it went offline", () -> String.valueOf(stateOf(seen, "bench"))
-                            .matches("offline: (device gone|no device at ).*"));
+                            .matches("offline \\(device-missing\\): (device gone|no device at ).*"));
                 } finally {
                     owner.disconnect();
                 }

@@ -97,7 +97,7 @@ class LocalViewsTest {
 
             assertThat(r.body()).contains("xmppiot_readings_published_total ", "xmppiot_readings_taken_total ",
                     "xmppiot_readings_dropped_total{cause=\"bus_queue_full\"} 0", "xmppiot_backlog_readings ",
-                    "xmppiot_publish_round_trip_seconds_bucket{le=\"0.001\"}", "xmppiot_thing_status{state=\"online\",thing=\"tank\"} 1",
+                    "xmppiot_publish_round_trip_seconds_bucket{le=\"0.001\"}", "xmppiot_thing_status{detail=\"none\",state=\"online\",thing=\"tank\"} 1",
                     "xmppiot_xmpp_connected 1");
             // The gauge holds the last reading: scrape, and compare with the value the gateway held just before and after.
             String sample = null;

@@ -48,6 +48,20 @@ class ThingStatusTest {
         return f == null ? null : ((FieldValue.StringValue) f.value()).value();
     }
 
+    /** A local view's body; "" when it could not be fetched (the condition is tried again). */
+    private static String get(Gateway g, String path) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + g.localViews().address().getPort() + path))
+                    .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     @Test
     void aSerialThingWhosePortVanishesIsOfflineWithTheReasonAndOnlineAgainAfterTheReplug() throws Exception {
         try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
@@ -64,6 +78,9 @@ class ThingStatusTest {
                         driver: simulated
                         enabled: false
                         fields: [ { name: x, waveform: constant, value: 1 } ]
+                    http:
+                      enabled: true
+                      port: 0
                     """.formatted(device.port()));
             try (gateway) { // The next test's gateway uses the same account.
             ThingRegistry things = gateway.things();
@@ -81,6 +98,11 @@ class ThingStatusTest {
                 Thing away = things.thing("bench").orElseThrow();
                 assertThat(away.status().state()).isEqualTo(ThingStatus.State.OFFLINE);
                 assertThat(away.status().toString()).matches(gone);
+                // The kind of trouble, for machines: in /metrics and the JSON API beside the sentence.
+                assertThat(away.status().detail()).isEqualTo(ThingStatus.Detail.DEVICE_MISSING);
+                Await.until("/metrics to say device-missing", () -> get(gateway, "/metrics")
+                        .contains("xmppiot_thing_status{detail=\"device-missing\",state=\"offline\",thing=\"bench\"} 1"));
+                Await.until("/api/status to say device-missing", () -> get(gateway, "/api/status").contains("\"detail\":\"device-missing\""));
                 Await.until("chat status to say offline", () -> String.valueOf(owner.trySay("status")).lines()
                         .anyMatch(l -> l.matches("  bench: " + gone)));
                 Await.until("the read-out to say offline", () -> {

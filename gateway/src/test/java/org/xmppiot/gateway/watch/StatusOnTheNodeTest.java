@@ -49,7 +49,7 @@ class StatusOnTheNodeTest {
             Await.until("both watchers hear measurements", () -> everything.size() >= 3 && measurements.size() >= 3);
 
             // As a driver reports it: the thing stays online, with a note.
-            gateway.things().status("t", ThingStatus.online("calibrating"));
+            gateway.things().status("t", ThingStatus.online(ThingStatus.Detail.BAD_DATA, "calibrating"));
             Await.until("the status reading at the watcher", () -> everything.stream().anyMatch(Reading::isStatus));
             int heard = measurements.size();
             Await.until("measurements after the status change", () -> measurements.size() >= heard + 3);
