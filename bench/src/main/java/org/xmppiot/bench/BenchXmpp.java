@@ -55,7 +55,7 @@ final class BenchXmpp {
     XMPPTCPConnection connect(String user, String resource) throws Exception {
         Path file = dir.resolve(user + "-" + resource + ".yaml");
         Files.writeString(file, xmppSection(user), StandardCharsets.UTF_8);
-        org.xmppiot.gateway.sensordata.SensorDataProviders.register(); // Subscribers read <fields/> items.
+        org.xmppiot.gateway.iotdata.provider.SensorDataProviders.register(); // Subscribers read <fields/> items.
         XMPPTCPConnection c = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(file).withResource(resource));
         c.setReplyTimeout(30_000);
         c.connect().login();

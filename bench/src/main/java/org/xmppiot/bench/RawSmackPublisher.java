@@ -23,7 +23,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.demo.ProsodyServer;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 
 /**
  * The server's ceiling: one Smack client publishing the gateway's payloads as fast as the server

@@ -13,7 +13,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.demo.ProsodyServer;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 
 /** The reader account subscribed to a peer's nodes; every reading's latency comes from its {@code sent} field. */
 final class Subscriber implements AutoCloseable {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.jivesoftware.smack.XMPPConnection;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +36,7 @@ import org.xmppiot.gateway.control.ControlService;
 import org.xmppiot.gateway.disco.DiscoService;
 import org.xmppiot.gateway.sensordata.SensorDataService;
 import org.xmppiot.gateway.observe.ObservationStore;
+import org.xmppiot.gateway.observe.ObserveChatVerbs;
 import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.qos.QosSender;
@@ -45,8 +45,7 @@ import org.xmppiot.gateway.store.StoreException;
 import org.xmppiot.gateway.store.StoreWriter;
 import org.xmppiot.gateway.xmpp.PresenceAccess;
 import org.xmppiot.gateway.xmpp.UnparsableStanzas;
-import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
-import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.StrangerReplies;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
@@ -125,12 +124,12 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
                 CommandResponder.managementCommands(this, replacer));
         SensorDataService readOut = new SensorDataService(access, things::ids, bus.latest(), store);
         strangers = new StrangerReplies(access::mayRead);
-        SessionListener rationStrangers = c -> ((GuardedTcpConnection) c).limitRepliesToStrangers(strangers);
         beacon = new StatusBeacon(things, this::unsent, version(), StatusBeacon.HEARTBEAT);
-        uplink = new XmppUplink(config.xmpp(), List.of(rationStrangers, provisioner, new PresenceAccess(access), beacon, observe,
-                new ChatCommands(access, observe, bus.latest(), things, this::status), readOut,
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe,
+                new ChatCommands(access, bus.latest(), things, this::status, List.of(new ObserveChatVerbs(observe))), readOut,
                 new ControlService(access, things),
-                new DiscoService(access, things, version(), commandResponder), commandResponder));
+                new DiscoService(access, things, version(), List.of(commandResponder)), commandResponder));
+        uplink.limitRepliesToStrangers(strangers);
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure, provisioner::target);
         // Items form as readings arrive and are published at once; the writer commits them in group commits.
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
@@ -354,13 +353,8 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
     }
 
     /** The current session, or null while there is none. */
-    private XMPPConnection session() {
-        try {
-            return uplink == null ? null : uplink.awaitReady(Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    private Session session() {
+        return uplink == null ? null : uplink.session();
     }
 
     /**

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.util.StringUtils;
 import org.jivesoftware.smackx.commands.AdHocCommand;
 import org.jivesoftware.smackx.commands.AdHocCommandNote;
@@ -25,6 +25,7 @@ import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.gateway.feature.DiscoNodes;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.access.AccessPolicy;
 
@@ -34,7 +35,7 @@ import org.xmppiot.gateway.access.AccessPolicy;
  * {@code completed} with a note. Smack's own responder (4.4) cannot take a submitted form back, so this
  * one replaces it. Sessions belong to the full JID that started them and expire.
  */
-public final class CommandResponder implements SessionListener {
+public final class CommandResponder implements SessionListener, DiscoNodes {
 
     public static final String NAMESPACE = AdHocCommandData.NAMESPACE;
     /** Our forms' FORM_TYPE is this plus the command's node. */
@@ -80,7 +81,8 @@ public final class CommandResponder implements SessionListener {
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
+    public void sessionStarted(org.xmppiot.gateway.xmpp.Session session) {
+        XMPPConnection connection = session.smack();
         ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(connection);
         disco.addFeature(NAMESPACE);
         for (ManagementCommand c : commands.values()) {
@@ -96,6 +98,12 @@ public final class CommandResponder implements SessionListener {
     }
 
     /** The commands node's disco#items for {@code requester}: only the commands it may run. */
+    @Override
+    public String node() {
+        return NAMESPACE;
+    }
+
+    @Override
     public List<DiscoverItems.Item> items(Jid requester, Jid self) {
         List<DiscoverItems.Item> items = new ArrayList<>();
         for (ManagementCommand c : commands.values()) {

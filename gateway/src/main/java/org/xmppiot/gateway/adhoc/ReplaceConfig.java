@@ -3,6 +3,7 @@ package org.xmppiot.gateway.adhoc;
 import org.jivesoftware.smackx.xdata.FormField;
 import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jxmpp.jid.Jid;
+import org.xmppiot.gateway.config.ConfigHash;
 import org.xmppiot.gateway.adhoc.ConfigReplacer;
 
 /**

@@ -3,16 +3,13 @@ package org.xmppiot.gateway.control;
 import java.util.List;
 import java.util.Set;
 
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.spi.CommandRejectedException;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.access.AccessPolicy;
 
@@ -37,15 +34,9 @@ public final class ControlService implements SessionListener {
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
-        connection.registerIQRequestHandler(new AbstractIqRequestHandler(ControlSet.ELEMENT, ControlSet.NAMESPACE, IQ.Type.set,
-                IQRequestHandler.Mode.async) {
-            @Override
-            public IQ handleIQRequest(IQ request) {
-                return set((ControlSet) request);
-            }
-        });
-        ServiceDiscoveryManager.getInstanceFor(connection).addFeature(ControlSet.NAMESPACE);
+    public void sessionStarted(Session session) {
+        session.answer(ControlSet.ELEMENT, ControlSet.NAMESPACE, IQ.Type.set, request -> set((ControlSet) request));
+        session.announce(ControlSet.NAMESPACE);
     }
 
     private IQ set(ControlSet request) {

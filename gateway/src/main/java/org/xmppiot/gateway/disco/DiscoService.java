@@ -2,18 +2,20 @@ package org.xmppiot.gateway.disco;
 
 
 import java.util.Comparator;
+import java.util.List;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
 import org.jivesoftware.smackx.iqversion.VersionManager;
 import org.jivesoftware.smackx.ping.PingManager;
-import org.xmppiot.gateway.adhoc.CommandResponder;
+import org.xmppiot.gateway.feature.DiscoNodes;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
@@ -30,17 +32,19 @@ public final class DiscoService implements SessionListener {
     private final AccessPolicy access;
     private final ThingRegistry things;
     private final String version;
-    private final CommandResponder commands;
+    private final List<DiscoNodes> nodes;
 
-    public DiscoService(AccessPolicy access, ThingRegistry things, String version, CommandResponder commands) {
+    /** {@code nodes}: the nodes other features answer (listed under their own name). */
+    public DiscoService(AccessPolicy access, ThingRegistry things, String version, List<DiscoNodes> nodes) {
         this.access = access;
         this.things = things;
         this.version = version;
-        this.commands = commands;
+        this.nodes = List.copyOf(nodes);
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
+    public void sessionStarted(Session session) {
+        XMPPConnection connection = session.smack();
         ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(connection);
         disco.setIdentity(new DiscoverInfo.Identity("client", "bot", "XMPP IoT Gateway"));
         VersionManager.setAutoAppendSmackVersion(false); // Our name and version, not the library's.
@@ -56,7 +60,7 @@ public final class DiscoService implements SessionListener {
         });
     }
 
-    private IQ items(XMPPTCPConnection connection, DiscoverItems request) {
+    private IQ items(XMPPConnection connection, DiscoverItems request) {
         boolean allowed = access.mayRead(request.getFrom());
         DiscoverItems answer = new DiscoverItems();
         answer.setType(IQ.Type.result);
@@ -73,10 +77,12 @@ public final class DiscoService implements SessionListener {
             }
             return answer;
         }
-        if (CommandResponder.NAMESPACE.equals(request.getNode())) {
-            // XEP-0050 discovery: the commands this requester may run (none for strangers).
-            answer.addItems(commands.items(request.getFrom(), connection.getUser()));
-            return answer;
+        for (DiscoNodes node : nodes) {
+            if (node.node().equals(request.getNode())) {
+                // E.g. XEP-0050 discovery: the commands this requester may run (none for strangers).
+                answer.addItems(node.items(request.getFrom(), connection.getUser()));
+                return answer;
+            }
         }
         if (!allowed || things.thing(request.getNode()).isEmpty()) {
             return IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.item_not_found).build());

@@ -15,7 +15,7 @@ import org.jivesoftware.smackx.xdata.form.FillableForm;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 
-import org.xmppiot.gateway.adhoc.ConfigHash;
+import org.xmppiot.gateway.config.ConfigHash;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 

@@ -9,10 +9,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.parsing.StandardExtensionElementProvider;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.pep.PepManager;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.slf4j.Logger;
@@ -22,6 +22,7 @@ import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.thing.StatusListener;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 
 /**
@@ -57,7 +58,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
         t.setDaemon(true);
         return t;
     });
-    private volatile XMPPTCPConnection session;
+    private volatile XMPPConnection session;
     private ScheduledFuture<?> pending;
     private volatile boolean failedBefore;
 
@@ -70,8 +71,8 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
-        session = connection;
+    public void sessionStarted(Session started) {
+        session = started.smack();
         timer.execute(this::publish);
     }
 
@@ -108,7 +109,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
     }
 
     private void publish() {
-        XMPPTCPConnection c = session;
+        XMPPConnection c = session;
         if (c == null || !c.isAuthenticated()) {
             return;
         }

@@ -18,16 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.jivesoftware.smack.StanzaListener;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
-import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -36,12 +32,12 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.gateway.config.ObserveConfig;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.qos.QosLevel;
 import org.xmppiot.gateway.qos.QosSender;
-import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataAccepted;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.watch.ReadingFormatter;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.access.AccessPolicy;
 
@@ -81,16 +77,8 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         return t;
     });
     private final AtomicLong sent = new AtomicLong();
-    /** Sends a chat message: to whom, what. Set by the chat commands; events of chat subscriptions go there. */
-    private volatile java.util.function.BiConsumer<Jid, ChatLine> chat = (to, line) -> { };
-
-    /** A line of text for people, with the same data for programs. */
-    public record ChatLine(String text, SensorDataFields data) {
-    }
-
-    public void chatSender(java.util.function.BiConsumer<Jid, ChatLine> sender) {
-        this.chat = sender;
-    }
+    /** The current session: events of chat subscriptions go out on it as chat messages. */
+    private volatile Session session;
 
     public ObserveService(ObserveConfig config, AccessPolicy access, Supplier<Set<String>> things, LatestValueCache latest,
                           ObservationStore store, QosSender sender) throws SQLException {
@@ -117,20 +105,16 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
-        connection.registerIQRequestHandler(handler(EventSubscribe.ELEMENT));
-        connection.registerIQRequestHandler(handler(EventUnsubscribe.ELEMENT));
-        connection.addAsyncStanzaListener(presenceListener(), StanzaTypeFilter.PRESENCE);
-        ServiceDiscoveryManager.getInstanceFor(connection).addFeature(EventSubscribe.NAMESPACE);
+    public void sessionStarted(Session session) {
+        this.session = session;
+        session.answer(EventSubscribe.ELEMENT, EventSubscribe.NAMESPACE, IQ.Type.get, this::answer);
+        session.answer(EventUnsubscribe.ELEMENT, EventSubscribe.NAMESPACE, IQ.Type.get, this::answer);
+        session.listen(StanzaTypeFilter.PRESENCE, this::presence);
+        session.announce(EventSubscribe.NAMESPACE);
     }
 
-    private IQRequestHandler handler(String element) {
-        return new AbstractIqRequestHandler(element, EventSubscribe.NAMESPACE, IQ.Type.get, IQRequestHandler.Mode.async) {
-            @Override
-            public IQ handleIQRequest(IQ request) {
-                return request instanceof EventUnsubscribe u ? unsubscribe(u) : subscribe((EventSubscribe) request);
-            }
-        };
+    private IQ answer(IQ request) {
+        return request instanceof EventUnsubscribe u ? unsubscribe(u) : subscribe((EventSubscribe) request);
     }
 
     private IQ subscribe(EventSubscribe request) {
@@ -253,12 +237,12 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     private void send(Observation o, Reading event) {
-        boolean late = Duration.between(event.timestamp(), Instant.now()).compareTo(PubSubPublisher.LATE_AFTER) > 0;
+        boolean late = Duration.between(event.timestamp(), Instant.now()).compareTo(SensorDataFields.LATE_AFTER) > 0;
         SensorDataFields payload = new SensorDataFields(o.request().seqnr(), true, List.of(event), late ? event.timestamp() : null);
         try {
             Jid to = JidCreate.from(o.subscriber());
             if (o.byChat()) {
-                chat.accept(to, new ChatLine(ReadingFormatter.format(event), payload));
+                chat(to, ReadingFormatter.format(event), payload);
             } else if (late) {
                 sender.send(to, payload, level, new DelayInformation(Date.from(event.timestamp())));
             } else {
@@ -270,26 +254,39 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         }
     }
 
-    private StanzaListener presenceListener() {
-        return stanza -> {
-            Presence p = (Presence) stanza;
-            if (p.getFrom() == null) {
-                return;
-            }
-            String from = p.getFrom().toString();
-            if (p.getType() == Presence.Type.unavailable) {
-                offlineSince.putIfAbsent(from, Instant.now());
-            } else if (p.getType() == Presence.Type.available && offlineSince.remove(from) != null) {
-                // Back: tell it the current values, if they make an event for it.
-                for (Observation o : observations) {
-                    Reading current = o.subscriber().equals(from) ? latest.latest(o.thingId()) : null;
-                    Reading event = current == null ? null : o.evaluate(current);
-                    if (event != null) {
-                        send(o, event);
-                    }
+    /** A line of text for people, with the same data for programs; dropped when there is no session (as a headline is). */
+    private void chat(Jid to, String text, SensorDataFields data) {
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.send(s.stanzas().buildMessageStanza().to(to).ofType(org.jivesoftware.smack.packet.Message.Type.chat)
+                    .setBody(text).addExtension(data).build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An observer that goes offline gets nothing until it is back (or its subscriptions end); back, the current values. */
+    private void presence(Stanza stanza) {
+        Presence p = (Presence) stanza;
+        if (p.getFrom() == null) {
+            return;
+        }
+        String from = p.getFrom().toString();
+        if (p.getType() == Presence.Type.unavailable) {
+            offlineSince.putIfAbsent(from, Instant.now());
+        } else if (p.getType() == Presence.Type.available && offlineSince.remove(from) != null) {
+            // Back: tell it the current values, if they make an event for it.
+            for (Observation o : observations) {
+                Reading current = o.subscriber().equals(from) ? latest.latest(o.thingId()) : null;
+                Reading event = current == null ? null : o.evaluate(current);
+                if (event != null) {
+                    send(o, event);
                 }
             }
-        };
+        }
     }
 
     /** Takes a changed {@code observe} section: its QoS level and offline timeout hold for the next events. */

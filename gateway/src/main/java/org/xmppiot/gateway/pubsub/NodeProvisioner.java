@@ -10,9 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.pubsub.AccessModel;
 import org.jivesoftware.smackx.pubsub.Affiliation;
 import org.jivesoftware.smackx.pubsub.LeafNode;
@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
 import org.xmppiot.gateway.access.AccessPolicy;
@@ -64,7 +65,7 @@ public final class NodeProvisioner implements SessionListener {
         t.setDaemon(true);
         return t;
     });
-    private volatile XMPPTCPConnection current;
+    private volatile XMPPConnection current;
     /** Where this session publishes: the configured service, the account's own PEP nodes, or null while both refuse. */
     private volatile BareJid target;
     private volatile String problem;
@@ -77,7 +78,8 @@ public final class NodeProvisioner implements SessionListener {
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) throws Exception {
+    public void sessionStarted(Session session) throws Exception {
+        XMPPConnection connection = session.smack();
         current = connection;
         target = null;
         try {
@@ -106,7 +108,7 @@ public final class NodeProvisioner implements SessionListener {
      * Sets up every node on the configured service; when that service refuses them (the account may not create nodes,
      * or there is no such service), on the account's own PEP service instead, which every account may use.
      */
-    private void setUp(XMPPTCPConnection connection) throws Exception {
+    private void setUp(XMPPConnection connection) throws Exception {
         BareJid own = connection.getUser().asBareJid();
         BareJid configured = config.pep() ? own : JidCreate.bareFrom(config.service());
         String why = null;
@@ -136,14 +138,14 @@ public final class NodeProvisioner implements SessionListener {
         target = why == null ? configured : own;
     }
 
-    private void provisionAll(XMPPTCPConnection connection, BareJid service) throws Exception {
+    private void provisionAll(XMPPConnection connection, BareJid service) throws Exception {
         for (Thing thing : things.things()) {
             provision(connection, service, thing.id(), thing.title());
         }
     }
 
     /** The service refused: say so once per change, and try again later on the same session. */
-    private void refused(XMPPTCPConnection connection, ProvisioningException e, long waitSeconds) {
+    private void refused(XMPPConnection connection, ProvisioningException e, long waitSeconds) {
         if (!e.getMessage().equals(problem)) {
             log.warn("{} Publishing waits (readings are kept); the gateway stays reachable and tries again in the background.",
                     e.getMessage());
@@ -176,7 +178,7 @@ public final class NodeProvisioner implements SessionListener {
         }
         background.execute(() -> {
             try {
-                XMPPTCPConnection c = current;
+                XMPPConnection c = current;
                 BareJid service = target;
                 if (c != null && c.isAuthenticated() && service != null) {
                     provision(c, service, thingId, title);
@@ -194,7 +196,7 @@ public final class NodeProvisioner implements SessionListener {
         things.ids().forEach(this::ensure);
     }
 
-    private void provision(XMPPTCPConnection connection, BareJid service, String thingId, String title) throws Exception {
+    private void provision(XMPPConnection connection, BareJid service, String thingId, String title) throws Exception {
         PubSubManager pubsub = PubSubManager.getInstanceFor(connection, service);
         String nodeId = config.nodeFor(thingId);
         try {

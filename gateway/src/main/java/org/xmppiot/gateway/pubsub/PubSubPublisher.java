@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.store.OutboxItem;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
@@ -51,7 +51,7 @@ public final class PubSubPublisher implements AutoCloseable {
     /** The outbox this publisher drains. */
     public static final String DESTINATION = "pubsub";
     /** An item sent this long after its first reading was taken is late, and says so. */
-    public static final Duration LATE_AFTER = Duration.ofSeconds(2);
+    public static final Duration LATE_AFTER = SensorDataFields.LATE_AFTER;
     /**
      * How long a publish waits for the server's answer before it is sent again. Long: a session that went silent is
      * ended by the uplink's liveness check well before, and a stream resumed after a short cut brings the answers

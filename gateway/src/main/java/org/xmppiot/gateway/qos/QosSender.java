@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.IQ;
@@ -19,6 +17,7 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.gateway.xmpp.Session;
 
 /**
  * Sends a payload to one address with a chosen {@link QosLevel}. Acknowledged and assured sends are
@@ -36,7 +35,7 @@ public final class QosSender implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final Supplier<XMPPConnection> connection;
+    private final Supplier<Session> connection;
     private volatile Duration giveUpAfter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "qos-sender");
@@ -48,7 +47,7 @@ public final class QosSender implements AutoCloseable {
     private final AtomicLong givenUp = new AtomicLong();
 
     /** {@code connection} gives the current session, or null while there is none. */
-    public QosSender(Supplier<XMPPConnection> connection, Duration giveUpAfter) {
+    public QosSender(Supplier<Session> connection, Duration giveUpAfter) {
         this.connection = connection;
         this.giveUpAfter = giveUpAfter;
     }
@@ -78,17 +77,14 @@ public final class QosSender implements AutoCloseable {
 
     /** At most once: a headline, which servers drop rather than store when the resource is gone. */
     private boolean sendMessage(Jid to, ExtensionElement payload, ExtensionElement... extras) {
-        XMPPConnection c = connection.get();
+        Session c = connection.get();
         if (c == null) {
             return false;
         }
-        Message message = c.getStanzaFactory().buildMessageStanza().to(to).ofType(Message.Type.headline)
+        Message message = c.stanzas().buildMessageStanza().to(to).ofType(Message.Type.headline)
                 .addExtension(payload).addExtensions(java.util.List.of(extras)).build();
         try {
-            c.sendStanza(message);
-            return true;
-        } catch (SmackException.NotConnectedException e) {
-            return false;
+            return c.send(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -121,7 +117,7 @@ public final class QosSender implements AutoCloseable {
                 repeated.incrementAndGet();
             }
             first = false;
-            XMPPConnection c = connection.get();
+            Session c = connection.get();
             if (c == null) {
                 retryLater("no session");
                 return;
@@ -129,7 +125,13 @@ public final class QosSender implements AutoCloseable {
             QosIq iq = copy(request);
             iq.setTo(to);
             iq.setType(IQ.Type.set);
-            c.sendIqRequestAsync(iq).onSuccess(result -> answered()).onError(this::failed);
+            c.request(iq).whenComplete((result, error) -> {
+                if (error == null) {
+                    answered();
+                } else {
+                    failed(error instanceof Exception e ? e : new Exception(error));
+                }
+            });
         }
 
         private void answered() {

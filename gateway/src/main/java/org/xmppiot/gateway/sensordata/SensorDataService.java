@@ -8,27 +8,23 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.XMPPConnection;
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmppiot.gateway.iotdata.provider.SensorDataProviders;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.sensordata.element.SensorDataAccepted;
-import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
-import org.xmppiot.gateway.sensordata.element.SensorDataFailure;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataAccepted;
+import org.xmppiot.gateway.iotdata.SensorDataCancel;
+import org.xmppiot.gateway.iotdata.SensorDataFailure;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.access.AccessPolicy;
 
@@ -61,31 +57,22 @@ public final class SensorDataService implements SessionListener {
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
-        connection.registerIQRequestHandler(new AbstractIqRequestHandler(SensorDataRequest.ELEMENT, SensorDataFields.NAMESPACE,
-                IQ.Type.get, IQRequestHandler.Mode.async) {
-            @Override
-            public IQ handleIQRequest(IQ request) {
-                return readOut(connection, (SensorDataRequest) request);
+    public void sessionStarted(Session session) {
+        session.answer(SensorDataRequest.ELEMENT, SensorDataFields.NAMESPACE, IQ.Type.get,
+                request -> readOut(session, (SensorDataRequest) request));
+        session.answer(SensorDataCancel.ELEMENT, SensorDataFields.NAMESPACE, IQ.Type.get, request -> {
+            if (!mayRead(request.getFrom())) {
+                return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may read its things");
             }
+            // Read-outs are answered at once, so there is never one left to cancel; the XEP asks for this answer anyway.
+            SensorDataCancel cancelled = new SensorDataCancel(SensorDataCancel.ANSWER, ((SensorDataCancel) request).seqnr());
+            cancelled.setType(IQ.Type.result);
+            return cancelled;
         });
-        connection.registerIQRequestHandler(new AbstractIqRequestHandler(SensorDataCancel.ELEMENT, SensorDataFields.NAMESPACE,
-                IQ.Type.get, IQRequestHandler.Mode.sync) {
-            @Override
-            public IQ handleIQRequest(IQ request) {
-                if (!mayRead(request.getFrom())) {
-                    return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may read its things");
-                }
-                // Read-outs are answered at once, so there is never one left to cancel; the XEP asks for this answer anyway.
-                SensorDataCancel cancelled = new SensorDataCancel(SensorDataCancel.ANSWER, ((SensorDataCancel) request).seqnr());
-                cancelled.setType(IQ.Type.result);
-                return cancelled;
-            }
-        });
-        ServiceDiscoveryManager.getInstanceFor(connection).addFeature(SensorDataFields.NAMESPACE);
+        session.announce(SensorDataFields.NAMESPACE);
     }
 
-    private IQ readOut(XMPPConnection connection, SensorDataRequest request) {
+    private IQ readOut(Session connection, SensorDataRequest request) {
         Jid from = request.getFrom();
         if (!mayRead(from)) {
             return error(request, StanzaError.Condition.forbidden, "only the gateway's owners and readers may read its things");
@@ -101,14 +88,15 @@ public final class SensorDataService implements SessionListener {
             }
         }
         try {
-            connection.sendStanza(new SensorDataAccepted(request, request.seqnr()));
-            for (int i = 0; i < targets.size(); i++) {
+            boolean sent = connection.send(new SensorDataAccepted(request, request.seqnr()));
+            for (int i = 0; sent && i < targets.size(); i++) {
                 boolean last = i == targets.size() - 1;
-                connection.sendStanza(connection.getStanzaFactory().buildMessageStanza().to(from)
+                sent = connection.send(connection.stanzas().buildMessageStanza().to(from)
                         .addExtension(answer(request, targets.get(i), last)).build());
             }
-        } catch (SmackException.NotConnectedException e) {
-            log.debug("read-out for {} not finished: connection lost", from);
+            if (!sent) {
+                log.debug("read-out for {} not finished: connection lost", from);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

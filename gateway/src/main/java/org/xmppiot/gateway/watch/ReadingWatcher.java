@@ -16,8 +16,8 @@ import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
 import org.jxmpp.jid.impl.JidCreate;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.sensordata.SensorDataProviders;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.provider.SensorDataProviders;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 

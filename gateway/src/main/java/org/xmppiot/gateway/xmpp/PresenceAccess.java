@@ -1,9 +1,9 @@
 package org.xmppiot.gateway.xmpp;
 
 
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.SubscribeListener;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.access.AccessPolicy;
@@ -23,7 +23,8 @@ public final class PresenceAccess implements SessionListener {
     }
 
     @Override
-    public void sessionStarted(XMPPTCPConnection connection) {
+    public void sessionStarted(Session session) {
+        XMPPConnection connection = session.smack();
         Roster.getInstanceFor(connection).addSubscribeListener(answer());
     }
 

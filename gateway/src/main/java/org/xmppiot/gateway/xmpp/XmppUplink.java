@@ -33,6 +33,7 @@ public final class XmppUplink implements AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService livenessChecks;
     private XMPPTCPConnection connection;
+    private volatile StrangerReplies strangers;
     private SessionLiveness liveness;
     /** The index in the targets of the server the session runs to. */
     private int currentTarget;
@@ -77,6 +78,21 @@ public final class XmppUplink implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The current session for features to send on, or null while there is none. */
+    public Session session() {
+        lock.lock();
+        try {
+            return ready ? new SmackSession(connection) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replies to strangers on every session are rationed by {@code limits} (set before {@link #start}). */
+    public void limitRepliesToStrangers(StrangerReplies limits) {
+        this.strangers = limits;
     }
 
     public boolean isReady() {
@@ -191,8 +207,12 @@ public final class XmppUplink implements AutoCloseable {
                 c.addConnectionListener(new LossListener(c));
                 c.connect();
                 c.login();
+                if (strangers != null && c instanceof GuardedTcpConnection guarded) {
+                    guarded.limitRepliesToStrangers(strangers);
+                }
+                Session session = new SmackSession(c);
                 for (SessionListener l : listeners) {
-                    l.sessionStarted(c);
+                    l.sessionStarted(session);
                 }
                 if (!publishReady(c, next)) {
                     disconnectQuietly(c);

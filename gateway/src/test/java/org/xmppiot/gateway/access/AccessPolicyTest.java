@@ -25,7 +25,7 @@ import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.control.ControlSet;
 import org.xmppiot.gateway.control.ControlSetProvider;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
 /**

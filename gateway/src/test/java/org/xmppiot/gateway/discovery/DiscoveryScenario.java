@@ -30,7 +30,7 @@ import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
 import org.xmppiot.gateway.demo.ProsodyServer;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**

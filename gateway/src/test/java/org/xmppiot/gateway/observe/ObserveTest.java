@@ -31,7 +31,7 @@ import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 

@@ -10,7 +10,7 @@ import org.jivesoftware.smackx.pubsub.LeafNode;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jxmpp.jid.impl.JidCreate;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
 /** What a node holds as the reader account retrieves it. */

@@ -155,7 +155,7 @@ class PubSubPublishingTest {
             c.connect().login();
             org.jivesoftware.smackx.pubsub.LeafNode node = org.jivesoftware.smackx.pubsub.PubSubManager
                     .getInstanceFor(c, org.jxmpp.jid.impl.JidCreate.bareFrom("pubsub.localhost")).getLeafNode("restart/meter");
-            List<org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.sensordata.element.SensorDataFields>> items = node.getItems();
+            List<org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.iotdata.SensorDataFields>> items = node.getItems();
             java.util.Map<String, Reading> stored = new java.util.HashMap<>();
             for (var item : items) {
                 stored.put(item.getId(), item.getPayload().readings().get(0));

@@ -30,7 +30,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
 import org.xmppiot.gateway.demo.ProsodyServer;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
 import org.xmppiot.gateway.pubsub.NodeItems.SeenItem;

@@ -26,7 +26,7 @@ import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.observe.EventSubscribe;
 import org.xmppiot.gateway.observe.ObserveRequest;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.testing.TcpRelay;

@@ -9,7 +9,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.impl.JidCreate;
 import org.xmppiot.core.testing.Await;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 
 /**
  * One account talking to the gateway as a person's client would: chat lines in and out, XEP-0323

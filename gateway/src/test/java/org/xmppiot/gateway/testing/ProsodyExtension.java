@@ -56,7 +56,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         // Test clients read what the gateway sends: items and answers with <fields/>, QoS IQs.
-        org.xmppiot.gateway.sensordata.SensorDataProviders.register();
+        org.xmppiot.gateway.iotdata.provider.SensorDataProviders.register();
         org.xmppiot.gateway.qos.QosIqProvider.register();
         String[] admins = new String[pubsubAdmins.length];
         for (int i = 0; i < admins.length; i++) {

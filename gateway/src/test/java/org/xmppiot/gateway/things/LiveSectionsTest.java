@@ -21,7 +21,7 @@ import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.GatewaySupervisor;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 import org.xmppiot.gateway.testing.ChatClient;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingWatcher;

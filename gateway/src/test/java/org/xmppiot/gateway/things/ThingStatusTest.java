@@ -18,8 +18,8 @@ import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 import org.xmppiot.gateway.Gateway;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 import org.xmppiot.gateway.testing.ChatClient;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
 /**

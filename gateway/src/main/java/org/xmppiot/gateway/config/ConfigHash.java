@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.adhoc;
+package org.xmppiot.gateway.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +11,7 @@ import java.util.Map;
 public final class ConfigHash {
 
     /** The algorithms the JDK has, strongest first, by their XEP-0300 names. */
-    static final Map<String, String> ALGORITHMS = new LinkedHashMap<>();
+    public static final Map<String, String> ALGORITHMS = new LinkedHashMap<>();
 
     static {
         ALGORITHMS.put("sha3-512", "SHA3-512");
@@ -24,7 +24,7 @@ public final class ConfigHash {
     }
 
     /** Null when {@code hash} is the base64 {@code algorithm} digest of {@code document}; otherwise why not. */
-    static String check(String document, String algorithm, String hash) {
+    public static String check(String document, String algorithm, String hash) {
         String jdkName = algorithm == null ? null : ALGORITHMS.get(algorithm);
         if (jdkName == null) {
             return "unknown hash algorithm '" + algorithm + "'; use one of " + ALGORITHMS.keySet();

@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.sensordata.element;
+package org.xmppiot.gateway.iotdata;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +23,8 @@ public final class SensorDataFields implements ExtensionElement {
     public static final String ELEMENT = "fields";
     public static final String NAMESPACE = "urn:xmpp:iot:sensordata";
     public static final String DELAY_NAMESPACE = "urn:xmpp:delay";
+    /** A reading sent this long after it was taken is late, and says when it was taken (a XEP-0203 delay). */
+    public static final java.time.Duration LATE_AFTER = java.time.Duration.ofSeconds(2);
 
     private final long seqnr;
     private final boolean done;

@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.sensordata;
+package org.xmppiot.gateway.iotdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +17,8 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
+import org.xmppiot.gateway.iotdata.provider.SensorDataFieldsProvider;
 
 class SensorDataFieldsTest {
 

@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.sensordata.provider;
+package org.xmppiot.gateway.iotdata.provider;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -16,8 +16,8 @@ import org.jivesoftware.smack.util.ParserUtils;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jivesoftware.smack.xml.XmlPullParserException;
 import org.xmppiot.core.model.Category;
-import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
+import org.xmppiot.gateway.iotdata.SensorDataCancel;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 
 /**
  * Parses XEP-0323 {@code req} and {@code cancel}. A request with a mistake comes back marked with the

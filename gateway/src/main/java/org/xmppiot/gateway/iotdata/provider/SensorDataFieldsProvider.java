@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.sensordata.provider;
+package org.xmppiot.gateway.iotdata.provider;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -20,7 +20,7 @@ import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Category;
 import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
 
 /** Parses XEP-0323 {@code fields} elements into {@link SensorDataFields}. */
 public final class SensorDataFieldsProvider extends ExtensionElementProvider<SensorDataFields> {

@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.adhoc;
+package org.xmppiot.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

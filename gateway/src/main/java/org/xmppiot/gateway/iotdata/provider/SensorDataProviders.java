@@ -1,11 +1,9 @@
-package org.xmppiot.gateway.sensordata;
+package org.xmppiot.gateway.iotdata.provider;
 
 import org.jivesoftware.smack.provider.ProviderManager;
-import org.xmppiot.gateway.sensordata.element.SensorDataCancel;
-import org.xmppiot.gateway.sensordata.element.SensorDataFields;
-import org.xmppiot.gateway.sensordata.element.SensorDataRequest;
-import org.xmppiot.gateway.sensordata.provider.SensorDataFieldsProvider;
-import org.xmppiot.gateway.sensordata.provider.SensorDataRequestProvider;
+import org.xmppiot.gateway.iotdata.SensorDataCancel;
+import org.xmppiot.gateway.iotdata.SensorDataFields;
+import org.xmppiot.gateway.iotdata.SensorDataRequest;
 
 /**
  * Teaches Smack the XEP-0323 elements: read-out requests and cancels for the gateway, {@code <fields/>}

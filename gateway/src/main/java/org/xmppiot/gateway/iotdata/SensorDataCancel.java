@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.sensordata.element;
+package org.xmppiot.gateway.iotdata;
 
 import org.jivesoftware.smack.packet.IQ;
 
