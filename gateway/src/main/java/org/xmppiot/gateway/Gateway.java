@@ -6,15 +6,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleConsumer;
 
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.core.bus.BusSubscription;
+import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.fleet.StatusBeacon;
+import org.xmppiot.gateway.health.Health;
+import org.xmppiot.gateway.health.HealthText;
 import org.xmppiot.gateway.http.LocalViews;
 import org.xmppiot.gateway.http.ViewedGateway;
 import org.xmppiot.core.config.ThingConfig;
@@ -72,6 +76,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
     private final ConfiguredThings configured;
     private NodeProvisioner provisioner;
     private AccessPolicy access;
+    private HealthProbe probe;
     private ReadingStore store;
     private StoreWriter writer;
     private BusSubscription storing;
@@ -124,7 +129,7 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
                 CommandResponder.managementCommands(this, replacer));
         SensorDataService readOut = new SensorDataService(access, things::ids, bus.latest(), store);
         strangers = new StrangerReplies(access::mayRead);
-        beacon = new StatusBeacon(things, this::unsent, version(), StatusBeacon.HEARTBEAT);
+        beacon = new StatusBeacon(things, this::health, StatusBeacon.HEARTBEAT);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe,
                 new ChatCommands(access, bus.latest(), things, this::status, List.of(new ObserveChatVerbs(observe))), readOut,
                 new ControlService(access, things),
@@ -136,6 +141,8 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
                 publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
         storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, Duration.ZERO, writer);
         observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
+        probe = new HealthProbe(new HealthProbe.Parts(() -> config.xmpp(), uplink, publisher, provisioner, store, writer, bus, things,
+                strangers, observe), version());
         publisher.start();
         uplink.start();
         if (config.discovery().enabled()) {
@@ -261,48 +268,26 @@ public final class Gateway implements ManagedGateway, ViewedGateway, AutoCloseab
         return things;
     }
 
+    /** How the gateway is doing now: what every view (chat and ad-hoc status, page, JSON, /metrics, fleet beacon) renders. */
+    @Override
+    public Health health() {
+        return probe.snapshot();
+    }
+
     /** A few lines on how the gateway is doing, for people (chat {@code status}). */
     @Override
     public String status() {
-        StringBuilder b = new StringBuilder();
-        String failure = uplink.lastFailure();
-        b.append(uplink.isReady() ? "Connected as " + config.xmpp().jid() + "/" + config.xmpp().resource() + "."
-                : "Not connected" + (failure == null ? "." : ": " + failure));
-        List<Thing> all = things.things();
-        long found = all.stream().filter(t -> t.origin() == Thing.Origin.DISCOVERED).count();
-        long online = all.stream().filter(t -> t.status().isOnline()).count();
-        b.append("\nThings: ").append(all.size()).append(found == 0 ? "" : " (" + found + " found on the network)")
-                .append(", ").append(online).append(" online");
-        for (Thing t : all) {
-            b.append("\n  ").append(t.id()).append(": ").append(t.status());
-        }
-        String unsent;
-        try {
-            unsent = Long.toString(store.unsent(PubSubPublisher.DESTINATION));
-        } catch (SQLException e) {
-            unsent = "unknown (" + e.getMessage() + ")";
-        }
-        String waits = publishingWaits();
-        if (waits != null) {
-            b.append("\nPublishing waits: ").append(waits);
-        } else if (provisioner.fallback() != null) {
-            b.append("\nPublishing to the PEP nodes of ").append(config.xmpp().jid()).append(" instead: ").append(provisioner.fallback());
-        }
-        b.append("\nPublished: ").append(publisher.published()).append(" readings; waiting: ").append(unsent)
-                .append("; refused by the server: ").append(publisher.failed()).append("; sent late: ").append(publisher.delayed()).append(" items");
-        b.append("\nStore: ").append(writer.stored()).append(" stored, ").append(store.droppedUnsent()).append(" unsent dropped by its limits, ")
-                .append(writer.lost()).append(" lost to write errors");
-        long busDrops = bus.stats().stream().mapToLong(x -> x.dropped()).sum();
-        b.append("\nBus: ").append(busDrops).append(" readings dropped by full queues");
-        b.append("\nUnreadable stanzas dropped: ").append(UnparsableStanzas.INSTANCE.dropped()).append("; requests nobody handles: ")
-                .append(UnparsableStanzas.INSTANCE.unhandled()).append("; replies to strangers withheld: ").append(strangers.suppressed());
-        b.append("\nObservers: ").append(observe.observations()).append(" subscriptions");
-        return b.toString();
+        return HealthText.of(health());
     }
 
     @Override
-    public String publishingWaits() {
-        return provisioner == null ? null : provisioner.problem();
+    public LatestValueCache latest() {
+        return bus.latest();
+    }
+
+    @Override
+    public void measureRoundTrips(DoubleConsumer sink) {
+        publisher.measureRoundTrips(sink);
     }
 
     /** Readings in the store not yet confirmed by the pub/sub service; -1 when the store cannot tell. */

@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
@@ -23,6 +23,7 @@ import org.xmppiot.core.thing.StatusListener;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.xmpp.Session;
+import org.xmppiot.gateway.health.Health;
 import org.xmppiot.gateway.xmpp.SessionListener;
 
 /**
@@ -49,10 +50,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
         ProviderManager.addExtensionProvider("gateway", NODE, StandardExtensionElementProvider.INSTANCE);
     }
 
-    private final ThingRegistry things;
-    private final LongSupplier backlog;
-    private final String version;
-    private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final Supplier<Health> health;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "status-beacon");
         t.setDaemon(true);
@@ -62,10 +60,9 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
     private ScheduledFuture<?> pending;
     private volatile boolean failedBefore;
 
-    public StatusBeacon(ThingRegistry things, LongSupplier backlog, String version, Duration heartbeat) {
-        this.things = things;
-        this.backlog = backlog;
-        this.version = version;
+    /** Renders {@code health}; {@code things} tells it when a status changes. */
+    public StatusBeacon(ThingRegistry things, Supplier<Health> health, Duration heartbeat) {
+        this.health = health;
         timer.scheduleWithFixedDelay(this::publish, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         things.addListener(this);
     }
@@ -87,12 +84,13 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
 
     /** The payload: {@code <gateway version started time backlog><thing id state reason detail since/>...</gateway>}. */
     StandardExtensionElement payload() {
+        Health h = health.get();
         StandardExtensionElement.Builder b = StandardExtensionElement.builder("gateway", NODE)
-                .addAttribute("version", version)
-                .addAttribute("started", started.toString())
-                .addAttribute("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                .addAttribute("backlog", Long.toString(backlog.getAsLong()));
-        for (Thing t : things.things()) {
+                .addAttribute("version", h.version())
+                .addAttribute("started", h.started().truncatedTo(ChronoUnit.SECONDS).toString())
+                .addAttribute("time", h.at().truncatedTo(ChronoUnit.SECONDS).toString())
+                .addAttribute("backlog", Long.toString(h.store().unsent()));
+        for (Health.ThingHealth t : h.things()) {
             StandardExtensionElement.Builder thing = StandardExtensionElement.builder("thing", NODE)
                     .addAttribute("id", t.id())
                     .addAttribute("state", t.status().state().label())

@@ -2,7 +2,6 @@ package org.xmppiot.gateway.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.SQLException;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -11,12 +10,9 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.xmppiot.core.bus.LatestValueCache;
-import org.xmppiot.core.bus.SubscriberStats;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.ThingStatus;
-import org.xmppiot.core.thing.Thing;
-import org.xmppiot.gateway.pubsub.PubSubPublisher;
-import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.gateway.health.Health;
 
 /**
  * What {@code /metrics} says, in the Prometheus text format, written by the Prometheus Java client: the gateway's
@@ -28,65 +24,68 @@ final class GatewayMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final ViewedGateway gateway;
 
-    GatewayMetrics(ViewedGateway gateway, ReadingStore store, RequestGuard guard) {
+    /** The health read once per scrape, so that every series of one scrape tells of the same moment. */
+    private volatile Health now;
+
+    GatewayMetrics(ViewedGateway gateway, RequestGuard guard) {
+        this.gateway = gateway;
         CounterWithCallback.builder().name("xmppiot_readings_taken").help("Readings the things' drivers handed to the gateway")
-                .callback(cb -> cb.call(gateway.bus().measurements())).register(registry);
+                .callback(cb -> cb.call(now.counters().taken())).register(registry);
         CounterWithCallback.builder().name("xmppiot_readings_stored").help("Readings committed to the store")
-                .callback(cb -> cb.call(gateway.storeWriter().stored())).register(registry);
+                .callback(cb -> cb.call(now.store().stored())).register(registry);
         CounterWithCallback.builder().name("xmppiot_readings_published").help("Readings the XMPP server confirmed on a pub/sub node")
-                .callback(cb -> cb.call(gateway.publisher().published())).register(registry);
+                .callback(cb -> cb.call(now.publishing().published())).register(registry);
         CounterWithCallback.builder().name("xmppiot_readings_dropped").help("Readings lost, by cause").labelNames("cause")
                 .callback(cb -> {
-                    cb.call(gateway.bus().stats().stream().mapToLong(SubscriberStats::dropped).sum(), "bus_queue_full");
-                    cb.call(store.droppedUnsent(), "store_limits");
-                    cb.call(gateway.storeWriter().lost(), "store_write_error");
-                    cb.call(gateway.publisher().failed(), "refused_by_server");
+                    cb.call(now.counters().busDrops(), "bus_queue_full");
+                    cb.call(now.store().droppedUnsent(), "store_limits");
+                    cb.call(now.store().lost(), "store_write_error");
+                    cb.call(now.publishing().refused(), "refused_by_server");
                 }).register(registry);
         GaugeWithCallback.builder().name("xmppiot_backlog_readings").help("Readings stored and not yet confirmed by the server")
                 .callback(cb -> {
-                    try {
-                        cb.call(store.unsent(PubSubPublisher.DESTINATION));
-                    } catch (SQLException e) {
-                        // Left out of this scrape; the next one tries again.
+                    if (now.store().error() == null) { // Otherwise left out of this scrape; the next one tries again.
+                        cb.call(now.store().unsent());
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("xmppiot_store_bytes").help("Size of the store's database")
                 .callback(cb -> {
-                    try {
-                        cb.call(store.usedBytes());
-                    } catch (SQLException e) {
-                        // Left out of this scrape.
+                    if (now.store().error() == null) {
+                        cb.call(now.store().bytes());
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("xmppiot_xmpp_reconnects").help("XMPP sessions set up after the first")
-                .callback(cb -> cb.call(Math.max(0, gateway.uplink().sessions() - 1))).register(registry);
+                .callback(cb -> cb.call(now.connection().reconnects())).register(registry);
+        CounterWithCallback.builder().name("xmppiot_xmpp_resumptions").help("XMPP sessions resumed after a drop (XEP-0198), without a new login")
+                .callback(cb -> cb.call(now.connection().resumptions())).register(registry);
         GaugeWithCallback.builder().name("xmppiot_xmpp_connected").help("1 while the XMPP session is up")
-                .callback(cb -> cb.call(gateway.uplink().isReady() ? 1 : 0)).register(registry);
+                .callback(cb -> cb.call(now.connection().connected() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("xmppiot_publishing_blocked").help("1 while the pub/sub service refuses the nodes (see the status page)")
-                .callback(cb -> cb.call(gateway.publishingWaits() != null ? 1 : 0)).register(registry);
+                .callback(cb -> cb.call(now.publishing().waits() != null ? 1 : 0)).register(registry);
         Histogram roundTrip = Histogram.builder().name("xmppiot_publish_round_trip_seconds")
                 .help("From sending a pub/sub publish to the server's confirmation")
                 .classicOnly().classicUpperBounds(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10).register(registry);
-        gateway.publisher().measureRoundTrips(roundTrip::observe);
+        gateway.measureRoundTrips(roundTrip::observe);
         GaugeWithCallback.builder().name("xmppiot_thing_status")
                 .help("1 for each thing's current state, with the kind of its trouble (detail; none when it has none)")
                 .labelNames("thing", "state", "detail")
                 .callback(cb -> {
-                    for (Thing t : gateway.things().things()) {
-                        ThingStatus now = t.status();
+                    for (Health.ThingHealth t : now.things()) {
+                        ThingStatus status = t.status();
                         for (ThingStatus.State s : ThingStatus.State.values()) {
-                            cb.call(now.state() == s ? 1 : 0, t.id(), s.label(), now.state() == s ? now.detail().label() : "none");
+                            cb.call(status.state() == s ? 1 : 0, t.id(), s.label(), status.state() == s ? status.detail().label() : "none");
                         }
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("xmppiot_input_rejected").help("Input a thing's driver could not use, by kind (bad frames, device faults, bad advertisements)")
                 .labelNames("thing", "kind")
-                .callback(cb -> gateway.things().rejected().forEach((thing, kinds) -> kinds.forEach((kind, n) -> cb.call(n, thing, kind))))
+                .callback(cb -> now.things().forEach(t -> t.rejected().forEach((kind, n) -> cb.call(n, t.id(), kind))))
                 .register(registry);
         CounterWithCallback.builder().name("xmppiot_http_refused").help("Requests to the local views refused, by reason").labelNames("reason")
                 .callback(cb -> guard.refused().forEach((reason, n) -> cb.call(n.get(), reason))).register(registry);
-        LatestValueCache latest = gateway.bus().latest();
+        LatestValueCache latest = gateway.latest();
         GaugeWithCallback.builder().name("xmppiot_sensor_value").help("The last value of every numeric field (booleans as 1 and 0)")
                 .labelNames("thing", "field", "unit")
                 .callback(cb -> {
@@ -119,7 +118,8 @@ final class GatewayMetrics {
         return writer.getContentType();
     }
 
-    void write(OutputStream out) throws IOException {
+    synchronized void write(OutputStream out) throws IOException {
+        now = gateway.health();
         writer.write(out, registry.scrape());
     }
 }

@@ -51,8 +51,8 @@ public final class LocalViews implements AutoCloseable {
         warnings = RecentWarnings.attach();
         guard = new RequestGuard(config.user(), config.password());
         page = new StatusPage(gateway, store, warnings);
-        json = new StatusJson(gateway, store, warnings);
-        metrics = new GatewayMetrics(gateway, store, guard);
+        json = new StatusJson(gateway, warnings);
+        metrics = new GatewayMetrics(gateway, guard);
         server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 16);
         threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "http");

@@ -2,47 +2,42 @@ package org.xmppiot.gateway.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
-import org.xmppiot.core.thing.Thing;
-import org.xmppiot.core.thing.ThingRegistry;
-import org.xmppiot.gateway.config.XmppConfig;
-import org.xmppiot.gateway.pubsub.PubSubPublisher;
-import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.health.Health;
 
 /**
  * The gateway's state as JSON (Jackson's streaming writer): {@code /api/status} for the page's live updates,
- * {@code /api/things} and {@code /api/things/{id}} for scripts.
+ * {@code /api/things} and {@code /api/things/{id}} for scripts. Health from {@link Health}, values from the latest-value cache.
  */
 final class StatusJson {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private final ViewedGateway gateway;
-    private final ReadingStore store;
     private final RecentWarnings warnings;
 
-    StatusJson(ViewedGateway gateway, ReadingStore store, RecentWarnings warnings) {
+    StatusJson(ViewedGateway gateway, RecentWarnings warnings) {
         this.gateway = gateway;
-        this.store = store;
         this.warnings = warnings;
     }
 
     void status(OutputStream out) throws IOException {
+        Health health = gateway.health();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            connection(g);
-            store(g);
+            connection(g, health);
+            store(g, health.store());
             g.writeArrayFieldStart("things");
-            for (Thing t : gateway.things().things()) {
+            for (Health.ThingHealth t : health.things()) {
                 thing(g, t);
             }
             g.writeEndArray();
@@ -50,7 +45,7 @@ final class StatusJson {
             if (warnings != null) {
                 for (RecentWarnings.Warning w : warnings.newestFirst()) {
                     g.writeStartObject();
-                    g.writeStringField("time", w.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                    g.writeStringField("time", w.time().truncatedTo(ChronoUnit.SECONDS).toString());
                     g.writeStringField("level", w.level());
                     g.writeStringField("message", w.message());
                     g.writeEndObject();
@@ -64,7 +59,7 @@ final class StatusJson {
     void things(OutputStream out) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
-            for (Thing t : gateway.things().things()) {
+            for (Health.ThingHealth t : gateway.health().things()) {
                 thing(g, t);
             }
             g.writeEndArray();
@@ -73,7 +68,7 @@ final class StatusJson {
 
     /** False when there is no such thing. */
     boolean thing(String id, OutputStream out) throws IOException {
-        Thing t = gateway.things().thing(id).orElse(null);
+        Health.ThingHealth t = gateway.health().thing(id).orElse(null);
         if (t == null) {
             return false;
         }
@@ -83,51 +78,49 @@ final class StatusJson {
         return true;
     }
 
-    private void connection(JsonGenerator g) throws IOException {
-        XmppConfig x = gateway.config().xmpp();
+    private static void connection(JsonGenerator g, Health health) throws IOException {
+        Health.Connection c = health.connection();
         g.writeObjectFieldStart("connection");
-        g.writeStringField("jid", x.jid() + "/" + x.resource());
-        g.writeStringField("server", x.server() == null ? "DNS SRV of " + x.domain()
-                : x.targets().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
-        g.writeStringField("connectedTo", gateway.uplink().connectedTo());
-        g.writeStringField("tls", x.tls().name().toLowerCase(java.util.Locale.ROOT));
-        Instant since = gateway.uplink().connectedSince();
-        g.writeBooleanField("connected", since != null);
-        g.writeStringField("since", since == null ? null : since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        g.writeNumberField("reconnects", Math.max(0, gateway.uplink().sessions() - 1));
-        g.writeStringField("lastFailure", gateway.uplink().lastFailure());
-        g.writeNumberField("published", gateway.publisher().published());
-        g.writeStringField("publishingWaits", gateway.publishingWaits());
+        g.writeStringField("jid", c.jid());
+        g.writeStringField("server", c.servers());
+        g.writeStringField("connectedTo", c.connectedTo());
+        g.writeStringField("tls", c.tls());
+        g.writeBooleanField("connected", c.connected());
+        g.writeStringField("since", c.since() == null ? null : c.since().truncatedTo(ChronoUnit.SECONDS).toString());
+        g.writeNumberField("reconnects", c.reconnects());
+        g.writeNumberField("resumptions", c.resumptions());
+        g.writeStringField("lastFailure", c.lastFailure());
+        g.writeNumberField("published", health.publishing().published());
+        g.writeStringField("publishingWaits", health.publishing().waits());
         g.writeEndObject();
     }
 
-    private void store(JsonGenerator g) throws IOException {
+    private static void store(JsonGenerator g, Health.Store s) throws IOException {
         g.writeObjectFieldStart("store");
-        g.writeStringField("path", store.path().toString());
-        try {
-            g.writeNumberField("bytes", store.usedBytes());
-            g.writeNumberField("backlog", store.unsent(PubSubPublisher.DESTINATION));
-            Instant oldest = store.oldestUnsent(PubSubPublisher.DESTINATION);
-            g.writeStringField("oldestUnsent", oldest == null ? null : oldest.toString());
-        } catch (SQLException e) {
-            g.writeStringField("error", e.getMessage());
+        g.writeStringField("path", s.path());
+        if (s.error() == null) {
+            g.writeNumberField("bytes", s.bytes());
+            g.writeNumberField("backlog", s.unsent());
+            g.writeStringField("oldestUnsent", s.oldestUnsent() == null ? null : s.oldestUnsent().toString());
+        } else {
+            g.writeStringField("error", s.error());
         }
-        g.writeNumberField("stored", gateway.storeWriter().stored());
+        g.writeNumberField("stored", s.stored());
         g.writeEndObject();
     }
 
-    private void thing(JsonGenerator g, Thing t) throws IOException {
+    private void thing(JsonGenerator g, Health.ThingHealth t) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", t.id());
-        g.writeStringField("name", gateway.title(t.id()));
+        g.writeStringField("name", t.name());
         g.writeStringField("state", t.status().state().label());
         g.writeStringField("detail", t.status().detail().label());
         g.writeStringField("reason", t.status().reason());
         g.writeStringField("status", t.status().toString());
         g.writeArrayFieldStart("fields");
         Instant now = Instant.now();
-        for (LatestValueCache.LatestField f : gateway.bus().latest().fields(t.id())) {
-            if (f.field().name().equals(ThingRegistry.STATUS_FIELD)) {
+        for (LatestValueCache.LatestField f : gateway.latest().fields(t.id())) {
+            if (f.field().name().equals(Reading.STATUS_FIELD)) {
                 continue;
             }
             g.writeStartObject();
@@ -152,7 +145,7 @@ final class StatusJson {
     }
 
     static List<String> numericFields(ViewedGateway gateway, String thingId) {
-        return gateway.bus().latest().fields(thingId).stream()
+        return gateway.latest().fields(thingId).stream()
                 .filter(f -> f.field().value() instanceof FieldValue.NumericValue || f.field().value() instanceof FieldValue.IntegerValue)
                 .map(f -> f.field().name()).toList();
     }

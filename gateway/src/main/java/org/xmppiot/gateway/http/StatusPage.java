@@ -9,11 +9,8 @@ import java.util.List;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
-import org.xmppiot.core.thing.Thing;
-import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.drivers.serial.SerialPortListing;
-import org.xmppiot.gateway.config.XmppConfig;
-import org.xmppiot.gateway.pubsub.PubSubPublisher;
+import org.xmppiot.gateway.health.Health;
 import org.xmppiot.gateway.store.ReadingStore;
 
 /**
@@ -34,14 +31,15 @@ final class StatusPage {
     }
 
     String html() {
+        Health health = gateway.health();
         StringBuilder h = new StringBuilder(8192);
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(escape(gateway.config().xmpp().jid())).append(" · XMPP IoT Gateway</title><style>").append(CSS)
-                .append("</style></head><body><h1>XMPP IoT Gateway</h1>");
-        connection(h);
-        store(h);
-        things(h);
+                .append("<title>").append(escape(health.connection().jid().replaceFirst("/.*$", ""))).append(" · XMPP IoT Gateway</title><style>")
+                .append(CSS).append("</style></head><body><h1>XMPP IoT Gateway</h1>");
+        connection(h, health);
+        store(h, health.store());
+        things(h, health);
         ports(h);
         warnings(h);
         h.append("<p class=\"muted\">Updated <span id=\"updated\">").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("</span></p>");
@@ -55,52 +53,50 @@ final class StatusPage {
         return HistoryChart.svg(field, history, now);
     }
 
-    private void connection(StringBuilder h) {
-        XmppConfig x = gateway.config().xmpp();
-        Instant since = gateway.uplink().connectedSince();
+    private static void connection(StringBuilder h, Health health) {
+        Health.Connection c = health.connection();
+        Instant since = c.since();
         h.append("<section><h2>Connection</h2><dl>");
-        row(h, "Account", x.jid() + "/" + x.resource());
-        row(h, "Server", (x.server() == null ? "DNS SRV of " + x.domain() : x.targets().stream().map(Object::toString)
-                .collect(java.util.stream.Collectors.joining(", "))) + ", TLS " + x.tls().name().toLowerCase(java.util.Locale.ROOT));
+        row(h, "Account", c.jid());
+        row(h, "Server", c.servers() + ", TLS " + c.tls());
         h.append("<dt>State</dt><dd id=\"connection\" class=\"").append(since == null ? "offline" : "online").append("\">")
-                .append(escape(since == null ? "not connected" + (gateway.uplink().lastFailure() == null ? "" : ": " + gateway.uplink().lastFailure())
-                        : "connected to " + gateway.uplink().connectedTo() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
-        h.append("<dt>Reconnects</dt><dd id=\"reconnects\">").append(Math.max(0, gateway.uplink().sessions() - 1)).append("</dd>");
-        h.append("<dt>Published</dt><dd id=\"published\">").append(gateway.publisher().published()).append(" readings</dd>");
-        String waits = gateway.publishingWaits();
+                .append(escape(since == null ? "not connected" + (c.lastFailure() == null ? "" : ": " + c.lastFailure())
+                        : "connected to " + c.connectedTo() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
+        h.append("<dt>Reconnects</dt><dd id=\"reconnects\">").append(c.reconnects()).append("</dd>");
+        h.append("<dt>Published</dt><dd id=\"published\">").append(health.publishing().published()).append(" readings</dd>");
+        String waits = health.publishing().waits();
         if (waits != null) {
             h.append("<dt>Publishing waits</dt><dd class=\"offline\">").append(escape(waits)).append("</dd>");
         }
         h.append("</dl></section>");
     }
 
-    private void store(StringBuilder h) {
+    private static void store(StringBuilder h, Health.Store s) {
         h.append("<section><h2>Store</h2><dl>");
-        row(h, "File", store.path().toString());
-        try {
-            h.append("<dt>Size</dt><dd id=\"store-bytes\">").append(store.usedBytes() / 1024).append(" KiB</dd>");
-            h.append("<dt>Waiting to be sent</dt><dd id=\"backlog\">").append(store.unsent(PubSubPublisher.DESTINATION)).append(" readings</dd>");
-            Instant oldest = store.oldestUnsent(PubSubPublisher.DESTINATION);
-            h.append("<dt>Oldest unsent</dt><dd id=\"oldest\">").append(oldest == null ? "none" : oldest.toString()).append("</dd>");
-        } catch (SQLException e) {
-            row(h, "Error", e.getMessage());
+        row(h, "File", s.path());
+        if (s.error() == null) {
+            h.append("<dt>Size</dt><dd id=\"store-bytes\">").append(s.bytes() / 1024).append(" KiB</dd>");
+            h.append("<dt>Waiting to be sent</dt><dd id=\"backlog\">").append(s.unsent()).append(" readings</dd>");
+            h.append("<dt>Oldest unsent</dt><dd id=\"oldest\">").append(s.oldestUnsent() == null ? "none" : s.oldestUnsent().toString()).append("</dd>");
+        } else {
+            row(h, "Error", s.error());
         }
         h.append("</dl></section>");
     }
 
-    private void things(StringBuilder h) {
+    private void things(StringBuilder h, Health health) {
         h.append("<section><h2>Things</h2>");
         Instant now = Instant.now();
-        for (Thing t : gateway.things().things()) {
+        for (Health.ThingHealth t : health.things()) {
             String id = escape(t.id());
-            h.append("<article class=\"thing\" data-thing=\"").append(id).append("\"><h3>").append(escape(gateway.title(t.id())))
+            h.append("<article class=\"thing\" data-thing=\"").append(id).append("\"><h3>").append(escape(t.name()))
                     .append(" <small>").append(id).append("</small></h3>");
             h.append("<p class=\"status ").append(t.status().state().label()).append("\" data-detail=\"")
                     .append(t.status().detail().label()).append("\">").append(escape(t.status().toString())).append("</p>");
             h.append("<table><tbody>");
-            for (LatestValueCache.LatestField f : gateway.bus().latest().fields(t.id())) {
+            for (LatestValueCache.LatestField f : gateway.latest().fields(t.id())) {
                 String name = f.field().name();
-                if (name.equals(ThingRegistry.STATUS_FIELD)) {
+                if (name.equals(Reading.STATUS_FIELD)) {
                     continue;
                 }
                 h.append("<tr data-field=\"").append(escape(name)).append("\"><th>").append(escape(name)).append("</th><td class=\"value\">")

@@ -1,30 +1,23 @@
 package org.xmppiot.gateway.http;
 
-import org.xmppiot.core.bus.ReadingBus;
-import org.xmppiot.core.thing.ThingRegistry;
-import org.xmppiot.gateway.config.GatewayConfig;
-import org.xmppiot.gateway.pubsub.PubSubPublisher;
-import org.xmppiot.gateway.store.StoreWriter;
-import org.xmppiot.gateway.xmpp.XmppUplink;
+import java.util.function.DoubleConsumer;
 
-/** What the local views read of the running gateway; the gateway implements it, so the views never depend on it. */
+import org.xmppiot.core.bus.LatestValueCache;
+import org.xmppiot.gateway.health.Health;
+
+/**
+ * What the local views read of the running gateway: its {@link Health} (the one source of every status they show),
+ * the latest value of each field, and the publish round trips as they happen. The gateway implements it, so the views
+ * never depend on it or on its parts.
+ */
 public interface ViewedGateway {
 
-    GatewayConfig config();
+    /** How the gateway is doing now. */
+    Health health();
 
-    ThingRegistry things();
+    /** The latest value of every thing's fields: what the sensors say, as opposed to how the gateway is doing. */
+    LatestValueCache latest();
 
-    /** The thing's display name. */
-    String title(String thingId);
-
-    ReadingBus bus();
-
-    XmppUplink uplink();
-
-    PubSubPublisher publisher();
-
-    StoreWriter storeWriter();
-
-    /** Why publishing waits (the pub/sub service refused the nodes) and what fixes it; null while it does not. */
-    String publishingWaits();
+    /** Hands each publish round trip, in seconds, to {@code sink} from now on. */
+    void measureRoundTrips(DoubleConsumer sink);
 }

@@ -124,4 +124,26 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(packagesOf(features))
                 .check(production);
     }
+
+    /** Every view renders the one health record: none asks the running parts itself how they are doing. */
+    @Test
+    void theViewsReadTheHealthRecordOnly() {
+        String[] runningParts = {GATEWAY + "xmpp..", GATEWAY + "pubsub..", GATEWAY + "observe..", "org.xmppiot.core.thing.."};
+        noClasses().that().resideInAPackage(GATEWAY + "http..")
+                .should().dependOnClassesThat().resideInAnyPackage(runningParts)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.gateway.store.StoreWriter")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.core.bus.ReadingBus")
+                .because("the page, the JSON API and /metrics render Health (the store is read for history only)")
+                .check(production);
+        noClasses().that().haveFullyQualifiedName("org.xmppiot.gateway.fleet.StatusBeacon")
+                .should().dependOnClassesThat().resideInAnyPackage(GATEWAY + "store..", GATEWAY + "pubsub..", "org.xmppiot.core.bus..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.gateway.xmpp.XmppUplink")
+                .because("the fleet beacon renders Health; the registry only tells it when to send")
+                .check(production);
+        noClasses().that().resideInAnyPackage(GATEWAY + "chat..", GATEWAY + "adhoc..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.gateway.xmpp.XmppUplink")
+                .orShould().dependOnClassesThat().resideInAnyPackage(GATEWAY + "store..")
+                .because("chat and ad-hoc status answer with the text of Health")
+                .check(production);
+    }
 }

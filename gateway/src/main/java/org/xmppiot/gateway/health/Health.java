@@ -1,0 +1,65 @@
+package org.xmppiot.gateway.health;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.xmppiot.core.model.ThingStatus;
+
+/**
+ * How the gateway is doing at one moment: built in one place ({@code Gateway.health()}) and rendered by every view,
+ * so chat and ad-hoc {@code status}, the page, the JSON API, /metrics and the fleet beacon never disagree and none of
+ * them reaches into the running parts.
+ */
+public record Health(Instant at, String version, Instant started, Connection connection, Publishing publishing, Store store,
+                     Counters counters, List<ThingHealth> things) {
+
+    public Health {
+        things = List.copyOf(things);
+    }
+
+    /** The XMPP session: who we are, where we connect, since when, and the last failure in a sentence. */
+    public record Connection(String jid, String servers, String tls, String connectedTo, Instant since, long sessions,
+                             long resumptions, String lastFailure) {
+        public boolean connected() {
+            return since != null;
+        }
+
+        /** Sessions set up after the first; resumed ones are not counted. */
+        public long reconnects() {
+            return Math.max(0, sessions - 1);
+        }
+    }
+
+    /**
+     * Pub/sub publishing: readings confirmed, refused, items sent late; why publishing waits (null while it does not),
+     * and why it goes to the account's own PEP nodes instead of the configured service (null when it does not).
+     */
+    public record Publishing(long published, long refused, long lateItems, String waits, String fallback) {
+    }
+
+    /**
+     * The store: its file and size, readings waiting to be published (and since when), committed, dropped by its limits,
+     * lost to write errors; {@code error} says why size and backlog are unknown (null when they are known, as -1 otherwise).
+     */
+    public record Store(String path, long bytes, long unsent, Instant oldestUnsent, long stored, long droppedUnsent, long lost,
+                        String error) {
+    }
+
+    /** What was taken, dropped, refused or withheld on the way, and how many observe subscriptions are held. */
+    public record Counters(long taken, long busDrops, long unreadableStanzas, long unhandledRequests, long strangerRepliesWithheld,
+                           long observers) {
+    }
+
+    /** One thing: its status since when, whether it was found on the network, and the input its driver could not use, by kind. */
+    public record ThingHealth(String id, String name, ThingStatus status, Instant since, boolean discovered, Map<String, Long> rejected) {
+        public ThingHealth {
+            rejected = Map.copyOf(rejected);
+        }
+    }
+
+    public Optional<ThingHealth> thing(String id) {
+        return things.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+}
