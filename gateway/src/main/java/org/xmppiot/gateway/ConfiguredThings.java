@@ -114,7 +114,7 @@ final class ConfiguredThings {
         }
         things.remove(thingId);
         try {
-            things.add(thing.config(), drivers.factoryOf(thing.config()).create(thing.config()));
+            things.add(thing.config(), drivers.factoryOf(thing.config()).create(thing.config(), things));
             things.start(thingId);
         } catch (ConfigException | RuntimeException e) {
             log.warn("driver of thing '{}' did not start again: {}", thingId, e.getMessage());
@@ -128,7 +128,7 @@ final class ConfiguredThings {
     private Map<ThingConfig, Driver> create(List<ThingConfig> configured) throws ConfigException {
         Map<ThingConfig, Driver> created = new LinkedHashMap<>();
         for (ThingConfig thing : configured) {
-            created.put(thing, thing.enabled() ? drivers.factoryOf(thing).create(thing) : null);
+            created.put(thing, thing.enabled() ? drivers.factoryOf(thing).create(thing, things) : null);
         }
         return created;
     }

@@ -68,7 +68,7 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             }
             Files.writeString(incoming, merged.yaml(), StandardCharsets.UTF_8);
             next = GatewayConfigLoader.load(incoming, drivers);
-            String refusal = ConfigSafety.refusal(current().config(), next, bare(requester), merged.handover(), current().unsent());
+            String refusal = ConfigSafety.refusal(current().config(), next, bare(requester), merged.handover(), current().health().store().unsent());
             if (refusal != null) {
                 deleteQuietly(incoming);
                 log.warn("replace-config from {} refused: {}", requester, refusal);
@@ -127,7 +127,7 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
             log.error("reload: {} has an error, the running configuration stays: {}", file, e.getMessage());
             return;
         }
-        String refusal = ConfigSafety.refusal(current.config(), next, null, false, current.unsent());
+        String refusal = ConfigSafety.refusal(current.config(), next, null, false, current.health().store().unsent());
         if (refusal != null) {
             log.error("reload: {} is refused, the running configuration stays: {}", file, refusal);
             return;
@@ -141,10 +141,10 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
      */
     private String apply(GatewayConfig next, Path previousFile, String requester) {
         GatewayConfig running = current.config();
-        List<String> restartFor = current.sectionsNeedingRestart(next);
+        List<String> restartFor = ConfigSections.needingRestart(running, next);
         if (restartFor.isEmpty()) {
             try {
-                Gateway.LiveChanges changes = current.applyLive(next);
+                LiveConfiguration.Changes changes = current.applyLive(next);
                 log.info("configuration replaced by {} part by part: {}", requester, changes);
                 return "The new configuration is running (" + changes + "); the XMPP session stayed up.";
             } catch (Exception e) {

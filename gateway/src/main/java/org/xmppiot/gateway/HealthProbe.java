@@ -4,15 +4,18 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.bus.ReadingBus;
 import org.xmppiot.core.bus.SubscriberStats;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.health.Health;
+import org.xmppiot.gateway.http.ViewedGateway;
 import org.xmppiot.gateway.observe.ObserveService;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
@@ -22,8 +25,11 @@ import org.xmppiot.gateway.xmpp.StrangerReplies;
 import org.xmppiot.gateway.xmpp.UnparsableStanzas;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
-/** The one place where the running parts are asked how they are doing: builds the {@link Health} every view renders. */
-final class HealthProbe {
+/**
+ * The one place where the running parts are asked how they are doing: builds the {@link Health} every view renders, and
+ * is what the local views see of the gateway.
+ */
+final class HealthProbe implements ViewedGateway {
 
     /** The running parts it asks. */
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
@@ -40,8 +46,20 @@ final class HealthProbe {
         this.version = version;
     }
 
-    Health snapshot() {
-        return new Health(Instant.now(), version, started, connection(), publishing(), store(), counters(), things());
+    @Override
+    public Health health() {
+        return new Health(Instant.now(), version, started, connection(), publishing(), store(), counters(), things(),
+                parts.things().bridges());
+    }
+
+    @Override
+    public LatestValueCache latest() {
+        return parts.bus().latest();
+    }
+
+    @Override
+    public void measureRoundTrips(DoubleConsumer sink) {
+        parts.publisher().measureRoundTrips(sink);
     }
 
     private Health.Connection connection() {

@@ -25,6 +25,15 @@ public interface DriverFactory {
     Driver create(ThingConfig thing) throws ConfigException;
 
     /**
+     * The same, for a thing of a running gateway: drivers that share a bus, an adapter or a platform with other things
+     * take it from {@code context} when they start, and report the bridge's status there. By default the context is
+     * not needed.
+     */
+    default Driver create(ThingConfig thing, DriverContext context) throws ConfigException {
+        return create(thing);
+    }
+
+    /**
      * Checks the enabled things of this kind against each other (two devices with one address on one bus, a bus
      * asked for with different line settings), after each passed {@link #create} on its own. The error names the
      * later thing's line.

@@ -25,6 +25,7 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.ReadingSink;
 
 /**
@@ -37,7 +38,7 @@ import org.xmppiot.core.spi.ReadingSink;
  * <p>Status reports never wait for the registry's lifecycle lock: a driver may report from its own
  * thread while it is being stopped.
  */
-public final class ThingRegistry implements ReadingSink, AutoCloseable {
+public final class ThingRegistry implements ReadingSink, DriverContext, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ThingRegistry.class);
     /** The field of the status readings the registry puts on the bus. */
@@ -50,8 +51,41 @@ public final class ThingRegistry implements ReadingSink, AutoCloseable {
     /** Status readings count down from -1, so they never share a (time, sequence) pair with a driver's readings. */
     private final AtomicLong statusSequence = new AtomicLong();
 
+    private final Map<Class<?>, Object> shared = new ConcurrentHashMap<>();
+    private final Map<String, Bridge> bridges = new ConcurrentHashMap<>();
+
     public ThingRegistry(ReadingSink bus) {
         this.bus = bus;
+    }
+
+    /** The drivers' shared resources live as long as the registry: one set per running gateway, none in static state. */
+    @Override
+    public <T> T shared(Class<T> type, java.util.function.Supplier<T> make) {
+        return type.cast(shared.computeIfAbsent(type, t -> make.get()));
+    }
+
+    @Override
+    public void bridgeStatus(String bridgeId, ThingStatus status) {
+        Bridge before = bridges.get(bridgeId);
+        if (before != null && before.status().equals(status)) {
+            return;
+        }
+        bridges.put(bridgeId, new Bridge(bridgeId, status, Instant.now()));
+        if (status.isOnline()) {
+            log.info("bridge '{}' is {}", bridgeId, status);
+        } else {
+            log.warn("bridge '{}' is {}", bridgeId, status);
+        }
+    }
+
+    @Override
+    public void bridgeGone(String bridgeId) {
+        bridges.remove(bridgeId);
+    }
+
+    /** The bridges in use, by id. */
+    public List<Bridge> bridges() {
+        return bridges.values().stream().sorted(java.util.Comparator.comparing(Bridge::id)).toList();
     }
 
     private static final class Entry {

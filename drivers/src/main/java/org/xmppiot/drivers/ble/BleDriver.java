@@ -37,6 +37,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     private final Rejections rejections;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong repeats = new AtomicLong();
+    private final BleScanners scanners;
     private volatile ReadingSink sink;
     private volatile BluezScanner scanner;
     private volatile PeriodicTask silenceCheck;
@@ -45,8 +46,10 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     private volatile boolean heardOnce;
     private volatile String notScanning;
 
-    BleDriver(String thingId, String mac, Format format, byte[] bindKey, Duration timeout, String busAddress, String adapter) {
+    BleDriver(String thingId, String mac, Format format, byte[] bindKey, Duration timeout, String busAddress, String adapter,
+              BleScanners scanners) {
         this.thingId = thingId;
+        this.scanners = scanners;
         this.mac = mac;
         this.format = format;
         this.bindKey = bindKey;
@@ -60,7 +63,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     public synchronized void start(ReadingSink sink) {
         deliverTo(sink);
         lastHeard = Instant.now(); // The timeout counts from start.
-        scanner = SharedScanners.acquire(busAddress, adapter);
+        scanner = scanners.acquire(busAddress, adapter);
         scanner.listen(mac, this);
         Duration every = timeout.dividedBy(4).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : timeout.dividedBy(4);
         silenceCheck = PeriodicTask.start("ble-" + thingId, every, this::checkSilence);
@@ -161,7 +164,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         }
         if (scanner != null) {
             scanner.forget(mac);
-            SharedScanners.release(busAddress, adapter);
+            scanners.release(busAddress, adapter);
             scanner = null;
         }
         sink = null;

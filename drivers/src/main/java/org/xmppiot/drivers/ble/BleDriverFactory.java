@@ -9,6 +9,7 @@ import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.DriverFactory;
 
 /**
@@ -36,6 +37,12 @@ public final class BleDriverFactory implements DriverFactory {
 
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
+        return create(thing, DriverContext.standalone());
+    }
+
+    /** Things heard through one adapter share its scanner through {@code context}. */
+    @Override
+    public Driver create(ThingConfig thing, DriverContext context) throws ConfigException {
         ConfigNode s = thing.section();
         String mac = s.string("mac").toUpperCase(Locale.ROOT);
         if (!mac.matches("([0-9A-F]{2}:){5}[0-9A-F]{2}")) {
@@ -58,6 +65,6 @@ public final class BleDriverFactory implements DriverFactory {
         if (adapter != null && !adapter.matches("hci\\d+")) {
             throw s.get("adapter").error("'" + adapter + "' is not an adapter name; write hci0, hci1 ... (bluetoothctl list)");
         }
-        return new BleDriver(thing.id(), mac, format, key, timeout, s.string("dbus-address", null), adapter);
+        return new BleDriver(thing.id(), mac, format, key, timeout, s.string("dbus-address", null), adapter, BleScanners.of(context));
     }
 }

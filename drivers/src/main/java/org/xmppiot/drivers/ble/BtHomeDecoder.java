@@ -24,81 +24,89 @@ final class BtHomeDecoder {
     private record Kind(String name, int length, boolean signed, String factor, String unit) {
     }
 
-    private static final Map<Integer, Kind> NUMBERS = new HashMap<>();
-    private static final Map<Integer, String> FLAGS = new HashMap<>();
+    /** The measurement objects by id, and the binary (flag) objects by id: tables, never changed after they are built. */
+    private static final Map<Integer, Kind> NUMBERS = numbers();
+    private static final Map<Integer, String> FLAGS = flags();
 
-    private static void number(int id, String name, int length, boolean signed, String factor, String unit) {
-        NUMBERS.put(id, new Kind(name, length, signed, factor, unit));
+    private static void number(Map<Integer, Kind> table, int id, String name, int length, boolean signed, String factor, String unit) {
+        table.put(id, new Kind(name, length, signed, factor, unit));
     }
 
-    static {
-        number(0x01, "battery", 1, false, "1", "%");
-        number(0x02, "temperature", 2, true, "0.01", "°C");
-        number(0x03, "humidity", 2, false, "0.01", "%");
-        number(0x04, "pressure", 3, false, "0.01", "hPa");
-        number(0x05, "illuminance", 3, false, "0.01", "lx");
-        number(0x06, "mass", 2, false, "0.01", "kg");
-        number(0x07, "mass", 2, false, "0.01", "lb");
-        number(0x08, "dew-point", 2, true, "0.01", "°C");
-        number(0x09, "count", 1, false, "1", "");
-        number(0x0A, "energy", 3, false, "0.001", "kWh");
-        number(0x0B, "power", 3, false, "0.01", "W");
-        number(0x0C, "voltage", 2, false, "0.001", "V");
-        number(0x0D, "pm2.5", 2, false, "1", "µg/m³");
-        number(0x0E, "pm10", 2, false, "1", "µg/m³");
-        number(0x12, "co2", 2, false, "1", "ppm");
-        number(0x13, "tvoc", 2, false, "1", "µg/m³");
-        number(0x14, "moisture", 2, false, "0.01", "%");
-        number(0x2E, "humidity", 1, false, "1", "%");
-        number(0x2F, "moisture", 1, false, "1", "%");
-        number(0x3A, "button", 1, false, "1", "");
-        number(0x3C, "dimmer", 2, false, "1", "");
-        number(0x3D, "count", 2, false, "1", "");
-        number(0x3E, "count", 4, false, "1", "");
-        number(0x3F, "rotation", 2, true, "0.1", "°");
-        number(0x40, "distance", 2, false, "1", "mm");
-        number(0x41, "distance", 2, false, "0.1", "m");
-        number(0x42, "duration", 3, false, "0.001", "s");
-        number(0x43, "current", 2, false, "0.001", "A");
-        number(0x44, "speed", 2, false, "0.01", "m/s");
-        number(0x45, "temperature", 2, true, "0.1", "°C");
-        number(0x46, "uv-index", 1, false, "0.1", "");
-        number(0x47, "volume", 2, false, "0.1", "L");
-        number(0x48, "volume", 2, false, "1", "mL");
-        number(0x49, "volume-flow-rate", 2, false, "0.001", "m³/h");
-        number(0x4A, "voltage", 2, false, "0.1", "V");
-        number(0x4B, "gas", 3, false, "0.001", "m³");
-        number(0x4C, "gas", 4, false, "0.001", "m³");
-        number(0x4D, "energy", 4, false, "0.001", "kWh");
-        number(0x4E, "volume", 4, false, "0.001", "L");
-        number(0x4F, "water", 4, false, "0.001", "L");
-        number(0x50, "timestamp", 4, false, "1", "s");
-        number(0x51, "acceleration", 2, false, "0.001", "m/s²");
-        number(0x52, "gyroscope", 2, false, "0.001", "°/s");
-        number(0x55, "volume-storage", 4, false, "0.001", "L");
-        number(0x56, "conductivity", 2, false, "1", "µS/cm");
-        number(0x57, "temperature", 1, true, "1", "°C");
-        number(0x58, "temperature", 1, true, "0.35", "°C");
-        number(0x59, "count", 1, true, "1", "");
-        number(0x5A, "count", 2, true, "1", "");
-        number(0x5B, "count", 4, true, "1", "");
-        number(0x5C, "power", 4, true, "0.01", "W");
-        number(0x5D, "current", 2, true, "0.001", "A");
-        number(0x5E, "direction", 2, false, "0.01", "°");
-        number(0x5F, "precipitation", 2, false, "0.1", "mm");
-        number(0x60, "channel", 1, false, "1", "");
-        number(0x61, "rotational-speed", 2, false, "1", "rpm");
-        number(0x62, "speed", 4, true, "0.000001", "m/s");
-        number(0x63, "acceleration", 4, true, "0.000001", "m/s²");
-        number(0x64, "light-level", 1, false, "1", "");
+    private static Map<Integer, Kind> numbers() {
+        Map<Integer, Kind> t = new HashMap<>();
+        number(t, 0x01, "battery", 1, false, "1", "%");
+        number(t, 0x02, "temperature", 2, true, "0.01", "°C");
+        number(t, 0x03, "humidity", 2, false, "0.01", "%");
+        number(t, 0x04, "pressure", 3, false, "0.01", "hPa");
+        number(t, 0x05, "illuminance", 3, false, "0.01", "lx");
+        number(t, 0x06, "mass", 2, false, "0.01", "kg");
+        number(t, 0x07, "mass", 2, false, "0.01", "lb");
+        number(t, 0x08, "dew-point", 2, true, "0.01", "°C");
+        number(t, 0x09, "count", 1, false, "1", "");
+        number(t, 0x0A, "energy", 3, false, "0.001", "kWh");
+        number(t, 0x0B, "power", 3, false, "0.01", "W");
+        number(t, 0x0C, "voltage", 2, false, "0.001", "V");
+        number(t, 0x0D, "pm2.5", 2, false, "1", "µg/m³");
+        number(t, 0x0E, "pm10", 2, false, "1", "µg/m³");
+        number(t, 0x12, "co2", 2, false, "1", "ppm");
+        number(t, 0x13, "tvoc", 2, false, "1", "µg/m³");
+        number(t, 0x14, "moisture", 2, false, "0.01", "%");
+        number(t, 0x2E, "humidity", 1, false, "1", "%");
+        number(t, 0x2F, "moisture", 1, false, "1", "%");
+        number(t, 0x3A, "button", 1, false, "1", "");
+        number(t, 0x3C, "dimmer", 2, false, "1", "");
+        number(t, 0x3D, "count", 2, false, "1", "");
+        number(t, 0x3E, "count", 4, false, "1", "");
+        number(t, 0x3F, "rotation", 2, true, "0.1", "°");
+        number(t, 0x40, "distance", 2, false, "1", "mm");
+        number(t, 0x41, "distance", 2, false, "0.1", "m");
+        number(t, 0x42, "duration", 3, false, "0.001", "s");
+        number(t, 0x43, "current", 2, false, "0.001", "A");
+        number(t, 0x44, "speed", 2, false, "0.01", "m/s");
+        number(t, 0x45, "temperature", 2, true, "0.1", "°C");
+        number(t, 0x46, "uv-index", 1, false, "0.1", "");
+        number(t, 0x47, "volume", 2, false, "0.1", "L");
+        number(t, 0x48, "volume", 2, false, "1", "mL");
+        number(t, 0x49, "volume-flow-rate", 2, false, "0.001", "m³/h");
+        number(t, 0x4A, "voltage", 2, false, "0.1", "V");
+        number(t, 0x4B, "gas", 3, false, "0.001", "m³");
+        number(t, 0x4C, "gas", 4, false, "0.001", "m³");
+        number(t, 0x4D, "energy", 4, false, "0.001", "kWh");
+        number(t, 0x4E, "volume", 4, false, "0.001", "L");
+        number(t, 0x4F, "water", 4, false, "0.001", "L");
+        number(t, 0x50, "timestamp", 4, false, "1", "s");
+        number(t, 0x51, "acceleration", 2, false, "0.001", "m/s²");
+        number(t, 0x52, "gyroscope", 2, false, "0.001", "°/s");
+        number(t, 0x55, "volume-storage", 4, false, "0.001", "L");
+        number(t, 0x56, "conductivity", 2, false, "1", "µS/cm");
+        number(t, 0x57, "temperature", 1, true, "1", "°C");
+        number(t, 0x58, "temperature", 1, true, "0.35", "°C");
+        number(t, 0x59, "count", 1, true, "1", "");
+        number(t, 0x5A, "count", 2, true, "1", "");
+        number(t, 0x5B, "count", 4, true, "1", "");
+        number(t, 0x5C, "power", 4, true, "0.01", "W");
+        number(t, 0x5D, "current", 2, true, "0.001", "A");
+        number(t, 0x5E, "direction", 2, false, "0.01", "°");
+        number(t, 0x5F, "precipitation", 2, false, "0.1", "mm");
+        number(t, 0x60, "channel", 1, false, "1", "");
+        number(t, 0x61, "rotational-speed", 2, false, "1", "rpm");
+        number(t, 0x62, "speed", 4, true, "0.000001", "m/s");
+        number(t, 0x63, "acceleration", 4, true, "0.000001", "m/s²");
+        number(t, 0x64, "light-level", 1, false, "1", "");
+        return Map.copyOf(t);
+    }
+
+    private static Map<Integer, String> flags() {
+        Map<Integer, String> t = new HashMap<>();
         String[] flags = {"generic", "power-on", "opening", null, null, null, "battery-low", "battery-charging", "co", "cold", "connectivity",
                 "door", "garage-door", "gas-detected", "heat", "light", "lock", "moisture-detected", "motion", "moving", "occupancy", "plug",
                 "presence", "problem", "running", "safety", "smoke", "sound", "tamper", "vibration", "window"};
         for (int i = 0; i < flags.length; i++) {
             if (flags[i] != null) {
-                FLAGS.put(0x0F + i, flags[i]);
+                t.put(0x0F + i, flags[i]);
             }
         }
+        return Map.copyOf(t);
     }
 
     /** Lengths of the device-information objects, which are skipped. */

@@ -67,14 +67,16 @@ final class GpioDriver implements Driver {
     private final Map<String, Pwm> pwms = new LinkedHashMap<>();
     private final Map<String, AtomicLong> pulses = new LinkedHashMap<>();
     private final List<String> ioIds = new ArrayList<>();
+    private final GpioPlatform platforms;
     private Context context;
     private ScheduledExecutorService timer;
     private ReadingSink sink;
     private long sequence;
     private final Map<String, Long> lastTotals = new LinkedHashMap<>();
 
-    GpioDriver(String thingId, GpioPlatform.Kind platform, Pins pins) {
+    GpioDriver(String thingId, GpioPlatform.Kind platform, GpioPlatform platforms, Pins pins) {
         this.thingId = thingId;
+        this.platforms = platforms;
         this.platform = platform;
         this.pins = pins;
     }
@@ -85,7 +87,7 @@ final class GpioDriver implements Driver {
             throw new IllegalStateException("driver for " + thingId + " already started");
         }
         this.sink = readingSink;
-        context = GpioPlatform.acquire(platform);
+        context = platforms.acquire(platform);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gpio-" + thingId);
             t.setDaemon(true);
@@ -305,7 +307,7 @@ final class GpioDriver implements Driver {
         outputs.clear();
         pwms.clear();
         sink = null;
-        GpioPlatform.release(platform);
+        platforms.release(platform);
         context = null;
     }
 }

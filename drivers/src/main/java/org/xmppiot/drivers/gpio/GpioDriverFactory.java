@@ -18,6 +18,7 @@ import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.DriverFactory;
 
 import com.pi4j.io.gpio.digital.PullResistance;
@@ -50,6 +51,12 @@ public final class GpioDriverFactory implements DriverFactory {
 
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
+        return create(thing, DriverContext.standalone());
+    }
+
+    /** Things on one platform share its Pi4J context through {@code context}. */
+    @Override
+    public Driver create(ThingConfig thing, DriverContext context) throws ConfigException {
         ConfigNode s = thing.section();
         GpioPlatform.Kind platform = GpioPlatform.fromConfig(s);
         Map<Integer, String> pinsUsed = new HashMap<>();
@@ -92,7 +99,7 @@ public final class GpioDriverFactory implements DriverFactory {
             throw s.error("a gpio thing needs at least one of inputs, counters, outputs or pwm, e.g. "
                     + "inputs: [{ name: door, pin: 17, pull: up }]");
         }
-        return new GpioDriver(thing.id(), platform, new GpioDriver.Pins(inputs, counters, counterInterval, outputs, pwm));
+        return new GpioDriver(thing.id(), platform, GpioPlatform.of(context), new GpioDriver.Pins(inputs, counters, counterInterval, outputs, pwm));
     }
 
     private static List<ConfigNode> entries(ConfigNode s, String key, Set<String> keys) throws ConfigException {

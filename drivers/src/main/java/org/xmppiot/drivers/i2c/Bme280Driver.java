@@ -48,6 +48,7 @@ final class Bme280Driver implements Driver {
 
     private final String thingId;
     private final GpioPlatform.Kind platform;
+    private final GpioPlatform platforms;
     private final int bus;
     private final int address;
     private final Duration interval;
@@ -59,8 +60,9 @@ final class Bme280Driver implements Driver {
     private PeriodicTask task;
     private long sequence;
 
-    Bme280Driver(String thingId, GpioPlatform.Kind platform, int bus, int address, Duration interval) {
+    Bme280Driver(String thingId, GpioPlatform.Kind platform, GpioPlatform platforms, int bus, int address, Duration interval) {
         this.thingId = thingId;
+        this.platforms = platforms;
         this.platform = platform;
         this.bus = bus;
         this.address = address;
@@ -73,7 +75,7 @@ final class Bme280Driver implements Driver {
         if (context != null) {
             throw new IllegalStateException("driver for " + thingId + " already started");
         }
-        context = GpioPlatform.acquire(platform);
+        context = platforms.acquire(platform);
         device = context.create(I2C.newConfigBuilder(context).id(thingId + ".i2c").bus(bus).device(address).build());
         task = PeriodicTask.start("bme280-" + thingId, interval, () -> sample(sink));
         log.info("thing={} driver=bme280 platform={} bus={} address=0x{}", thingId, platform.configName(), bus, Integer.toHexString(address));
@@ -182,7 +184,7 @@ final class Bme280Driver implements Driver {
         } catch (RuntimeException e) {
             log.debug("thing={} i2c shutdown: {}", thingId, e.toString());
         }
-        GpioPlatform.release(platform);
+        platforms.release(platform);
         context = null;
     }
 }

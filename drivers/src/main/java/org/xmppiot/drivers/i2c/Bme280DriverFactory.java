@@ -10,6 +10,7 @@ import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.drivers.pi4j.GpioPlatform;
 
@@ -37,6 +38,12 @@ public final class Bme280DriverFactory implements DriverFactory {
 
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
+        return create(thing, DriverContext.standalone());
+    }
+
+    /** Things on one platform share its Pi4J context through {@code context}. */
+    @Override
+    public Driver create(ThingConfig thing, DriverContext context) throws ConfigException {
         ConfigNode s = thing.section();
         GpioPlatform.Kind platform = GpioPlatform.fromConfig(s);
         int bus = bus(s);
@@ -53,7 +60,7 @@ public final class Bme280DriverFactory implements DriverFactory {
             }
         }
         Duration interval = s.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
-        return new Bme280Driver(thing.id(), platform, bus, address, interval);
+        return new Bme280Driver(thing.id(), platform, GpioPlatform.of(context), bus, address, interval);
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.ReadingSink;
 import org.xmppiot.drivers.common.PeriodicTask;
 import org.xmppiot.drivers.common.Rejections;
@@ -42,6 +43,7 @@ final class ModbusDriver implements Driver {
     }
 
     private final String thingId;
+    private final DriverContext context;
     private final LinkSpec linkSpec;
     private final int unit;
     private final int tries;
@@ -56,8 +58,10 @@ final class ModbusDriver implements Driver {
     private volatile ReadingSink sink;
     private volatile boolean answering = true;
 
-    ModbusDriver(String thingId, LinkSpec linkSpec, int unit, int tries, List<RegisterField> fields, List<PollGroup> groups) {
+    ModbusDriver(String thingId, DriverContext context, LinkSpec linkSpec, int unit, int tries, List<RegisterField> fields,
+                 List<PollGroup> groups) {
         this.thingId = thingId;
+        this.context = context;
         this.linkSpec = linkSpec;
         this.unit = unit;
         this.tries = tries;
@@ -75,7 +79,7 @@ final class ModbusDriver implements Driver {
     public synchronized void start(ReadingSink sink) {
         this.sink = sink;
         try {
-            link = SharedLinks.acquire(linkSpec.key(), thingId, linkSpec.make());
+            link = ModbusLinks.of(context).acquire(linkSpec.key(), thingId, linkSpec.make());
         } catch (IllegalStateException e) {
             sink.status(thingId, ThingStatus.offline(ThingStatus.Detail.CONFIG, e.getMessage()));
             return;
@@ -138,19 +142,31 @@ final class ModbusDriver implements Driver {
         }
     }
 
-    /** Offline when no poll group got anything; online with the first problem as a note when some did. */
+    /** The bus this thing is reached through, as a bridge: {@code modbus rtu:/dev/ttyUSB0}, {@code modbus tcp:10.0.0.5:502}. */
+    private String bridgeId() {
+        return "modbus " + linkSpec.key();
+    }
+
+    /**
+     * Offline when no poll group got anything; online with the first problem as a note when some did. A failed port or
+     * connection puts the bus (the bridge) offline too, and the thing's detail says bridge-offline.
+     */
     private void reportStatus() {
         synchronized (lastFaults) {
             if (lastFaults.isEmpty()) {
                 answering = true;
+                context.bridgeStatus(bridgeId(), ThingStatus.online());
                 sink.status(thingId, ThingStatus.online());
                 return;
             }
             ModbusFault fault = lastFaults.values().iterator().next();
             boolean gotSome = lastGotSome.values().stream().anyMatch(Boolean::booleanValue);
             answering = gotSome || fault.kind() == ModbusFault.Kind.EXCEPTION;
-            sink.status(thingId, gotSome ? ThingStatus.online(fault.kind().detail(), fault.getMessage())
-                    : ThingStatus.offline(fault.kind().detail(), fault.getMessage()));
+            // The port or connection itself failed: the bus is down for every thing on it, not this device alone.
+            boolean busDown = !gotSome && fault.kind() == ModbusFault.Kind.LINK;
+            context.bridgeStatus(bridgeId(), busDown ? ThingStatus.offline(ModbusFault.Kind.LINK.detail(), fault.getMessage()) : ThingStatus.online());
+            ThingStatus.Detail detail = busDown ? ThingStatus.Detail.BRIDGE_OFFLINE : fault.kind().detail();
+            sink.status(thingId, gotSome ? ThingStatus.online(detail, fault.getMessage()) : ThingStatus.offline(detail, fault.getMessage()));
         }
     }
 
@@ -218,8 +234,8 @@ final class ModbusDriver implements Driver {
         tasks.clear();
         ModbusLink current = link;
         link = null;
-        if (current != null) {
-            SharedLinks.release(linkSpec.key(), current);
+        if (current != null && ModbusLinks.of(context).release(linkSpec.key(), current)) {
+            context.bridgeGone(bridgeId());
         }
     }
 }

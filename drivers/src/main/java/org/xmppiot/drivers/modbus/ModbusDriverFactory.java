@@ -12,6 +12,7 @@ import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.spi.DeviceProbe;
 import org.xmppiot.core.spi.DeviceUse;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.DriverFactory;
 import org.xmppiot.drivers.common.SerialLine;
 
@@ -57,8 +58,14 @@ public final class ModbusDriverFactory implements DriverFactory {
 
     @Override
     public Driver create(ThingConfig thing) throws ConfigException {
+        return create(thing, DriverContext.standalone());
+    }
+
+    /** Things on one bus share its link through {@code context}, and report the bus there as a bridge. */
+    @Override
+    public Driver create(ThingConfig thing, DriverContext context) throws ConfigException {
         Plan plan = plan(thing);
-        return new ModbusDriver(thing.id(), plan.link(), plan.unit(), plan.tries(), plan.fields(), plan.groups());
+        return new ModbusDriver(thing.id(), context, plan.link(), plan.unit(), plan.tries(), plan.fields(), plan.groups());
     }
 
     private Plan plan(ThingConfig thing) throws ConfigException {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
+import org.xmppiot.core.spi.DriverContext;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
@@ -22,8 +23,8 @@ import com.pi4j.plugin.mock.provider.i2c.MockI2CProvider;
 import com.pi4j.plugin.mock.provider.pwm.MockPwmProvider;
 
 /**
- * The Pi4J context the GPIO, PWM and I2C drivers share, one per platform and JVM (a Pi's GPIO
- * controller is opened once). Built explicitly, never by auto-detection: on a Pi with the character
+ * The Pi4J context the GPIO, PWM and I2C drivers of one gateway share, one per platform (a Pi's GPIO controller is
+ * opened once), kept in the gateway's {@link DriverContext} rather than in static state. Built explicitly, never by auto-detection: on a Pi with the character
  * device ({@code gpiod}) for pins and the kernel's sysfs/dev files ({@code linuxfs}) for PWM and I2C, or
  * Pi4J's mock providers when the configuration asks for {@code platform: mock}. Closed with its last user.
  */
@@ -44,16 +45,21 @@ public final class GpioPlatform {
     private static final int RP1_PWM_CHIP = 2;
     private static final int LEGACY_PWM_CHIP = 0;
 
-    private static Context raspberryPi;
-    private static int raspberryPiUsers;
-    private static Context mock;
-    private static int mockUsers;
+    private Context raspberryPi;
+    private int raspberryPiUsers;
+    private Context mock;
+    private int mockUsers;
 
     private GpioPlatform() {
     }
 
+    /** The platforms of {@code context}. */
+    public static GpioPlatform of(DriverContext context) {
+        return context.shared(GpioPlatform.class, GpioPlatform::new);
+    }
+
     /** The shared context for {@code kind}; on a machine that is not a Pi, a clear refusal. */
-    public static synchronized Context acquire(Kind kind) {
+    public synchronized Context acquire(Kind kind) {
         if (kind == Kind.MOCK) {
             if (mock == null) {
                 mock = Pi4J.newContextBuilder().add(new MockPlatform()).add(MockDigitalInputProvider.newInstance(),
@@ -83,7 +89,7 @@ public final class GpioPlatform {
     }
 
     /** Gives the context back; the last user's release shuts it down (outputs go to their shutdown states). */
-    public static synchronized void release(Kind kind) {
+    public synchronized void release(Kind kind) {
         if (kind == Kind.MOCK && --mockUsers == 0) {
             mock.shutdown();
             mock = null;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ThingConfig;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
@@ -50,9 +51,12 @@ class BleDriverTest {
         bluez.close();
     }
 
+    /** One gateway's drivers: things heard through one adapter share its scanner. */
+    private final DriverContext context = DriverContext.standalone();
+
     private BleDriver start(String id, String settings, RecordingSink sink) throws ConfigException {
         BleDriver d = (BleDriver) new BleDriverFactory().create(new ThingConfig(id, id, "ble", YamlConfigReader.read("things.yaml",
-                "id: " + id + "\ndriver: ble\ndbus-address: '" + bluez.address() + "'\n" + settings)));
+                "id: " + id + "\ndriver: ble\ndbus-address: '" + bluez.address() + "'\n" + settings)), context);
         drivers.add(d);
         d.start(sink);
         return d;
@@ -120,12 +124,12 @@ class BleDriverTest {
         bluez.addDevice("hci0", RUUVI, "Ruuvi 884F");
         bluez.manufacturerData("hci0", RUUVI, -71, "0499", RUUVI_VALID);
         Await.until("the tag still read", () -> value(ruuvi, "temperature") != null);
-        BluezScanner scanner = SharedScanners.acquire(bluez.address(), null);
+        BluezScanner scanner = BleScanners.of(context).acquire(bluez.address(), null);
         try {
             Await.until("every stranger counted", () -> scanner.strangers() >= 600);
             assertThat(scanner.seen()).hasSizeLessThanOrEqualTo(BluezScanner.MAX_SEEN).containsKey(RUUVI);
         } finally {
-            SharedScanners.release(bluez.address(), null);
+            BleScanners.of(context).release(bluez.address(), null);
         }
     }
 

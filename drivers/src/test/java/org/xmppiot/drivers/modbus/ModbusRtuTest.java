@@ -23,6 +23,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.core.testing.RecordingSink;
@@ -69,10 +70,13 @@ class ModbusRtuTest {
         slave.close();
     }
 
+    /** One gateway's context: things on one bus share its link, and the bus is reported as a bridge. */
+    private final ThingRegistry context = new ThingRegistry(new RecordingSink());
+
     private ModbusDriver start(String id, String settings, RecordingSink sink) throws ConfigException {
         ThingConfig thing = new ThingConfig(id, id, "modbus", YamlConfigReader.read("things.yaml",
                 "id: " + id + "\ndriver: modbus\nport: " + bus.port() + "\nbaud: 19200\n" + settings));
-        ModbusDriver driver = (ModbusDriver) new ModbusDriverFactory().create(thing);
+        ModbusDriver driver = (ModbusDriver) new ModbusDriverFactory().create(thing, context);
         drivers.add(driver);
         driver.start(sink);
         return driver;
@@ -150,11 +154,17 @@ class ModbusRtuTest {
         Await.until("online", () -> ThingStatus.online().equals(sink.lastStatus()));
         bus.unplug();
         Await.until("offline, no device", () -> String.valueOf(sink.lastStatus()).equals("offline: no device at " + bus.port() + "; waiting for it")
-                && sink.lastStatus().detail() == ThingStatus.Detail.DEVICE_MISSING);
+                && sink.lastStatus().detail() == ThingStatus.Detail.BRIDGE_OFFLINE);
+        // The bus itself is the bridge that is down, with the reason; the thing says it is reached through it.
+        assertThat(context.bridges()).singleElement().satisfies(b -> {
+            assertThat(b.id()).isEqualTo("modbus rtu:" + bus.port());
+            assertThat(b.status()).isEqualTo(ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, "no device at " + bus.port() + "; waiting for it"));
+        });
         slave.setInput(1, 0, 250);
         bus.replug();
         Await.until("back, with the new value", () -> ThingStatus.online().equals(sink.lastStatus())
                 && "25.0 °C".equals(value(latest(sink, "temperature"), "temperature")));
+        assertThat(context.bridges()).singleElement().satisfies(b -> assertThat(b.status()).isEqualTo(ThingStatus.online()));
     }
 
     @Test
@@ -205,7 +215,7 @@ class ModbusRtuTest {
         start("a", "unit: 1\n" + MAP, first);
         ThingConfig other = new ThingConfig("b", "b", "modbus", YamlConfigReader.read("things.yaml",
                 "id: b\ndriver: modbus\nport: " + bus.port() + "\nbaud: 9600\nunit: 2\n" + MAP));
-        ModbusDriver b = (ModbusDriver) new ModbusDriverFactory().create(other);
+        ModbusDriver b = (ModbusDriver) new ModbusDriverFactory().create(other, context);
         drivers.add(b);
         b.start(second);
         assertThat(String.valueOf(second.lastStatus())).startsWith("offline: " + bus.port() + " is already in use by 'a' at 19200 8N1");

@@ -16,6 +16,7 @@ import org.xmppiot.core.model.Command;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.core.testing.RecordingSink;
 import org.xmppiot.simulators.modbus.ModbusSlaveSimulator;
@@ -39,10 +40,12 @@ class ModbusTcpTest {
         slave.close();
     }
 
+    private final DriverContext context = DriverContext.standalone();
+
     private ModbusDriver start(int port, String settings, RecordingSink sink) throws ConfigException {
         ThingConfig thing = new ThingConfig("plc", "plc", "modbus", YamlConfigReader.read("things.yaml",
                 "id: plc\ndriver: modbus\nhost: 127.0.0.1\ntcp-port: " + port + "\n" + settings + MAP));
-        ModbusDriver driver = (ModbusDriver) new ModbusDriverFactory().create(thing);
+        ModbusDriver driver = (ModbusDriver) new ModbusDriverFactory().create(thing, context);
         drivers.add(driver);
         driver.start(sink);
         return driver;

@@ -57,6 +57,13 @@ public final class FleetView {
                             + (reason == null ? "" : ": " + reason));
                 }
             }
+            for (StandardExtensionElement bridge : status.getElements("bridge", StatusBeacon.NODE)) {
+                if (!"online".equals(bridge.getAttributeValue("state"))) {
+                    String reason = bridge.getAttributeValue("reason");
+                    notOnline.add("bridge " + bridge.getAttributeValue("id") + ": " + bridge.getAttributeValue("state")
+                            + " (" + bridge.getAttributeValue("detail") + ")" + (reason == null ? "" : ": " + reason));
+                }
+            }
             StringBuilder b = new StringBuilder(things.size() + (things.size() == 1 ? " thing" : " things"));
             String sep = ": ";
             for (Map.Entry<String, Integer> e : byState.entrySet()) {

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.core.thing.StatusListener;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
@@ -82,7 +83,10 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
         }
     }
 
-    /** The payload: {@code <gateway version started time backlog><thing id state reason detail since/>...</gateway>}. */
+    /**
+     * The payload: {@code <gateway version started time backlog><thing id state reason detail since/>...
+     * <bridge id state detail reason since/>...</gateway>}.
+     */
     StandardExtensionElement payload() {
         Health h = health.get();
         StandardExtensionElement.Builder b = StandardExtensionElement.builder("gateway", NODE)
@@ -102,6 +106,17 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
                 thing.addAttribute("detail", t.status().detail().label());
             }
             b.addElement(thing.build());
+        }
+        for (Bridge bridge : h.bridges()) {
+            StandardExtensionElement.Builder e = StandardExtensionElement.builder("bridge", NODE)
+                    .addAttribute("id", bridge.id())
+                    .addAttribute("state", bridge.status().state().label())
+                    .addAttribute("detail", bridge.status().detail().label())
+                    .addAttribute("since", bridge.since().truncatedTo(ChronoUnit.SECONDS).toString());
+            if (bridge.status().reason() != null) {
+                e.addAttribute("reason", bridge.status().reason());
+            }
+            b.addElement(e.build());
         }
         return b.build();
     }

@@ -6,17 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.Bridge;
 
 /**
  * How the gateway is doing at one moment: built in one place ({@code Gateway.health()}) and rendered by every view,
  * so chat and ad-hoc {@code status}, the page, the JSON API, /metrics and the fleet beacon never disagree and none of
- * them reaches into the running parts.
+ * them reaches into the running parts. Bridges are the shared buses things are reached through (a Modbus bus), with
+ * their own status.
  */
 public record Health(Instant at, String version, Instant started, Connection connection, Publishing publishing, Store store,
-                     Counters counters, List<ThingHealth> things) {
+                     Counters counters, List<ThingHealth> things, List<Bridge> bridges) {
 
     public Health {
         things = List.copyOf(things);
+        bridges = List.copyOf(bridges);
     }
 
     /** The XMPP session: who we are, where we connect, since when, and the last failure in a sentence. */

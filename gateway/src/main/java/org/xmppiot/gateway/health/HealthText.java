@@ -1,5 +1,7 @@
 package org.xmppiot.gateway.health;
 
+import org.xmppiot.core.thing.Bridge;
+
 /** The few lines for people that chat {@code status} and the ad-hoc status command answer. */
 public final class HealthText {
 
@@ -16,6 +18,13 @@ public final class HealthText {
                 .append(", ").append(online).append(" online");
         for (Health.ThingHealth t : h.things()) {
             b.append("\n  ").append(t.id()).append(": ").append(t.status());
+        }
+        if (!h.bridges().isEmpty()) {
+            b.append("\nBridges:");
+            for (Bridge bridge : h.bridges()) {
+                b.append("\n  ").append(bridge.id()).append(": ").append(bridge.status())
+                        .append(bridge.status().isOnline() ? "" : " (" + bridge.status().detail().label() + ")");
+            }
         }
         Health.Publishing p = h.publishing();
         Health.Store s = h.store();

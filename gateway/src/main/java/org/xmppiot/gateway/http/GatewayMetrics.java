@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.ThingStatus;
+import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.gateway.health.Health;
 
 /**
@@ -76,6 +77,16 @@ final class GatewayMetrics {
                         ThingStatus status = t.status();
                         for (ThingStatus.State s : ThingStatus.State.values()) {
                             cb.call(status.state() == s ? 1 : 0, t.id(), s.label(), status.state() == s ? status.detail().label() : "none");
+                        }
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_bridge_status")
+                .help("1 for each bridge's (shared bus's) current state, with the kind of its trouble (detail)")
+                .labelNames("bridge", "state", "detail")
+                .callback(cb -> {
+                    for (Bridge b : now.bridges()) {
+                        for (ThingStatus.State s : ThingStatus.State.values()) {
+                            cb.call(b.status().state() == s ? 1 : 0, b.id(), s.label(), b.status().state() == s ? b.status().detail().label() : "none");
                         }
                     }
                 }).register(registry);

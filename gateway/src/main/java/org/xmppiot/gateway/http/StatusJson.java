@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.gateway.health.Health;
 
@@ -39,6 +40,17 @@ final class StatusJson {
             g.writeArrayFieldStart("things");
             for (Health.ThingHealth t : health.things()) {
                 thing(g, t);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("bridges");
+            for (Bridge b : health.bridges()) {
+                g.writeStartObject();
+                g.writeStringField("id", b.id());
+                g.writeStringField("state", b.status().state().label());
+                g.writeStringField("detail", b.status().detail().label());
+                g.writeStringField("reason", b.status().reason());
+                g.writeStringField("since", b.since().truncatedTo(ChronoUnit.SECONDS).toString());
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeArrayFieldStart("warnings");

@@ -10,6 +10,7 @@ import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.drivers.serial.SerialPortListing;
+import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.gateway.health.Health;
 import org.xmppiot.gateway.store.ReadingStore;
 
@@ -40,6 +41,7 @@ final class StatusPage {
         connection(h, health);
         store(h, health.store());
         things(h, health);
+        bridges(h, health);
         ports(h);
         warnings(h);
         h.append("<p class=\"muted\">Updated <span id=\"updated\">").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("</span></p>");
@@ -69,6 +71,20 @@ final class StatusPage {
             h.append("<dt>Publishing waits</dt><dd class=\"offline\">").append(escape(waits)).append("</dd>");
         }
         h.append("</dl></section>");
+    }
+
+    /** The shared buses things are reached through, when there are any. */
+    private static void bridges(StringBuilder h, Health health) {
+        if (health.bridges().isEmpty()) {
+            return;
+        }
+        h.append("<section><h2>Bridges</h2>");
+        for (Bridge b : health.bridges()) {
+            h.append("<p class=\"status bridge ").append(b.status().state().label()).append("\" data-bridge=\"").append(escape(b.id()))
+                    .append("\" data-detail=\"").append(b.status().detail().label()).append("\">").append(escape(b.id() + ": " + b.status()))
+                    .append("</p>");
+        }
+        h.append("</section>");
     }
 
     private static void store(StringBuilder h, Health.Store s) {

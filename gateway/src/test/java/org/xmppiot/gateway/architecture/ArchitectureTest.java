@@ -128,9 +128,10 @@ class ArchitectureTest {
     /** Every view renders the one health record: none asks the running parts itself how they are doing. */
     @Test
     void theViewsReadTheHealthRecordOnly() {
-        String[] runningParts = {GATEWAY + "xmpp..", GATEWAY + "pubsub..", GATEWAY + "observe..", "org.xmppiot.core.thing.."};
+        String[] runningParts = {GATEWAY + "xmpp..", GATEWAY + "pubsub..", GATEWAY + "observe.."};
         noClasses().that().resideInAPackage(GATEWAY + "http..")
                 .should().dependOnClassesThat().resideInAnyPackage(runningParts)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.core.thing.ThingRegistry")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.gateway.store.StoreWriter")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.xmppiot.core.bus.ReadingBus")
                 .because("the page, the JSON API and /metrics render Health (the store is read for history only)")
@@ -145,5 +146,37 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().resideInAnyPackage(GATEWAY + "store..")
                 .because("chat and ad-hoc status answer with the text of Health")
                 .check(production);
+    }
+
+    /**
+     * Shared buses, adapters and platforms live in the gateway's DriverContext, one set per running gateway: no driver
+     * keeps state in static fields (a second gateway in the process, or a restart, would meet the first one's).
+     */
+    @Test
+    void driversKeepNoStaticState() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields().that().areDeclaredInClassesThat().resideInAPackage("org.xmppiot.drivers..")
+                .and().areStatic().should().beFinal()
+                .check(production);
+        classes().that().resideInAPackage("org.xmppiot.drivers..")
+                .should(new com.tngtech.archunit.lang.ArchCondition<JavaClass>("build no mutable map, collection or counter in a static initialiser") {
+                    @Override
+                    public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+                        c.getStaticInitializer().ifPresent(init -> init.getConstructorCallsFromSelf().forEach(call -> {
+                            JavaClass made = call.getTargetOwner();
+                            if (made.isAssignableTo(java.util.Map.class) || made.isAssignableTo(java.util.Collection.class)
+                                    || made.getPackageName().equals("java.util.concurrent.atomic")) {
+                                events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(call, call.getDescription()));
+                            }
+                        }));
+                    }
+                })
+                .check(production);
+    }
+
+    /** Gateway only wires: the parts it puts together do the work (XmppFeatures, ReadingPath, LiveConfiguration, HealthProbe). */
+    @Test
+    void gatewayOnlyWires() throws java.io.IOException {
+        java.nio.file.Path source = java.nio.file.Path.of("src/main/java/org/xmppiot/gateway/Gateway.java");
+        assertThat(java.nio.file.Files.readAllLines(source)).as("lines of " + source.toAbsolutePath()).hasSizeLessThan(200);
     }
 }

@@ -136,7 +136,7 @@ class NoNodeRightsTest {
                     .contains("Publishing waits: Cannot set up pub/sub node 'gateway/t' on pubsub.localhost: the server answered forbidden");
         }
         long stored = gateway.storeWriter().stored();
-        Await.until("readings kept while publishing waits", () -> gateway.storeWriter().stored() > stored + 10 && gateway.unsent() > 10);
+        Await.until("readings kept while publishing waits", () -> gateway.storeWriter().stored() > stored + 10 && gateway.health().store().unsent() > 10);
         assertThat(gateway.publisher().failed()).isZero();
         assertThat(gateway.uplink().sessions()).isEqualTo(1);
     }

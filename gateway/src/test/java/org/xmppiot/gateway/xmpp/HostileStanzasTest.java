@@ -250,7 +250,7 @@ class HostileStanzasTest {
 
     @Test
     void aFlooderGetsAFewErrorsThenSilenceWhileReadersKeepReading() throws Exception {
-        long withheld = gateway.strangers().suppressed();
+        long withheld = gateway.health().counters().strangerRepliesWithheld();
         try (Peer flooder = new Peer("flooder")) {
             long start = System.nanoTime();
             for (int i = 0; i < 300; i++) {
@@ -258,7 +258,7 @@ class HostileStanzasTest {
                         + "' momentary='true'/></iq>");
             }
             // A ping of the flooder's own server marks the end: the gateway's answers, sent before it, are in.
-            Await.until("the flood to be judged", () -> gateway.strangers().suppressed() > withheld);
+            Await.until("the flood to be judged", () -> gateway.health().counters().strangerRepliesWithheld() > withheld);
             aReaderStillReads();
             PingManager.getInstanceFor(flooder.connection).ping(JidCreate.domainBareFrom("localhost"));
             long seconds = (System.nanoTime() - start + 999_999_999L) / 1_000_000_000L;

@@ -1,0 +1,106 @@
+package org.xmppiot.gateway;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.jxmpp.stringprep.XmppStringprepException;
+import org.xmppiot.core.bus.BusSubscription;
+import org.xmppiot.core.bus.ReadingBus;
+import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.access.AccessPolicy;
+import org.xmppiot.gateway.adhoc.CommandResponder;
+import org.xmppiot.gateway.adhoc.ConfigReplacer;
+import org.xmppiot.gateway.adhoc.ManagedGateway;
+import org.xmppiot.gateway.chat.ChatCommands;
+import org.xmppiot.gateway.config.AccessConfig;
+import org.xmppiot.gateway.config.GatewayConfig;
+import org.xmppiot.gateway.config.ObserveConfig;
+import org.xmppiot.gateway.control.ControlService;
+import org.xmppiot.gateway.disco.DiscoService;
+import org.xmppiot.gateway.fleet.StatusBeacon;
+import org.xmppiot.gateway.health.Health;
+import org.xmppiot.gateway.observe.ObservationStore;
+import org.xmppiot.gateway.observe.ObserveChatVerbs;
+import org.xmppiot.gateway.observe.ObserveService;
+import org.xmppiot.gateway.pubsub.NodeProvisioner;
+import org.xmppiot.gateway.qos.QosSender;
+import org.xmppiot.gateway.sensordata.SensorDataService;
+import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.gateway.store.StoreException;
+import org.xmppiot.gateway.xmpp.PresenceAccess;
+import org.xmppiot.gateway.xmpp.StrangerReplies;
+import org.xmppiot.gateway.xmpp.XmppUplink;
+
+/**
+ * The XMPP side of a gateway: the one access policy, the uplink and every feature on it, each made with what it needs
+ * and handed to the uplink; features meet only here, through the contracts of {@code gateway.feature}.
+ */
+final class XmppFeatures implements AutoCloseable {
+
+    final AccessPolicy access;
+    final StrangerReplies strangers;
+    final ObserveService observe;
+    final QosSender qos;
+    final NodeProvisioner provisioner;
+    final XmppUplink uplink;
+    private final ObservationStore observations;
+    private final StatusBeacon beacon;
+    private final BusSubscription observing;
+
+    XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
+                 ConfigReplacer replacer, Supplier<Health> health, String version)
+            throws XmppStringprepException, StoreException {
+        access = AccessPolicy.of(config.access());
+        strangers = new StrangerReplies(access::mayRead);
+        // The sender needs the uplink, which needs the features (observe among them): it is set below.
+        AtomicReference<XmppUplink> sessions = new AtomicReference<>();
+        qos = new QosSender(() -> sessions.get() == null ? null : sessions.get().session(), config.observe().retryFor());
+        try {
+            observations = new ObservationStore(config.store().path());
+            observe = new ObserveService(config.observe(), access, things::ids, bus.latest(), observations, qos);
+        } catch (SQLException e) {
+            qos.close();
+            throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
+        }
+        provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, things);
+        CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer));
+        beacon = new StatusBeacon(things, health, StatusBeacon.HEARTBEAT);
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe,
+                new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe))),
+                new SensorDataService(access, things::ids, bus.latest(), store),
+                new ControlService(access, things),
+                new DiscoService(access, things, version, List.of(commands)), commands));
+        uplink.limitRepliesToStrangers(strangers);
+        sessions.set(uplink);
+        observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
+    }
+
+    /** New owners and readers hold from the next stanza; node affiliations follow, observers no longer allowed lose their subscriptions. */
+    void accessChanged(AccessConfig next) throws XmppStringprepException {
+        if (access.replace(next)) {
+            provisioner.accessChanged();
+            observe.accessChanged();
+        }
+    }
+
+    void observeChanged(ObserveConfig next) {
+        observe.reconfigure(next);
+        qos.giveUpAfter(next.retryFor());
+    }
+
+    /** The beacon stops first (it would report the stopping things), then observers, the sender and the session. */
+    void stopBeacon() {
+        beacon.close();
+    }
+
+    @Override
+    public void close() {
+        observing.close();
+        observe.close();
+        qos.close();
+        uplink.close();
+        observations.close();
+    }
+}
