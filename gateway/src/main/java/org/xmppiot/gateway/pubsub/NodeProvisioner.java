@@ -191,9 +191,27 @@ public final class NodeProvisioner implements SessionListener {
         });
     }
 
-    /** The access policy changed: every node's affiliations are brought in line with it on the current session. */
+    /**
+     * The access policy changed: every node's affiliations are brought in line with it on the current session before this
+     * returns, so that a reader just added can subscribe as soon as the new configuration is said to run. Without a
+     * session, the next one sets them up.
+     */
     public void accessChanged() {
-        things.ids().forEach(this::ensure);
+        XMPPConnection c = current;
+        BareJid service = target;
+        if (c == null || !c.isAuthenticated() || service == null) {
+            return;
+        }
+        for (Thing thing : things.things()) {
+            try {
+                provision(c, service, thing.id(), thing.title());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                log.warn("pubsub node for {}: readers not updated ({}); the next session sets them", thing.id(), e.getMessage());
+            }
+        }
     }
 
     private void provision(XMPPConnection connection, BareJid service, String thingId, String title) throws Exception {
