@@ -9,6 +9,6 @@ install_missing prosody:prosody prosodyctl:prosody socat:socat javac:openjdk-17-
 jar=gateway/target/xmpp-iot-gateway.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./.git -prune -o -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
     echo "demo: building the gateway (the first build downloads its dependencies) ..." >&2
-    mvn -B -q -DskipTests package
+    mvn -B -q -Dstyle.color=never -DskipTests package
 fi
 exec java -jar "$jar" demo "$@"

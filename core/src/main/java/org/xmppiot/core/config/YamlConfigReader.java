@@ -54,13 +54,35 @@ public final class YamlConfigReader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String problem = e.getOriginalMessage().replaceAll("\\s+", " ").trim();
-            throw new ConfigException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
-                    "not valid YAML: " + problem);
+            throw syntaxError(name, e);
         } catch (IOException e) {
             throw new ConfigException(name, 0, 0, "", "cannot read: " + e.getMessage());
         }
+    }
+
+    /** Where the YAML parser reports the problem itself ("line 2, column 1"), not where the construct it was reading began. */
+    private static final java.util.regex.Pattern PROBLEM_AT = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)");
+    /** The parser's pointers into its input: "in 'reader', line 2, column 1:" and the caret excerpt after it. */
+    private static final java.util.regex.Pattern EXCERPT = java.util.regex.Pattern.compile("\\s*in 'reader', line \\d+, column \\d+:.*?(\\^|$)",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A syntax error in one sentence at the place of the problem: the parser's message names the construct it was in and
+     * then the problem, each with its position and an excerpt of the text; the last position is the problem's.
+     */
+    private static ConfigException syntaxError(String name, JsonProcessingException e) {
+        String raw = e.getOriginalMessage();
+        JsonLocation at = e.getLocation();
+        int line = at == null ? 0 : at.getLineNr();
+        int column = at == null ? 0 : at.getColumnNr();
+        java.util.regex.Matcher m = PROBLEM_AT.matcher(raw);
+        while (m.find()) {
+            line = Integer.parseInt(m.group(1));
+            column = Integer.parseInt(m.group(2));
+        }
+        String problem = raw.contains("(TAB)") ? "a tab character; YAML indents with spaces only"
+                : EXCERPT.matcher(raw).replaceAll("").replaceAll("\\s+", " ").trim();
+        return new ConfigException(name, line, column, "", "not valid YAML: " + problem);
     }
 
     private static ConfigNode readValue(JsonParser parser, String file, String path) throws IOException, ConfigException {

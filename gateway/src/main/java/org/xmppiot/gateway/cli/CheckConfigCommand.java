@@ -40,6 +40,8 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.println("  store:    " + c.store().path() + ", up to " + c.store().maxBytes() / 1_000_000 + " MB and "
                 + (c.store().maxAge().toDays() >= 1 ? c.store().maxAge().toDays() + " days" : c.store().maxAge().toMinutes() + " minutes")
                 + ", commit every " + c.store().commitInterval().toMillis() + " ms");
+        out.println("  page:     " + (c.http().enabled() ? "http://" + c.http().bind() + ":" + c.http().port() + "/"
+                + (c.http().password() == null ? "" : ", basic auth as " + c.http().user()) : "off (http.enabled: false)"));
         out.println("  things:   " + c.things().size());
         for (ThingConfig t : c.things()) {
             out.println("    " + t.id() + " (" + t.driver() + ") -> node " + x.pubsub().nodeFor(t.id()));

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "xmpp-iot-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayCommand.Version.class,
-        description = "Serves serial, GPIO and simulated sensors over XMPP: pub/sub nodes with XEP-0323 readings.",
+        description = "Serves sensors and actuators (serial, Modbus, GPIO, I2C, 1-Wire, Bluetooth LE, mDNS smart objects, simulated)"
+                + " over XMPP: pub/sub nodes, XEP-0323 read-outs, XEP-0325 control, chat and ad-hoc commands.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, BleScanCommand.class, FleetCommand.class, DiscoverCommand.class,
             DemoCommand.class, DoctorCommand.class},
         scope = picocli.CommandLine.ScopeType.INHERIT)

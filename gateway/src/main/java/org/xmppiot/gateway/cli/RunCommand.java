@@ -24,6 +24,9 @@ final class RunCommand implements Callable<Integer> {
         GatewaySupervisor supervisor = new GatewaySupervisor(config.file, drivers);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            // Said at once: stopping may take up to the publish drain (10 s) and a server that no longer answers.
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("stopping: the drivers first, then what was read is"
+                    + " committed and, while connected, published (up to 10 s)");
             supervisor.close();
             stopped.countDown();
         }, "shutdown");

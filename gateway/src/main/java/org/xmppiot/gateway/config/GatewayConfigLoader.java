@@ -249,7 +249,8 @@ public final class GatewayConfigLoader {
 
     private static Path relativeToConfig(Path path, Path configFile) {
         Path parent = configFile.toAbsolutePath().getParent();
-        return path.isAbsolute() || parent == null ? path : parent.resolve(path);
+        // Normalised, so that messages name /home/pi/gw/readings.db rather than /home/pi/gw/../gw/readings.db.
+        return (path.isAbsolute() || parent == null ? path : parent.resolve(path)).normalize();
     }
 
     private static PubSubConfig pubsub(ConfigNode p, String localpart, String domain) throws ConfigException {

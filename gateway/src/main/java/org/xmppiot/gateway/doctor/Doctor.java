@@ -59,6 +59,7 @@ public final class Doctor {
             return findings;
         }
         findings.add(Finding.ok("config", configFile + ": " + config.things().size() + " things, account " + config.xmpp().jid()));
+        findings.addAll(new LocalChecks().check(config));
         findings.addAll(new DeviceChecks(drivers).check(config));
         findings.addAll(new ServerChecks(config.xmpp()).check());
         return findings;

@@ -246,6 +246,20 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void aTabIsNamedWhereItIsInOneSentence() throws Exception {
+        ConfigException e = failure("xmpp:\n\tjid: gw@example.org\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.column()).isEqualTo(1);
+        assertThat(e.problem()).isEqualTo("not valid YAML: a tab character; YAML indents with spaces only");
+    }
+
+    @Test
+    void yamlErrorsSayNothingOfTheParsersInternals() throws Exception {
+        ConfigException e = failure(XMPP + "things:\n  - id: [unclosed\n");
+        assertThat(e.problem()).doesNotContain("'reader'").doesNotContain("^").doesNotContain("line ");
+    }
+
+    @Test
     void aKeyGivenTwiceIsAnError() throws Exception {
         ConfigException e = failure(XMPP + "  jid: other@example.org\n");
         assertThat(e.line()).isEqualTo(4);

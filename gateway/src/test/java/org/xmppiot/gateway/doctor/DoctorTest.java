@@ -87,6 +87,27 @@ class DoctorTest {
     }
 
     @Test
+    void aPasswordFileOthersMayReadAndATakenPagePortAreWarningsWithTheirFixes() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = config(prosody.password("gateway"), "http:\n  enabled: true\n  port: " + taken.getLocalPort() + "\n");
+            Path password = dir.resolve("gateway.password");
+            Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Run open = doctor(config);
+            assertThat(open.lines()).as(open.out())
+                    .anyMatch(l -> l.equals("WARN  secrets  " + password + " (the XMPP password) can be read by every user of this machine"))
+                    .anyMatch(l -> l.endsWith("fix: chmod 600 " + password + " (and chown it to the user the gateway runs as)"))
+                    .anyMatch(l -> l.startsWith("WARN  http     the status page's address 127.0.0.1:" + taken.getLocalPort() + " is taken"));
+
+            Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            taken.close();
+            Run fixed = doctor(config);
+            assertThat(fixed.lines()).as(fixed.out())
+                    .anyMatch(l -> l.equals("ok    secrets  " + password + " (the XMPP password) is readable by its owner only"))
+                    .anyMatch(l -> l.equals("ok    http     the status page's address 127.0.0.1:" + taken.getLocalPort() + " is free"));
+        }
+    }
+
+    @Test
     void eachModbusUnitIdIsAskedWhetherItAnswers() throws Exception {
         try (SerialDeviceSimulator bus = SerialDeviceSimulator.start(dir);
              org.xmppiot.simulators.modbus.ModbusSlaveSimulator slaves = new org.xmppiot.simulators.modbus.ModbusSlaveSimulator().unit(1)) {
