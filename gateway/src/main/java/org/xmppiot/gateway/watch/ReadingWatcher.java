@@ -59,14 +59,37 @@ public final class ReadingWatcher implements AutoCloseable {
             LeafNode node;
             try {
                 node = pubsub.getLeafNode(nodeId);
+                node.addItemEventListener(new Listener());
+                node.subscribe(connection.getUser());
             } catch (XMPPErrorException e) {
                 throw new SessionSetupException("Cannot watch node '" + nodeId + "' on " + config.pubsub().service() + ": "
-                        + e.getStanzaError().getCondition() + (e.getStanzaError().getCondition() == StanzaError.Condition.item_not_found
-                        ? " (no such node: is the gateway running, and is the name right?)" : "") + ".", e);
+                        + e.getStanzaError().getCondition() + why(pubsub, nodeId, e.getStanzaError().getCondition()) + ".", e);
             }
-            node.addItemEventListener(new Listener());
-            node.subscribe(connection.getUser());
             subscribed.add(node);
+        }
+    }
+
+    /** What the error means for someone watching: a node name that lacks its prefix, or an account not allowed to read. */
+    private String why(PubSubManager pubsub, String nodeId, StanzaError.Condition condition) {
+        return switch (condition) {
+            case item_not_found -> {
+                List<String> near = similarNodes(pubsub, nodeId);
+                yield near.isEmpty() ? " (no such node: is the gateway running, and is the name right?)"
+                        : " (no such node; did you mean " + String.join(" or ", near) + "?)";
+            }
+            case forbidden, not_authorized, not_allowed, registration_required -> " (only the gateway's owners and readers may"
+                    + " subscribe: ask its owner to add " + config.jid() + " to access.readers)";
+            default -> "";
+        };
+    }
+
+    /** The service's nodes named like {@code nodeId} with a prefix (home/livingroom for livingroom); none when it lists none. */
+    private static List<String> similarNodes(PubSubManager pubsub, String nodeId) {
+        try {
+            return pubsub.discoverNodes(null).getItems().stream().map(org.jivesoftware.smackx.disco.packet.DiscoverItems.Item::getNode)
+                    .filter(n -> n != null && (n.endsWith("/" + nodeId) || n.equalsIgnoreCase(nodeId))).sorted().limit(3).toList();
+        } catch (Exception e) {
+            return List.of(); // A service that lists nothing gets the plain sentence.
         }
     }
 
