@@ -32,7 +32,13 @@ public final class BleScan {
         BluezScanner scanner = new BluezScanner(busAddress, adapter);
         try {
             scanner.start();
-            Thread.sleep(time.toMillis());
+            long end = System.nanoTime() + time.toNanos();
+            // No bus, no BlueZ or no adapter: said at once, not after the whole listening time.
+            String cannot = scanner.awaitFirstTry(time);
+            if (cannot != null) {
+                return new Result(List.of(), cannot);
+            }
+            Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
             List<Device> out = new ArrayList<>();
             for (Map.Entry<String, Advertisement> e : scanner.seen().entrySet()) {
                 Device d = describe(e.getValue());

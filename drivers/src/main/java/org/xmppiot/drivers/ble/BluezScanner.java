@@ -68,6 +68,7 @@ final class BluezScanner implements AutoCloseable {
     private volatile String adapterPath;
     /** Null while scanning; the reason otherwise. Starts as {@link #NOT_YET}, which is nobody's status. */
     private volatile String notScanning = NOT_YET;
+    private final java.util.concurrent.CountDownLatch firstTry = new java.util.concurrent.CountDownLatch(1);
     private static final String NOT_YET = "not started yet";
 
     /** {@code busAddress} null for the system bus; {@code adapterName} null for the first adapter BlueZ lists. */
@@ -78,6 +79,17 @@ final class BluezScanner implements AutoCloseable {
 
     void start() {
         watchdog.scheduleWithFixedDelay(this::ensureScanning, 0, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits up to {@code max} for the first try to scan to end; then null when it scans, else why not. When the try has
+     * not ended by then (a bus that does not answer), says so.
+     */
+    String awaitFirstTry(java.time.Duration max) throws InterruptedException {
+        if (!firstTry.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            return "D-Bus" + (busAddress == null ? "" : " at " + busAddress) + " gave no answer within " + max.toSeconds() + " s";
+        }
+        return notScanning;
     }
 
     void listen(String mac, Listener listener) {
@@ -114,6 +126,19 @@ final class BluezScanner implements AutoCloseable {
             return;
         }
         try {
+            tryToScan();
+        } finally {
+            firstTry.countDown();
+        }
+    }
+
+    private void tryToScan() {
+        try {
+            String missing = missingSocket();
+            if (connection == null && missing != null) {
+                notScanning("no D-Bus socket at " + missing + " (is dbus installed and running?)");
+                return;
+            }
             if (connection == null) {
                 connection = busAddress == null ? DBusConnectionBuilder.forSystemBus().withShared(false).build()
                         : DBusConnectionBuilder.forAddress(busAddress).withShared(false).build();
@@ -157,6 +182,20 @@ final class BluezScanner implements AutoCloseable {
                 connection = null;
             }
         }
+    }
+
+    /**
+     * The socket file of the bus when it is a local socket that does not exist, else null: connecting to it would only
+     * fail, and the D-Bus library takes seconds to say so.
+     */
+    private String missingSocket() {
+        String address = busAddress != null ? busAddress
+                : System.getenv().getOrDefault("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/run/dbus/system_bus_socket");
+        if (!address.startsWith("unix:path=")) {
+            return null;
+        }
+        String file = address.substring("unix:path=".length()).split(",", 2)[0];
+        return java.nio.file.Files.exists(java.nio.file.Path.of(file)) ? null : file;
     }
 
     private void subscribe(DBusConnection c) throws DBusException {
