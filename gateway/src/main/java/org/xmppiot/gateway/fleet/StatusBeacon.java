@@ -23,6 +23,7 @@ import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.core.thing.StatusListener;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.xmpp.XmppFailures;
 import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.health.Health;
 import org.xmppiot.gateway.xmpp.SessionListener;
@@ -131,7 +132,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
             failedBefore = false;
         } catch (Exception e) {
             if (!failedBefore) {
-                log.warn("gateway status not published to PEP node {}: {} (the server may not offer PEP, XEP-0163)", NODE, e.toString());
+                log.warn("gateway status not published to PEP node {}: {} (the server may not offer PEP, XEP-0163)", NODE, XmppFailures.brief(e));
             }
             failedBefore = true;
         }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.PubSubConfig;
 import org.xmppiot.core.thing.Thing;
 import org.xmppiot.core.thing.ThingRegistry;
+import org.xmppiot.gateway.xmpp.XmppFailures;
 import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.xmpp.SessionSetupException;
@@ -184,7 +185,7 @@ public final class NodeProvisioner implements SessionListener {
                     provision(c, service, thingId, title);
                 }
             } catch (Exception e) {
-                log.warn("pubsub node for {} not ready: {}", thingId, e.getMessage());
+                log.warn("pubsub node for {} not ready: {}", thingId, XmppFailures.brief(e));
             } finally {
                 pending.remove(thingId);
             }
@@ -209,7 +210,7 @@ public final class NodeProvisioner implements SessionListener {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                log.warn("pubsub node for {}: readers not updated ({}); the next session sets them", thing.id(), e.getMessage());
+                log.warn("pubsub node for {}: readers not updated ({}); the next session sets them", thing.id(), XmppFailures.brief(e));
             }
         }
     }

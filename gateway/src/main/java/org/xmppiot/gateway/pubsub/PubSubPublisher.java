@@ -32,6 +32,7 @@ import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.store.OutboxItem;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
+import org.xmppiot.gateway.xmpp.XmppFailures;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
 /**
@@ -359,11 +360,11 @@ public final class PubSubPublisher implements AutoCloseable {
                 // The server refused this item: sending it again will not help; count it and let it go.
                 failed.addAndGet(readings);
                 markDone(f);
-                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " refused: " + r.error()
+                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " refused: " + XmppFailures.brief(r.error())
                         + " (failed_total=" + failed.get() + ")");
             } else {
                 resend.add(f);
-                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " not confirmed: " + r.error()
+                logFailure("pubsub publish to node=" + config.nodeFor(f.thingId()) + " not confirmed: " + XmppFailures.brief(r.error())
                         + "; sending it again");
             }
         }

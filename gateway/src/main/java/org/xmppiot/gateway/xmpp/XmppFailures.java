@@ -22,6 +22,28 @@ public final class XmppFailures {
     private XmppFailures() {
     }
 
+    /**
+     * What went wrong with one request, in a few words for a log line or the page: never the exception's class and the
+     * connection's internals ("SmackException$NotConnectedException: The connection GuardedTcpConnection[...]").
+     */
+    public static String brief(Throwable e) {
+        if (e instanceof SmackException.NotConnectedException) {
+            return "the session ended before the answer came";
+        }
+        if (e instanceof SmackException.NoResponseException) {
+            return "no answer from the server in time";
+        }
+        if (e instanceof org.jivesoftware.smack.XMPPException.XMPPErrorException x) {
+            String text = x.getStanzaError().getDescriptiveText();
+            return "the server answered " + x.getStanzaError().getCondition() + (text == null || text.isBlank() ? "" : " (" + text + ")");
+        }
+        if (e instanceof InterruptedException) {
+            return "stopped";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
     public static String describe(Throwable e, XmppConfig config) {
         if (e instanceof SessionSetupException) {
             return e.getMessage();

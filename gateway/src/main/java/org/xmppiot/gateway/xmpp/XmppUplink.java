@@ -41,6 +41,7 @@ public final class XmppUplink implements AutoCloseable {
     private XMPPTCPConnection resumable;
     private int resumableTarget;
     private long resumptions;
+    private boolean announced;
     private boolean ready;
     private boolean closed;
     private String lastFailure;
@@ -198,6 +199,12 @@ public final class XmppUplink implements AutoCloseable {
             XMPPTCPConnection c = null;
             try {
                 c = XmppConnectionFactory.create(attempt);
+                if (!announced) {
+                    // The first attempt may take up to connect-timeout against a server that accepts and never answers.
+                    announced = true;
+                    log.info("xmpp connecting to {} as {} (up to {} s) ...", attempt.server() == null ? "the servers of " + attempt.domain()
+                            : attempt.server() + ":" + attempt.port(), attempt.jid(), attempt.connectTimeout().toSeconds());
+                }
                 // Stream management with resumption, where the server offers it: a dropped session is resumed, not restarted.
                 c.setUseStreamManagementResumption(true);
                 // Where the server no longer knows a dropped stream, Smack would send what it had not acked on a fresh
