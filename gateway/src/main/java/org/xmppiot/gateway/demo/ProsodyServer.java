@@ -37,21 +37,27 @@ public final class ProsodyServer implements AutoCloseable {
      * How to set the server up. With a certificate and key (PEM), the server offers STARTTLS;
      * without, it speaks plain XMPP, which clients accept only on loopback.
      */
-    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, ItemStorage itemStorage, Path tlsCertificate, Path tlsKey) {
+    public record Options(List<String> pubsubAdmins, int pubsubMaxItems, ItemStorage itemStorage, Path tlsCertificate, Path tlsKey,
+                          boolean requireEncryption) {
         public Options {
             pubsubAdmins = List.copyOf(pubsubAdmins);
         }
 
         public static Options withPubSubAdmins(String... jids) {
-            return new Options(List.of(jids), 1000, ItemStorage.FILES, null, null);
+            return new Options(List.of(jids), 1000, ItemStorage.FILES, null, null, false);
         }
 
         public Options withTls(Path certificate, Path key) {
-            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, certificate, key);
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, certificate, key, requireEncryption);
         }
 
         public Options withItemStorage(ItemStorage storage) {
-            return new Options(pubsubAdmins, pubsubMaxItems, storage, tlsCertificate, tlsKey);
+            return new Options(pubsubAdmins, pubsubMaxItems, storage, tlsCertificate, tlsKey, requireEncryption);
+        }
+
+        /** Refuses clients that do not encrypt, as a production server does (with or without a certificate to offer). */
+        public Options requiringEncryption() {
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, tlsCertificate, tlsKey, true);
         }
     }
 
@@ -196,7 +202,7 @@ public final class ProsodyServer implements AutoCloseable {
                 modules_enabled = { "roster", "saslauth", "disco", "ping", "pep", "smacks", "carbons", "offline", "version", "time"%s }
                 modules_disabled = { "s2s" }
                 -- Loopback only, for tests and the demo; the gateway requires TLS for anything else.
-                c2s_require_encryption = false
+                c2s_require_encryption = %s
                 authentication = "internal_hashed"
                 %s
 
@@ -208,7 +214,7 @@ public final class ProsodyServer implements AutoCloseable {
                 %s
                 """.formatted(lua(dir.resolve("prosody.pid").toString()), lua(dir.resolve("data").toString()),
                 lua(dir.resolve("prosody.log").toString()), port,
-                options.tlsCertificate() == null ? "" : ", \"tls\"",
+                options.tlsCertificate() == null ? "" : ", \"tls\"", options.requireEncryption(),
                 options.tlsCertificate() == null ? "" : "ssl = { certificate = " + lua(dir.resolve("tls.crt").toString())
                         + ", key = " + lua(dir.resolve("tls.key").toString()) + " }",
                 DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),

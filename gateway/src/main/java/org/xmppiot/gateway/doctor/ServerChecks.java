@@ -96,9 +96,9 @@ final class ServerChecks {
                     findings.add(dates); // A clock far off makes any certificate look wrong: say that first.
                 }
             }
-            // The sentence says what to do itself.
+            // The sentence says what to do itself, or the fix does.
             findings.add(Finding.fail(connection.isConnected() && connection.isSecureConnection() ? "login" : "xmpp",
-                    XmppFailures.describe(e, config), null));
+                    XmppFailures.describe(e, config), XmppFailures.fix(e, config)));
         } finally {
             connection.disconnect();
         }

@@ -44,6 +44,23 @@ public final class XmppFailures {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
+    /** What fixes a failure that the sentence alone cannot point to; null when the sentence says it. */
+    public static String fix(Throwable e, XmppConfig config) {
+        if (e instanceof XMPPException.StreamErrorException see && nothingToProceedWith(see)) {
+            return "give the server a certificate for " + config.domain() + " (Prosody: sudo prosodyctl cert generate " + config.domain()
+                    + ", or certificates from Let's Encrypt), or let it accept this connection unencrypted (loopback only:"
+                    + " c2s_require_encryption = false)";
+        }
+        return null;
+    }
+
+    /** Prosody's answer when it offers a client no stream feature to go on with: typically encryption required, no certificate. */
+    private static boolean nothingToProceedWith(XMPPException.StreamErrorException see) {
+        String text = see.getStreamError().getDescriptiveText();
+        return see.getStreamError().getCondition() == org.jivesoftware.smack.packet.StreamError.Condition.undefined_condition
+                && text != null && text.toLowerCase(java.util.Locale.ROOT).contains("no stream features");
+    }
+
     public static String describe(Throwable e, XmppConfig config) {
         if (e instanceof SessionSetupException) {
             return e.getMessage();
@@ -96,7 +113,14 @@ public final class XmppFailures {
                         + config.resource() + "): is a second gateway running with this account (the service and a manual run)?"
                         + " Stop one, or give each its own xmpp.resource.";
             }
-            return "The server closed the stream: " + see.getStreamError().getCondition() + ".";
+            String text = see.getStreamError().getDescriptiveText();
+            if (nothingToProceedWith(see)) {
+                return "The server " + config.domain() + " closed the stream because it has nothing to offer this connection"
+                        + " (\"" + text + "\"): it requires encryption but has no certificate for " + config.domain()
+                        + " to offer, or does not allow the gateway's login method without TLS.";
+            }
+            return "The server closed the stream: " + see.getStreamError().getCondition()
+                    + (text == null || text.isBlank() ? "" : " (" + text + ")") + ".";
         }
         if (e instanceof SmackException.NotConnectedException || find(e, java.io.EOFException.class) != null
                 || find(e, java.net.SocketException.class) != null

@@ -36,6 +36,8 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     }
 
     /** An account created before the tests run; its password is {@code <user>-password}. */
+    private boolean requireEncryption;
+
     public ProsodyExtension withAccount(String user) {
         accounts.put(user, user + "-password");
         return this;
@@ -44,6 +46,12 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     /** Keeps pub/sub items in this kind of storage instead of Prosody's default files. */
     public ProsodyExtension withItemStorage(ProsodyServer.ItemStorage storage) {
         this.itemStorage = storage;
+        return this;
+    }
+
+    /** Refuses clients that do not encrypt (c2s_require_encryption), with or without a certificate to offer. */
+    public ProsodyExtension requiringEncryption() {
+        this.requireEncryption = true;
         return this;
     }
 
@@ -63,6 +71,9 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
             admins[i] = pubsubAdmins[i] + "@" + ProsodyServer.DOMAIN;
         }
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins(admins).withItemStorage(itemStorage);
+        if (requireEncryption) {
+            options = options.requiringEncryption();
+        }
         if (certificateName != null) {
             certificates = TestCertificates.create(certificateName);
             options = options.withTls(certificates.serverCertificate(), certificates.serverKey());
