@@ -12,6 +12,7 @@ import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.DriverContext;
 import org.xmppiot.core.spi.ReadingSink;
 import org.xmppiot.drivers.common.PeriodicTask;
 import org.xmppiot.drivers.common.Rejections;
@@ -37,6 +38,7 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     private final Rejections rejections;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong repeats = new AtomicLong();
+    private final DriverContext context;
     private final BleScanners scanners;
     private volatile ReadingSink sink;
     private volatile BluezScanner scanner;
@@ -47,9 +49,10 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     private volatile String notScanning;
 
     BleDriver(String thingId, String mac, Format format, byte[] bindKey, Duration timeout, String busAddress, String adapter,
-              BleScanners scanners) {
+              DriverContext context) {
         this.thingId = thingId;
-        this.scanners = scanners;
+        this.context = context;
+        this.scanners = BleScanners.of(context);
         this.mac = mac;
         this.format = format;
         this.bindKey = bindKey;
@@ -77,10 +80,18 @@ final class BleDriver implements Driver, BluezScanner.Listener {
     @Override
     public void scanning(String reasonIfNot) {
         notScanning = reasonIfNot;
+        // The adapter is the bridge every thing heard through it depends on: when it cannot scan, they all go offline.
+        context.bridgeStatus(bridgeId(), reasonIfNot == null ? ThingStatus.online()
+                : ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, reasonIfNot));
         ReadingSink s = sink;
         if (s != null && reasonIfNot != null) {
-            s.status(thingId, ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, reasonIfNot));
+            s.status(thingId, ThingStatus.offline(ThingStatus.Detail.BRIDGE_OFFLINE, reasonIfNot));
         }
+    }
+
+    /** The adapter things are heard through, as a bridge: {@code ble hci0}, or {@code ble first adapter}. */
+    private String bridgeId() {
+        return "ble " + (adapter == null ? "first adapter" : adapter) + (busAddress == null ? "" : " on " + busAddress);
     }
 
     @Override
@@ -164,7 +175,9 @@ final class BleDriver implements Driver, BluezScanner.Listener {
         }
         if (scanner != null) {
             scanner.forget(mac);
-            scanners.release(busAddress, adapter);
+            if (scanners.release(busAddress, adapter)) {
+                context.bridgeGone(bridgeId());
+            }
             scanner = null;
         }
         sink = null;

@@ -65,6 +65,6 @@ public final class BleDriverFactory implements DriverFactory {
         if (adapter != null && !adapter.matches("hci\\d+")) {
             throw s.get("adapter").error("'" + adapter + "' is not an adapter name; write hci0, hci1 ... (bluetoothctl list)");
         }
-        return new BleDriver(thing.id(), mac, format, key, timeout, s.string("dbus-address", null), adapter, BleScanners.of(context));
+        return new BleDriver(thing.id(), mac, format, key, timeout, s.string("dbus-address", null), adapter, context);
     }
 }

@@ -34,17 +34,19 @@ final class BleScanners {
         return e.scanner();
     }
 
-    synchronized void release(String busAddress, String adapter) {
+    /** Gives the scanner back; true when that was its last user (it is closed then). */
+    synchronized boolean release(String busAddress, String adapter) {
         String key = busAddress + "|" + adapter;
         Entry e = scanners.get(key);
         if (e == null) {
-            return;
+            return false;
         }
         if (e.users() <= 1) {
             scanners.remove(key);
             e.scanner().close();
-        } else {
-            scanners.put(key, new Entry(e.scanner(), e.users() - 1));
+            return true;
         }
+        scanners.put(key, new Entry(e.scanner(), e.users() - 1));
+        return false;
     }
 }

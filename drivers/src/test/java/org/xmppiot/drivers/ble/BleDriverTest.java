@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ThingConfig;
-import org.xmppiot.core.spi.DriverContext;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.config.YamlConfigReader;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.Reading;
@@ -52,7 +52,7 @@ class BleDriverTest {
     }
 
     /** One gateway's drivers: things heard through one adapter share its scanner. */
-    private final DriverContext context = DriverContext.standalone();
+    private final ThingRegistry context = new ThingRegistry(new RecordingSink());
 
     private BleDriver start(String id, String settings, RecordingSink sink) throws ConfigException {
         BleDriver d = (BleDriver) new BleDriverFactory().create(new ThingConfig(id, id, "ble", YamlConfigReader.read("things.yaml",
@@ -142,12 +142,19 @@ class BleDriverTest {
         Await.until("online", () -> ThingStatus.online().equals(ruuvi.lastStatus()));
 
         bluez.removeAdapter("hci0");
-        Await.until("offline: adapter gone", () -> ThingStatus.offline(ThingStatus.Detail.DEVICE_MISSING, "the Bluetooth adapter hci0 went away; waiting for it").equals(ruuvi.lastStatus())
-                || String.valueOf(ruuvi.lastStatus()).startsWith("offline: no Bluetooth adapter"));
+        Await.until("offline: adapter gone", () -> ThingStatus.offline(ThingStatus.Detail.BRIDGE_OFFLINE, "the Bluetooth adapter hci0 went away; waiting for it").equals(ruuvi.lastStatus())
+                || String.valueOf(ruuvi.lastStatus()).startsWith("offline: no Bluetooth adapter")
+                && ruuvi.lastStatus().detail() == ThingStatus.Detail.BRIDGE_OFFLINE);
+        // The adapter is the bridge, offline with the reason; the thing is offline behind it.
+        assertThat(context.bridges()).singleElement().satisfies(b -> {
+            assertThat(b.id()).isEqualTo("ble first adapter on " + bluez.address());
+            assertThat(b.status().detail()).isEqualTo(ThingStatus.Detail.DEVICE_MISSING);
+        });
         bluez.addAdapter("hci0");
         bluez.addDevice("hci0", RUUVI, "Ruuvi 884F");
         bluez.manufacturerData("hci0", RUUVI, -71, "0499", RUUVI_VALID.replace("00CDCBB8", "00D0CBB8"));
         Await.until("online again", () -> ThingStatus.online().equals(ruuvi.lastStatus()));
+        Await.until("the adapter online again", () -> context.bridges().stream().allMatch(b -> b.status().isOnline()));
 
         bluez.stopBluez();
         Await.until("offline: bluetoothd gone", () -> String.valueOf(ruuvi.lastStatus()).startsWith("offline: BlueZ (bluetoothd)"));

@@ -47,7 +47,7 @@ class BleDriverUnitTest {
     @Test
     void anEncryptedSensorsCounterOnlyGoesUpAndRepeatsAreDropped() throws Exception {
         BleDriver d = new BleDriver("motion", MAC, BleDriver.Format.AUTO, KEY, Duration.ofMinutes(10), null, null,
-                BleScanners.of(org.xmppiot.core.spi.DriverContext.standalone()));
+                org.xmppiot.core.spi.DriverContext.standalone());
         RecordingSink sink = new RecordingSink();
         d.deliverTo(sink); // not started on D-Bus: advertisements are handed to it as the scanner would
         d.advertisement(ad(packet(100, "2101")));
