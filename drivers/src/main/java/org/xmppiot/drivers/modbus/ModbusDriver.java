@@ -45,6 +45,8 @@ final class ModbusDriver implements Driver {
     private final String thingId;
     private final DriverContext context;
     private final LinkSpec linkSpec;
+    /** The bus this thing is reached through, as a bridge: {@code modbus rtu:/dev/ttyUSB0}, {@code modbus tcp:10.0.0.5:502}. */
+    private final String bridgeId;
     private final int unit;
     private final int tries;
     private final List<RegisterField> fields;
@@ -63,6 +65,7 @@ final class ModbusDriver implements Driver {
         this.thingId = thingId;
         this.context = context;
         this.linkSpec = linkSpec;
+        this.bridgeId = "modbus " + linkSpec.key();
         this.unit = unit;
         this.tries = tries;
         this.fields = List.copyOf(fields);
@@ -142,11 +145,6 @@ final class ModbusDriver implements Driver {
         }
     }
 
-    /** The bus this thing is reached through, as a bridge: {@code modbus rtu:/dev/ttyUSB0}, {@code modbus tcp:10.0.0.5:502}. */
-    private String bridgeId() {
-        return "modbus " + linkSpec.key();
-    }
-
     /**
      * Offline when no poll group got anything; online with the first problem as a note when some did. A failed port or
      * connection puts the bus (the bridge) offline too, and the thing's detail says bridge-offline.
@@ -155,7 +153,7 @@ final class ModbusDriver implements Driver {
         synchronized (lastFaults) {
             if (lastFaults.isEmpty()) {
                 answering = true;
-                context.bridgeStatus(bridgeId(), ThingStatus.online());
+                context.bridgeStatus(bridgeId, ThingStatus.online());
                 sink.status(thingId, ThingStatus.online());
                 return;
             }
@@ -164,7 +162,7 @@ final class ModbusDriver implements Driver {
             answering = gotSome || fault.kind() == ModbusFault.Kind.EXCEPTION;
             // The port or connection itself failed: the bus is down for every thing on it, not this device alone.
             boolean busDown = !gotSome && fault.kind() == ModbusFault.Kind.LINK;
-            context.bridgeStatus(bridgeId(), busDown ? ThingStatus.offline(ModbusFault.Kind.LINK.detail(), fault.getMessage()) : ThingStatus.online());
+            context.bridgeStatus(bridgeId, busDown ? ThingStatus.offline(ModbusFault.Kind.LINK.detail(), fault.getMessage()) : ThingStatus.online());
             ThingStatus.Detail detail = busDown ? ThingStatus.Detail.BRIDGE_OFFLINE : fault.kind().detail();
             sink.status(thingId, gotSome ? ThingStatus.online(detail, fault.getMessage()) : ThingStatus.offline(detail, fault.getMessage()));
         }
@@ -235,7 +233,7 @@ final class ModbusDriver implements Driver {
         ModbusLink current = link;
         link = null;
         if (current != null && ModbusLinks.of(context).release(linkSpec.key(), current)) {
-            context.bridgeGone(bridgeId());
+            context.bridgeGone(bridgeId);
         }
     }
 }

@@ -12,7 +12,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.xmppiot.core.bus.LatestValueCache;
 import org.xmppiot.core.model.FieldValue;
 import org.xmppiot.core.model.ThingStatus;
-import org.xmppiot.core.thing.Bridge;
 import org.xmppiot.gateway.health.Health;
 
 /**
@@ -72,24 +71,11 @@ final class GatewayMetrics {
         GaugeWithCallback.builder().name("xmppiot_thing_status")
                 .help("1 for each thing's current state, with the kind of its trouble (detail; none when it has none)")
                 .labelNames("thing", "state", "detail")
-                .callback(cb -> {
-                    for (Health.ThingHealth t : now.things()) {
-                        ThingStatus status = t.status();
-                        for (ThingStatus.State s : ThingStatus.State.values()) {
-                            cb.call(status.state() == s ? 1 : 0, t.id(), s.label(), status.state() == s ? status.detail().label() : "none");
-                        }
-                    }
-                }).register(registry);
+                .callback(cb -> now.things().forEach(t -> stateSeries(cb, t.id(), t.status()))).register(registry);
         GaugeWithCallback.builder().name("xmppiot_bridge_status")
                 .help("1 for each bridge's (shared bus's) current state, with the kind of its trouble (detail)")
                 .labelNames("bridge", "state", "detail")
-                .callback(cb -> {
-                    for (Bridge b : now.bridges()) {
-                        for (ThingStatus.State s : ThingStatus.State.values()) {
-                            cb.call(b.status().state() == s ? 1 : 0, b.id(), s.label(), b.status().state() == s ? b.status().detail().label() : "none");
-                        }
-                    }
-                }).register(registry);
+                .callback(cb -> now.bridges().forEach(b -> stateSeries(cb, b.id(), b.status()))).register(registry);
         CounterWithCallback.builder().name("xmppiot_input_rejected").help("Input a thing's driver could not use, by kind (bad frames, device faults, bad advertisements)")
                 .labelNames("thing", "kind")
                 .callback(cb -> now.things().forEach(t -> t.rejected().forEach((kind, n) -> cb.call(n, t.id(), kind))))
@@ -110,6 +96,13 @@ final class GatewayMetrics {
                         }
                     }
                 }).register(registry);
+    }
+
+    /** One series per state for {@code id}: 1 for its current state, with that state's detail, 0 (detail none) for the others. */
+    private static void stateSeries(GaugeWithCallback.Callback cb, String id, ThingStatus status) {
+        for (ThingStatus.State s : ThingStatus.State.values()) {
+            cb.call(status.state() == s ? 1 : 0, id, s.label(), status.state() == s ? status.detail().label() : "none");
+        }
     }
 
     private static Double number(FieldValue v) {
