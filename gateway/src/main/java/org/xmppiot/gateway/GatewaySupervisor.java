@@ -19,6 +19,8 @@ import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.adhoc.ConfigReplacer;
 import org.xmppiot.gateway.adhoc.FleetDocument;
+import org.xmppiot.gateway.config.ConfigText;
+import org.xmppiot.gateway.onboarding.Ownership;
 
 /**
  * Runs the gateway from its configuration file and swaps it for a new configuration while running
@@ -28,7 +30,7 @@ import org.xmppiot.gateway.adhoc.FleetDocument;
  * XMPP session stays up; a changed xmpp, store, bus or discovery section restarts the gateway in this process. If the new configuration
  * does not start, the old one runs again.
  */
-public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
+public final class GatewaySupervisor implements ConfigReplacer, Ownership, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewaySupervisor.class);
 
@@ -110,6 +112,33 @@ public final class GatewaySupervisor implements ConfigReplacer, AutoCloseable {
         }
         String outcome = apply(fromFile, previous, requester);
         tell(requester, outcome + " The document " + sections + ". The old configuration is kept as " + previous + ".");
+    }
+
+    /**
+     * Writes {@code bareJid} into the file's {@code access.owners} (the rest of the file as it is, the old one kept as
+     * {@code <file>.previous}) and applies it; for the owner who used the owner's invite.
+     */
+    @Override
+    public synchronized String claim(String bareJid) {
+        if (closed || current == null) {
+            return "the gateway is stopping";
+        }
+        Path incoming = file.resolveSibling(file.getFileName() + ".incoming");
+        Path previous = file.resolveSibling(file.getFileName() + ".previous");
+        try {
+            Files.writeString(incoming, ConfigText.withOwner(Files.readString(file, StandardCharsets.UTF_8), bareJid), StandardCharsets.UTF_8);
+            GatewayConfigLoader.load(incoming, drivers); // Checked in full before it replaces the file.
+            Files.copy(file, previous, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(incoming, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String outcome = apply(GatewayConfigLoader.load(file, drivers), previous, bareJid);
+            return current.config().access().owners().contains(bareJid) ? null : outcome;
+        } catch (ConfigException e) {
+            deleteQuietly(incoming);
+            return e.getMessage().replace(incoming.toString(), "the configuration with the new owner");
+        } catch (IOException e) {
+            deleteQuietly(incoming);
+            return "cannot write " + file + ": " + e.getMessage();
+        }
     }
 
     /**

@@ -24,6 +24,9 @@ import org.xmppiot.gateway.health.Health;
 import org.xmppiot.gateway.observe.ObservationStore;
 import org.xmppiot.gateway.observe.ObserveChatVerbs;
 import org.xmppiot.gateway.observe.ObserveService;
+import org.xmppiot.gateway.onboarding.Onboarding;
+import org.xmppiot.gateway.onboarding.OnboardingState;
+import org.xmppiot.gateway.onboarding.Ownership;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.gateway.qos.QosSender;
 import org.xmppiot.gateway.sensordata.SensorDataService;
@@ -47,6 +50,7 @@ final class XmppFeatures implements AutoCloseable {
     final XmppUplink uplink;
     private final ObservationStore observations;
     private final StatusBeacon beacon;
+    private final Onboarding onboarding;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
@@ -67,7 +71,10 @@ final class XmppFeatures implements AutoCloseable {
         provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, things);
         CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer));
         beacon = new StatusBeacon(things, health, StatusBeacon.HEARTBEAT);
-        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe,
+        // Only a gateway that can write its configuration (the run command's) takes an owner by invite.
+        onboarding = new Onboarding(access, new OnboardingState(config.store().path().toAbsolutePath().getParent()), things::ids,
+                replacer instanceof Ownership o ? o : null);
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding,
                 new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe))),
                 new SensorDataService(access, things::ids, bus.latest(), store),
                 new ControlService(access, things),
@@ -102,5 +109,6 @@ final class XmppFeatures implements AutoCloseable {
         qos.close();
         uplink.close();
         observations.close();
+        onboarding.close();
     }
 }

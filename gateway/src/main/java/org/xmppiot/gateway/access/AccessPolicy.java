@@ -93,6 +93,11 @@ public final class AccessPolicy {
         return roleOf(jid) != Role.STRANGER;
     }
 
+    /** Whether anyone may control the gateway; without, it offers an owner's invite where the server gives them. */
+    public boolean hasOwner() {
+        return !lists.owners().isEmpty();
+    }
+
     /** Owners and readers, owners first. */
     public Set<BareJid> everyone() {
         Lists now = lists;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
         description = "Serves sensors and actuators (serial, Modbus, GPIO, I2C, 1-Wire, Bluetooth LE, mDNS smart objects, simulated)"
                 + " over XMPP: pub/sub nodes, XEP-0323 read-outs, XEP-0325 control, chat and ad-hoc commands.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, WatchCommand.class, PortsCommand.class, BleScanCommand.class, FleetCommand.class, DiscoverCommand.class,
-            DemoCommand.class, DoctorCommand.class},
+            DemoCommand.class, DoctorCommand.class, JoinCommand.class, ServerCommand.class},
         scope = picocli.CommandLine.ScopeType.INHERIT)
 final class GatewayCommand implements Runnable {
 

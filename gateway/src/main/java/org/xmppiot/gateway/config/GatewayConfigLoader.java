@@ -146,7 +146,25 @@ public final class GatewayConfigLoader {
         return xmpp(root.section("xmpp"), file);
     }
 
+    /**
+     * The {@code xmpp} section of a file whose account does not exist yet ({@code join} creates it): {@code password}
+     * stands in for the one the section names.
+     */
+    public static XmppConfig loadXmpp(Path file, Secret password) throws ConfigException {
+        return xmpp(YamlConfigReader.read(file).section("xmpp"), file, password);
+    }
+
+    /** The file {@code xmpp.password-file} names, resolved; null when the section has none (password-env). */
+    public static Path passwordFile(Path file) throws ConfigException {
+        ConfigNode x = YamlConfigReader.read(file).section("xmpp");
+        return x.has("password-file") ? relativeToConfig(Path.of(x.string("password-file")), file) : null;
+    }
+
     static XmppConfig xmpp(ConfigNode x, Path file) throws ConfigException {
+        return xmpp(x, file, null);
+    }
+
+    private static XmppConfig xmpp(ConfigNode x, Path file, Secret givenPassword) throws ConfigException {
         if (!x.isPresent() || x.keys().isEmpty()) {
             throw x.error("the xmpp section is required: it needs at least jid and password-file (or password-env)");
         }
@@ -155,7 +173,7 @@ public final class GatewayConfigLoader {
         if (!BARE_JID.matcher(jid).matches()) {
             throw x.get("jid").error("'" + jid + "' is not a bare JID; write it as name@domain, without a /resource");
         }
-        Secret password = password(x, file);
+        Secret password = givenPassword != null ? givenPassword : password(x, file);
         String resource = x.string("resource", "gateway");
         if (!RESOURCE.matcher(resource).matches()) {
             throw x.get("resource").error("'" + resource + "' is not a usable resource; use up to 64 characters without spaces or '/'");

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -43,7 +41,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 arduino = SimulatedArduino.start(dir);
             }
             for (String account : List.of("gateway", "watcher")) {
-                String password = randomPassword();
+                String password = org.xmppiot.gateway.onboarding.OwnedFiles.randomPassword();
                 server.register(account, password);
                 Path secret = dir.resolve(account + ".password");
                 Files.writeString(secret, password + "\n", StandardCharsets.UTF_8);
@@ -75,12 +73,6 @@ public final class DemoEnvironment implements AutoCloseable {
     /** The pub/sub nodes of the demo's two things. */
     public List<String> nodes() {
         return nodes;
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public ProsodyServer server() {

@@ -38,26 +38,36 @@ public final class ProsodyServer implements AutoCloseable {
      * without, it speaks plain XMPP, which clients accept only on loopback.
      */
     public record Options(List<String> pubsubAdmins, int pubsubMaxItems, ItemStorage itemStorage, Path tlsCertificate, Path tlsKey,
-                          boolean requireEncryption) {
+                          boolean requireEncryption, boolean invites, boolean hostsFromConfD) {
         public Options {
             pubsubAdmins = List.copyOf(pubsubAdmins);
         }
 
         public static Options withPubSubAdmins(String... jids) {
-            return new Options(List.of(jids), 1000, ItemStorage.FILES, null, null, false);
+            return new Options(List.of(jids), 1000, ItemStorage.FILES, null, null, false, false, false);
         }
 
         public Options withTls(Path certificate, Path key) {
-            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, certificate, key, requireEncryption);
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, certificate, key, requireEncryption, invites, hostsFromConfD);
         }
 
         public Options withItemStorage(ItemStorage storage) {
-            return new Options(pubsubAdmins, pubsubMaxItems, storage, tlsCertificate, tlsKey, requireEncryption);
+            return new Options(pubsubAdmins, pubsubMaxItems, storage, tlsCertificate, tlsKey, requireEncryption, invites, hostsFromConfD);
         }
 
         /** Refuses clients that do not encrypt, as a production server does (with or without a certificate to offer). */
         public Options requiringEncryption() {
-            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, tlsCertificate, tlsKey, true);
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, tlsCertificate, tlsKey, true, invites, hostsFromConfD);
+        }
+
+        /** Accounts by invite (XEP-0401, mod_invites) on localhost; local users may create invites that register. */
+        public Options withInvites() {
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, tlsCertificate, tlsKey, requireEncryption, true, hostsFromConfD);
+        }
+
+        /** Also loads the hosts in {@code conf.d/*.cfg.lua} beside the configuration, as Debian's prosody.cfg.lua does. */
+        public Options withHostsFromConfD() {
+            return new Options(pubsubAdmins, pubsubMaxItems, itemStorage, tlsCertificate, tlsKey, requireEncryption, invites, true);
         }
     }
 
@@ -95,6 +105,7 @@ public final class ProsodyServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("xmpp-iot-prosody-");
         try {
             Files.createDirectories(dir.resolve("data"));
+            Files.createDirectories(dir.resolve("conf.d"));
             if (options.tlsCertificate() != null) {
                 // Inside the server's own directory, which is handed over to the prosody user below.
                 Files.copy(options.tlsCertificate(), dir.resolve("tls.crt"));
@@ -207,18 +218,32 @@ public final class ProsodyServer implements AutoCloseable {
                 %s
 
                 VirtualHost "%s"
-
+                %s
                 Component "%s" "pubsub"
                     admins = { %s }
                     pubsub_max_items = %d
+                %s
                 %s
                 """.formatted(lua(dir.resolve("prosody.pid").toString()), lua(dir.resolve("data").toString()),
                 lua(dir.resolve("prosody.log").toString()), port,
                 options.tlsCertificate() == null ? "" : ", \"tls\"", options.requireEncryption(),
                 options.tlsCertificate() == null ? "" : "ssl = { certificate = " + lua(dir.resolve("tls.crt").toString())
                         + ", key = " + lua(dir.resolve("tls.key").toString()) + " }",
-                DOMAIN, PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
-                options.itemStorage().componentLines);
+                DOMAIN, options.invites() ? INVITES : "", PUBSUB_SERVICE, admins, options.pubsubMaxItems(),
+                options.itemStorage().componentLines,
+                options.hostsFromConfD() ? "Include " + lua(dir.resolve("conf.d").toString() + "/*.cfg.lua") : "");
+    }
+
+    private static final String INVITES = """
+                modules_enabled = { "register"; "invites"; "invites_adhoc"; "invites_register" }
+                allow_registration = true
+                registration_invite_only = true
+                allow_user_invites = true
+            """;
+
+    /** The main configuration file (the one prosodyctl is given). */
+    public Path configFile() {
+        return configFile;
     }
 
     private static String lua(String s) {

@@ -49,6 +49,14 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    private boolean invites;
+
+    /** Accounts by invite on localhost (XEP-0401: Prosody's mod_invites); local users may create invites that register. */
+    public ProsodyExtension withInvites() {
+        this.invites = true;
+        return this;
+    }
+
     /** Refuses clients that do not encrypt (c2s_require_encryption), with or without a certificate to offer. */
     public ProsodyExtension requiringEncryption() {
         this.requireEncryption = true;
@@ -73,6 +81,9 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins(admins).withItemStorage(itemStorage);
         if (requireEncryption) {
             options = options.requiringEncryption();
+        }
+        if (invites) {
+            options = options.withInvites();
         }
         if (certificateName != null) {
             certificates = TestCertificates.create(certificateName);
