@@ -31,7 +31,7 @@ public final class StarterConfig {
 
                 things:
                   # A simulated sensor to try the gateway with; replace it with your devices (docs/gateway.example.yaml).
-                  - id: demo/temperature
+                  - id: demo-temperature
                     name: Simulated temperature
                     driver: simulated
                     interval: 10s
