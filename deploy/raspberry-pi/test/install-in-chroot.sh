@@ -207,6 +207,17 @@ check "the old configuration is kept as gateway.yaml.previous" test -s "$root/et
 check "nothing of it is left on the boot partition" bash -c "! ls '$boot/$name.yaml' '$boot/$name.password' '$boot/$name-ca.pem'"
 check "the import says what happened" grep -q "imported" "$boot/$name-import.txt"
 
+printf 'xmpp:alice@example.net?roster;preauth=T0ken;ibr=y\r\n' > "$boot/$name.invite"
+if in_root /usr/lib/$name/import-boot-config > "$root.import-invite.log" 2>&1; then
+    pass "an invite alone is taken"
+else
+    fail "an invite alone was refused: $(cat "$root.import-invite.log")"
+fi
+equal "the invite waits for the gateway, without the CR" "xmpp:alice@example.net?roster;preauth=T0ken;ibr=y" "$(cat "$root/etc/$name/invite")"
+equal "only the service reads the invite" "640 root $name" "$(in_root stat -c '%a %U %G' /etc/$name/invite)"
+check "the invite left the boot partition" test ! -e "$boot/$name.invite"
+check "the import says so" grep -q "took the invite" "$boot/$name-import.txt"
+
 # 7. remove keeps configuration and data; purge removes everything.
 in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq $name > /dev/null
 check "remove: the program is gone" test ! -e "$root/usr/share/$name"

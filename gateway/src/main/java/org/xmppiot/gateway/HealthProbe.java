@@ -34,7 +34,7 @@ final class HealthProbe implements ViewedGateway {
     /** The running parts it asks. */
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
                  ReadingStore store, StoreWriter writer, ReadingBus bus, ThingRegistry things, StrangerReplies strangers,
-                 ObserveService observe) {
+                 ObserveService observe, Supplier<String> ownerInvite) {
     }
 
     private final Parts parts;
@@ -68,7 +68,7 @@ final class HealthProbe implements ViewedGateway {
         String servers = x.server() == null ? "DNS SRV of " + x.domain()
                 : x.targets().stream().map(Object::toString).collect(Collectors.joining(", "));
         return new Health.Connection(x.jid() + "/" + x.resource(), servers, x.tls().name().toLowerCase(java.util.Locale.ROOT),
-                u.connectedTo(), u.connectedSince(), u.sessions(), u.resumptions(), u.lastFailure());
+                u.connectedTo(), u.connectedSince(), u.sessions(), u.resumptions(), u.lastFailure(), parts.ownerInvite().get());
     }
 
     private Health.Publishing publishing() {

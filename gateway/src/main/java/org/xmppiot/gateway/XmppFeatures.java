@@ -50,7 +50,7 @@ final class XmppFeatures implements AutoCloseable {
     final XmppUplink uplink;
     private final ObservationStore observations;
     private final StatusBeacon beacon;
-    private final Onboarding onboarding;
+    final Onboarding onboarding;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,

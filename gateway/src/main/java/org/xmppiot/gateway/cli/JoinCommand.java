@@ -49,7 +49,7 @@ final class JoinCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         } catch (Join.JoinException e) {
             err.println("xmpp-iot-gateway: " + e.getMessage());
-            return e.usage() ? ExitCodes.BAD_CONFIG : ExitCodes.RUNTIME_FAILURE;
+            return e.failure() == Join.Failure.USAGE ? ExitCodes.BAD_CONFIG : ExitCodes.RUNTIME_FAILURE;
         }
     }
 }

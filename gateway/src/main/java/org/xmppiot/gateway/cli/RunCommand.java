@@ -6,20 +6,32 @@ import java.util.concurrent.CountDownLatch;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.gateway.GatewaySupervisor;
+import org.xmppiot.gateway.onboarding.PendingInvite;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code run}: the gateway itself, until stopped by a signal; owners may replace its configuration while it runs, SIGHUP re-reads the file. */
+/**
+ * {@code run}: the gateway itself, until stopped by a signal; owners may replace its configuration while it runs, SIGHUP
+ * re-reads the file. An invite left beside the configuration is used first ({@link PendingInvite}).
+ */
 @Command(name = "run", description = "Run the gateway until stopped (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         DriverRegistry drivers = DriverRegistry.fromClassPath();
+        String notJoined = PendingInvite.joinIfAny(config.file, drivers);
+        if (notJoined != null) {
+            spec.commandLine().getErr().println("xmpp-iot-gateway: " + notJoined);
+            return ExitCodes.BAD_CONFIG; // Starting again cannot help: the invite is used up or wrong.
+        }
         GatewayConfigLoader.load(config.file, drivers); // A broken file ends here, with its line and key.
         GatewaySupervisor supervisor = new GatewaySupervisor(config.file, drivers);
         CountDownLatch stopped = new CountDownLatch(1);

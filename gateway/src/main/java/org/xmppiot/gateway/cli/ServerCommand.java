@@ -130,7 +130,7 @@ final class ServerCommand implements Runnable {
                     Thread.sleep(1000); // Prosody is still starting.
                 } finally {
                     if (c != null) {
-                        c.disconnect();
+                        c.instantShutdown();
                     }
                 }
             }

@@ -22,9 +22,12 @@ public record Health(Instant at, String version, Instant started, Connection con
         bridges = List.copyOf(bridges);
     }
 
-    /** The XMPP session: who we are, where we connect, since when, and the last failure in a sentence. */
+    /**
+     * The XMPP session: who we are, where we connect, since when, and the last failure in a sentence; the owner's invite
+     * while the gateway has no owner (null otherwise).
+     */
     public record Connection(String jid, String servers, String tls, String connectedTo, Instant since, long sessions,
-                             long resumptions, String lastFailure) {
+                             long resumptions, String lastFailure, String ownerInvite) {
         public boolean connected() {
             return since != null;
         }

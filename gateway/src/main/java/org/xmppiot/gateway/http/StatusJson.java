@@ -102,6 +102,7 @@ final class StatusJson {
         g.writeNumberField("reconnects", c.reconnects());
         g.writeNumberField("resumptions", c.resumptions());
         g.writeStringField("lastFailure", c.lastFailure());
+        g.writeStringField("ownerInvite", c.ownerInvite());
         g.writeNumberField("published", health.publishing().published());
         g.writeStringField("publishingWaits", health.publishing().waits());
         g.writeEndObject();

@@ -65,6 +65,12 @@ final class StatusPage {
                 .append(escape(since == null ? "not connected" + (c.lastFailure() == null ? "" : ": " + c.lastFailure())
                         : "connected to " + c.connectedTo() + " since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append("</dd>");
         h.append("<dt>Reconnects</dt><dd id=\"reconnects\">").append(c.reconnects()).append("</dd>");
+        if (c.ownerInvite() != null) {
+            // Scanned by the owner's phone app: it creates the account and makes the owner the gateway's contact.
+            h.append("<dt>Owner's invite</dt><dd id=\"owner-invite\">No owner yet: scan this with Conversations, or open <a href=\"")
+                    .append(escape(c.ownerInvite())).append("\">the link</a> in an XMPP app that takes invites.<br>")
+                    .append(org.xmppiot.gateway.onboarding.QrText.svg(c.ownerInvite())).append("</dd>");
+        }
         h.append("<dt>Published</dt><dd id=\"published\">").append(health.publishing().published()).append(" readings</dd>");
         String waits = health.publishing().waits();
         if (waits != null) {

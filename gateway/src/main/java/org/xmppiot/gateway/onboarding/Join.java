@@ -43,11 +43,11 @@ public final class Join {
             throws JoinException, ConfigException, IOException, InterruptedException {
         if (!invite.mayRegister()) {
             throw new JoinException("this invite makes you a contact of " + invite.jid() + " but creates no account; ask "
-                    + invite.jid() + " for an invite that lets you register (its link ends in ibr=y)", true);
+                    + invite.jid() + " for an invite that lets you register (its link ends in ibr=y)", Failure.USAGE);
         }
         String theOwner = invite.inviter() != null ? invite.inviter() : owner;
         if (theOwner == null) {
-            throw new JoinException("this invite creates an account but names nobody to own the gateway: add --owner YOUR-JID", true);
+            throw new JoinException("this invite creates an account but names nobody to own the gateway: add --owner YOUR-JID", Failure.USAGE);
         }
         Path file = configFile.toAbsolutePath();
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
@@ -58,7 +58,7 @@ public final class Join {
             OwnedFiles.replace(incoming, ConfigText.withOwner(ConfigText.withAccount(text, account), theOwner));
             Path passwordFile = GatewayConfigLoader.passwordFile(incoming);
             if (passwordFile == null) {
-                throw new JoinException("join keeps the account's password in a file: replace xmpp.password-env with password-file in " + file, true);
+                throw new JoinException("join keeps the account's password in a file: replace xmpp.password-env with password-file in " + file, Failure.USAGE);
             }
             String password = OwnedFiles.randomPassword();
             register(GatewayConfigLoader.loadXmpp(incoming, new Secret(password, passwordFile.toString())), invite, theOwner, password, passwordFile);
@@ -81,7 +81,7 @@ public final class Join {
         try {
             c = XmppConnectionFactory.create(xmpp);
         } catch (java.security.GeneralSecurityException e) {
-            throw new JoinException("cannot read " + xmpp.caFile() + ": " + e.getMessage(), true);
+            throw new JoinException("cannot read " + xmpp.caFile() + ": " + e.getMessage(), Failure.USAGE);
         }
         try {
             c.connect();
@@ -91,14 +91,17 @@ public final class Join {
             c.login();
             c.sendStanza(c.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.subscribe).to(JidCreate.bareFrom(owner))
                     .addExtension(PreAuth.element(invite.token())).build());
+            // An answer to a later request means the server has taken the subscription (it handles a stream in order).
+            org.jivesoftware.smack.roster.Roster.getInstanceFor(c).reloadAndWait();
         } catch (InviteRegistration.RegistrationRefusedException e) {
-            throw new JoinException(e.getMessage(), false);
+            throw new JoinException(e.getMessage(), Failure.REFUSED);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new JoinException("cannot join " + invite.domain() + ": " + XmppFailures.describe(e, xmpp), false);
+            throw new JoinException("cannot join " + invite.domain() + ": " + XmppFailures.describe(e, xmpp), Failure.UNREACHABLE);
         } finally {
-            c.disconnect();
+            // Nothing is left to say; waiting for the server's closing tag only makes the command slower.
+            c.instantShutdown();
         }
     }
 
@@ -112,17 +115,20 @@ public final class Join {
         }
     }
 
-    /** Joining failed; the message is one sentence. {@code usage}: the command line or file is wrong, not the server. */
-    public static final class JoinException extends Exception {
-        private final boolean usage;
+    /** Why joining failed: the command line or file is wrong, the server refused, or it could not be reached. */
+    public enum Failure { USAGE, REFUSED, UNREACHABLE }
 
-        JoinException(String message, boolean usage) {
+    /** Joining failed; the message is one sentence. */
+    public static final class JoinException extends Exception {
+        private final Failure failure;
+
+        JoinException(String message, Failure failure) {
             super(message);
-            this.usage = usage;
+            this.failure = failure;
         }
 
-        public boolean usage() {
-            return usage;
+        public Failure failure() {
+            return failure;
         }
     }
 }

@@ -184,6 +184,12 @@ public final class Onboarding implements SessionListener, AutoCloseable {
         }
     }
 
+    /** The owner's invite to show while the gateway has no owner; null when it has one or offers none. */
+    public String pendingInvite() {
+        OnboardingState.OwnerInvite invite = ownership == null || access.hasOwner() ? null : state.ownerInvite();
+        return invite == null || !invite.usableAt(Instant.now()) ? null : invite.uri();
+    }
+
     @Override
     public void close() {
         worker.shutdownNow();

@@ -114,6 +114,45 @@ class JoinByInviteTest {
     }
 
     @Test
+    void anInviteLeftBesideTheConfigurationIsUsedBeforeTheGatewayStartsAndRemoved() throws Exception {
+        XMPPTCPConnection alice = prosody.connection(dir, "alice", "laptop");
+        alice.connect().login();
+        String invite;
+        try {
+            invite = contactInvite(alice);
+        } finally {
+            alice.disconnect();
+        }
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                xmpp:
+                  jid: pi@example.org
+                  password-file: password
+                  server: 127.0.0.1
+                  port: %d
+                  tls: disabled
+                store:
+                  path: readings.db
+                things: []
+                """.formatted(prosody.port()), StandardCharsets.UTF_8);
+        Path pending = PendingInvite.file(config);
+        Files.writeString(pending, invite + "\r\n", StandardCharsets.UTF_8);
+
+        assertThat(PendingInvite.joinIfAny(config, DriverRegistry.fromClassPath())).isNull();
+        assertThat(pending).doesNotExist();
+        assertThat(Files.readString(config)).contains("jid: pi@localhost").contains("owners: [ alice@localhost ]");
+        assertThat(Files.readString(dir.resolve("greet")).strip()).isEqualTo("alice@localhost");
+
+        // Left there again (a second boot with the same card): used up, said once, and kept aside.
+        Files.writeString(pending, invite, StandardCharsets.UTF_8);
+        String refusal = PendingInvite.joinIfAny(config, DriverRegistry.fromClassPath());
+        assertThat(refusal).startsWith("the invite in " + pending + " cannot be used (kept as " + dir.resolve("invite.refused") + "):")
+                .contains("it has been used or has expired");
+        assertThat(pending).doesNotExist();
+        assertThat(dir.resolve("invite.refused")).exists();
+    }
+
+    @Test
     void anInviteThatIsNoInviteIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path config = dir.resolve("gateway.yaml");
         Outcome o = run("join", "xmpp:alice@localhost", "--config", config.toString());

@@ -64,6 +64,8 @@ class ServerInitTest {
                 assertThat(shown).startsWith("this gateway has no owner yet. To become the gateway's owner, scan this").contains("\u2588");
                 Matcher invite = INVITE.matcher(shown);
                 assertThat(invite.find()).isTrue();
+                // The page and the JSON API show the same invite (the health record every view renders).
+                assertThat(gateway.current().health().connection().ownerInvite()).isEqualTo(invite.group());
 
                 List<String> lines = firstHour(invite.group(), certificate, prosody.port());
                 assertThat(lines).contains("registered alice@gw.example", "roster gateway@gw.example both",
@@ -74,6 +76,7 @@ class ServerInitTest {
                         .anyMatch(l -> l.startsWith("item gateway/demo-temperature "));
                 assertThat(Files.readString(config)).contains("owners: [ alice@gw.example ]");
                 assertThat(Files.exists(dir.resolve("owner-invite"))).as("the used invite is forgotten").isFalse();
+                assertThat(gateway.current().health().connection().ownerInvite()).isNull();
             } finally {
                 ((Logger) LoggerFactory.getLogger(Onboarding.class)).detachAppender(log);
             }
