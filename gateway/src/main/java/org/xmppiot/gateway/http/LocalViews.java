@@ -2,19 +2,27 @@ package org.xmppiot.gateway.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,58 +30,80 @@ import org.xmppiot.gateway.config.HttpConfig;
 import org.xmppiot.gateway.store.ReadingStore;
 
 /**
- * The gateway's local views on the JDK's own HTTP server (no framework: a few hundred kilobytes of heap): the status
- * page at {@code /}, {@code /metrics}, {@code /api/things}, {@code /api/things/{id}}, {@code /api/status} and the
- * charts. A few threads serve it, apart from everything else, so a client that stalls can hold a page, never the
- * readings; the JDK server drops requests and responses that take longer than {@link #STALL_SECONDS}.
+ * The gateway's local views: the status page at {@code /}, {@code /metrics}, {@code /api/things},
+ * {@code /api/things/{id}}, {@code /api/status} and the charts, on Jetty's non-blocking server. A client that sends
+ * nothing holds no thread (a selector watches every connection), a connection silent for {@link #IDLE_SECONDS} is
+ * closed, one address may hold {@link #CONNECTIONS_PER_ADDRESS} connections and all together {@link #CONNECTIONS}, so
+ * a LAN client that opens hundreds of half-finished requests (slowloris) cannot starve the page; the readings never
+ * depend on it in any case.
  */
 public final class LocalViews implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalViews.class);
-    static final int STALL_SECONDS = 10;
-    private static final int THREADS = 4;
+    static final int IDLE_SECONDS = 10;
+    static final int CONNECTIONS = 256;
+    static final int CONNECTIONS_PER_ADDRESS = 16;
+    /** Pages are built in a few milliseconds; a few threads serve them, none waits for a slow client. */
+    private static final int MAX_THREADS = 6;
 
-    static {
-        // Read once by the JDK server's configuration; a client that sends or reads too slowly is cut off.
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", Integer.toString(STALL_SECONDS)));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", Integer.toString(STALL_SECONDS)));
-    }
-
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final Server server;
+    private final ServerConnector connector;
     private final RecentWarnings warnings;
     private final RequestGuard guard;
     private final StatusPage page;
     private final StatusJson json;
     private final GatewayMetrics metrics;
 
-    private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
+    private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) {
         warnings = RecentWarnings.attach();
         guard = new RequestGuard(config.user(), config.password());
         page = new StatusPage(gateway, store, warnings);
         json = new StatusJson(gateway, warnings);
         metrics = new GatewayMetrics(gateway, guard);
-        server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 16);
-        threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
-            Thread t = new Thread(r, "http");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
-        server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        threads.setName("http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        // Twice the guard's limit, so that the guard answers (and counts) headers that are too large.
+        http.setRequestHeaderSize(2 * RequestGuard.MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(IDLE_SECONDS * 1000L);
+        connector.addBean(new AddressLimit(CONNECTIONS_PER_ADDRESS, () -> guard.refuse(0, "too-many-connections", "")));
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(CONNECTIONS, server));
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        server.setErrorHandler(errors);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                LocalViews.this.handle(request, response, callback);
+                return true;
+            }
+        });
     }
 
     /** Serves the views on {@code config}'s address; throws when the port is taken. */
     public static LocalViews start(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         LocalViews views = new LocalViews(config, gateway, store);
-        views.server.start();
+        try {
+            views.server.start();
+        } catch (Exception e) {
+            views.close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
         log.info("status page on http://{}:{}/{}", config.bind(), views.address().getPort(),
                 config.password() == null ? "" : " (basic authentication, user " + config.user() + ")");
         return views;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
     }
 
     /** Requests refused so far, by reason (also on /metrics as xmppiot_http_refused_total). */
@@ -83,60 +113,68 @@ public final class LocalViews implements AutoCloseable {
         return out;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            RequestGuard.Refusal refusal = guard.check(exchange);
+    private void handle(Request request, Response response, Callback callback) {
+        try {
+            RequestGuard.Refusal refusal = guard.check(request.getMethod(), request.getHttpURI().getPathQuery(), request.getHeaders(),
+                    Request.getRemoteAddr(request));
             if (refusal != null) {
+                HttpFields.Mutable headers = response.getHeaders();
                 if (refusal.status() == 401) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"xmpp-iot-gateway\", charset=\"UTF-8\"");
+                    headers.put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"xmpp-iot-gateway\", charset=\"UTF-8\"");
                 } else if (refusal.status() == 429) {
-                    exchange.getResponseHeaders().set("Retry-After", Long.toString(RequestGuard.FAILURE_WINDOW_MS / 1000));
+                    headers.put(HttpHeader.RETRY_AFTER, Long.toString(RequestGuard.FAILURE_WINDOW_MS / 1000));
                 } else if (refusal.status() == 405) {
-                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                    headers.put(HttpHeader.ALLOW, "GET, HEAD");
                 }
-                send(exchange, refusal.status(), "text/plain; charset=utf-8", (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8));
+                if (refusal.status() == 413 || refusal.status() == 405) {
+                    // The body is not read: the connection ends after the answer.
+                    headers.put(HttpHeader.CONNECTION, "close");
+                }
+                send(request, response, callback, refusal.status(), "text/plain; charset=utf-8", (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            route(exchange);
+            route(request, response, callback);
         } catch (IOException | RuntimeException e) {
-            log.debug("http request {} failed: {}", exchange.getRequestURI(), e.toString());
+            log.debug("http request {} failed: {}", request.getHttpURI().getPath(), e.toString());
+            callback.failed(e);
         }
     }
 
-    private void route(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
+    private void route(Request request, Response response, Callback callback) throws IOException {
+        String path = request.getHttpURI().getPath();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         switch (path) {
-            case "/" -> send(exchange, 200, "text/html; charset=utf-8", page.html().getBytes(StandardCharsets.UTF_8));
+            case "/" -> send(request, response, callback, 200, "text/html; charset=utf-8", page.html().getBytes(StandardCharsets.UTF_8));
             case "/metrics" -> {
                 metrics.write(body);
-                send(exchange, 200, metrics.contentType(), body.toByteArray());
+                send(request, response, callback, 200, metrics.contentType(), body.toByteArray());
             }
             case "/api/status" -> {
                 json.status(body);
-                send(exchange, 200, "application/json", body.toByteArray());
+                send(request, response, callback, 200, "application/json", body.toByteArray());
             }
             case "/api/things" -> {
                 json.things(body);
-                send(exchange, 200, "application/json", body.toByteArray());
+                send(request, response, callback, 200, "application/json", body.toByteArray());
             }
             case "/chart" -> {
-                Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+                Map<String, String> q = query(request.getHttpURI().getQuery());
                 try {
                     String svg = page.chart(q.getOrDefault("thing", ""), q.getOrDefault("field", ""));
-                    send(exchange, 200, "image/svg+xml; charset=utf-8", svg.getBytes(StandardCharsets.UTF_8));
+                    send(request, response, callback, 200, "image/svg+xml; charset=utf-8", svg.getBytes(StandardCharsets.UTF_8));
                 } catch (java.sql.SQLException e) {
-                    send(exchange, 500, "text/plain; charset=utf-8", ("the store could not be read: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+                    send(request, response, callback, 500, "text/plain; charset=utf-8",
+                            ("the store could not be read: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
             default -> {
                 String id = path.startsWith("/api/things/") ? URLDecoder.decode(path.substring("/api/things/".length()), StandardCharsets.UTF_8) : null;
                 if (id != null && json.thing(id, body)) {
-                    send(exchange, 200, "application/json", body.toByteArray());
+                    send(request, response, callback, 200, "application/json", body.toByteArray());
                 } else {
                     guard.refuse(404, "not-found", "");
-                    send(exchange, 404, "text/plain; charset=utf-8", (id != null ? "no thing '" + id + "'\n" : "nothing here; try / or /metrics\n")
-                            .getBytes(StandardCharsets.UTF_8));
+                    send(request, response, callback, 404, "text/plain; charset=utf-8",
+                            (id != null ? "no thing '" + id + "'\n" : "nothing here; try / or /metrics\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
@@ -156,23 +194,24 @@ public final class LocalViews implements AutoCloseable {
         return out;
     }
 
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void send(Request request, Response response, Callback callback, int status, String type, byte[] body) {
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, type);
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        response.write(true, head || body.length == 0 ? null : ByteBuffer.wrap(body), callback);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.debug("status page did not stop cleanly: {}", e.toString());
+        }
         if (warnings != null) {
             warnings.detach();
         }

@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 import org.xmppiot.core.config.Secret;
 
@@ -47,33 +47,29 @@ final class RequestGuard {
         this.password = password;
     }
 
-    Refusal check(HttpExchange exchange) {
-        String method = exchange.getRequestMethod();
+    /** {@code target}: the path and query as sent; {@code address}: the client's IP address. */
+    Refusal check(String method, String target, HttpFields headers, String address) {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return refuse(405, "method", "only GET and HEAD are served");
         }
-        if (exchange.getRequestURI().toString().length() > MAX_TARGET) {
+        if (target.length() > MAX_TARGET) {
             return refuse(414, "too-long", "the request target is longer than " + MAX_TARGET + " characters");
         }
-        Headers headers = exchange.getRequestHeaders();
         long headerBytes = 0;
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            for (String v : h.getValue()) {
-                headerBytes += h.getKey().length() + v.length() + 4;
-            }
+        for (HttpField h : headers) {
+            headerBytes += h.getName().length() + h.getValue().length() + 4;
         }
         if (headerBytes > MAX_HEADER_BYTES) {
             return refuse(431, "too-large", "the request's headers are larger than " + MAX_HEADER_BYTES + " bytes");
         }
-        String length = headers.getFirst("Content-Length");
-        if (headers.containsKey("Transfer-Encoding") || (length != null && !length.trim().equals("0"))) {
+        String length = headers.get(HttpHeader.CONTENT_LENGTH);
+        if (headers.contains(HttpHeader.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"))) {
             return refuse(413, "too-large", "requests carry no body here");
         }
-        return password == null ? null : authorise(exchange);
+        return password == null ? null : authorise(headers.get(HttpHeader.AUTHORIZATION), address);
     }
 
-    private Refusal authorise(HttpExchange exchange) {
-        String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+    private Refusal authorise(String credentials, String address) {
         long now = System.currentTimeMillis();
         synchronized (failures) {
             long[] f = failures.get(address);
@@ -81,7 +77,6 @@ final class RequestGuard {
                 return refuse(429, "too-many-failures", "too many wrong passwords from " + address + "; try again later");
             }
         }
-        String credentials = exchange.getRequestHeaders().getFirst("Authorization");
         if (credentials == null) {
             // A browser asks first without credentials; only wrong ones count as failures.
             return refuse(401, "unauthorised", "this page needs the gateway's user and password");
@@ -119,7 +114,10 @@ final class RequestGuard {
         return new Refusal(status, reason, message);
     }
 
-    /** Requests refused so far, by reason (method, too-long, too-large, unauthorised, too-many-failures, not-found). */
+    /**
+     * Requests refused so far, by reason (method, too-long, too-large, unauthorised, too-many-failures, not-found), and
+     * connections closed at once because their address held too many (too-many-connections).
+     */
     Map<String, AtomicLong> refused() {
         return refused;
     }

@@ -106,12 +106,14 @@ public final class ProsodyHost {
                     allow_registration = true
                     registration_invite_only = true
                     allow_user_invites = true
+                    -- Debian's prosody.cfg.lua limits every client to 10 kB/s; the gateway publishes more than that.
+                    unlimited_jids = { %s }
 
                 Component %s "pubsub"
                     admins = { %s }
                     pubsub_max_items = 100
                 """.formatted(LocalDate.now(), lua(plan.domain()), lua(plan.certificate().toString()), lua(plan.key().toString()),
-                lua("pubsub." + plan.domain()), lua(plan.gatewayJid()));
+                lua(plan.gatewayJid()), lua("pubsub." + plan.domain()), lua(plan.gatewayJid()));
     }
 
     private static void makeCertificate(Plan plan) throws ServerInitException, IOException, InterruptedException {

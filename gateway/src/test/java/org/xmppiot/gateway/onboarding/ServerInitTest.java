@@ -50,7 +50,8 @@ class ServerInitTest {
             assertThat(printed.find()).as(init.out()).isTrue();
             assertThat(printed.group()).isEqualTo(ProsodyHost.fingerprint(certificate));
             assertThat(Files.readString(prosody.configFile().getParent().resolve("conf.d/gw.example.cfg.lua")))
-                    .contains("c2s_require_encryption = true").contains("registration_invite_only = true");
+                    .contains("c2s_require_encryption = true").contains("registration_invite_only = true")
+                    .contains("unlimited_jids = { \"gateway@gw.example\" }");
             assertThat(Files.readString(config)).contains("jid: gateway@gw.example").contains("tls: required").contains("id: demo-temperature");
 
             prosody.restart(); // What "Restart Prosody" asks of the user.
