@@ -44,7 +44,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> DISCOVERY_KEYS = Set.of("enabled", "bind", "advertise", "browse", "max-objects", "poll-interval");
     private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
     private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
-    private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file");
+    private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file", "tls", "keystore");
     private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
@@ -64,11 +64,12 @@ public final class GatewayConfigLoader {
         ConfigNode bus = root.section("bus");
         bus.expectOnlyKeys(BUS_KEYS);
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
-        return new GatewayConfig(file, xmpp, access, things, capacity, store(root.section("store"), file),
-                observe(root.section("observe")), discovery(root.section("discovery")), http(root.section("http"), file));
+        StoreConfig store = store(root.section("store"), file);
+        return new GatewayConfig(file, xmpp, access, things, capacity, store,
+                observe(root.section("observe")), discovery(root.section("discovery")), http(root.section("http"), file, store));
     }
 
-    private static HttpConfig http(ConfigNode h, Path file) throws ConfigException {
+    private static HttpConfig http(ConfigNode h, Path file, StoreConfig store) throws ConfigException {
         h.expectOnlyKeys(HTTP_KEYS);
         HttpConfig off = HttpConfig.off();
         String bind = h.string("bind", off.bind());
@@ -81,9 +82,18 @@ public final class GatewayConfigLoader {
         boolean enabled = h.bool("enabled", false);
         if (enabled && password == null && !HttpConfig.isLoopback(bind)) {
             throw h.get("bind").error("the status page on " + bind + " can be reached from other machines: set password-file too "
-                    + "(and reach it through TLS or an SSH tunnel, since basic authentication sends the password as it is), or bind 127.0.0.1");
+                    + "(the page is then served over HTTPS with basic authentication), or bind 127.0.0.1");
         }
-        return new HttpConfig(enabled, bind, h.integer("port", off.port(), 0, 65535), h.string("user", off.user()), password);
+        // HTTPS wherever other machines can reach the page: the basic password must not cross the LAN in clear.
+        String tls = h.choice("tls", "auto", "auto", "on", "off");
+        if (tls.equals("off") && !HttpConfig.isLoopback(bind)) {
+            throw h.get("tls").error("'off' would send the page's password in clear to " + bind + ", which other machines can reach;"
+                    + " leave tls out (HTTPS with a certificate made at the first start) or bind 127.0.0.1");
+        }
+        boolean https = tls.equals("on") || (tls.equals("auto") && !HttpConfig.isLoopback(bind));
+        Path keystore = h.has("keystore") ? relativeToConfig(Path.of(h.string("keystore")), file)
+                : store.path().toAbsolutePath().resolveSibling("http-tls.p12");
+        return new HttpConfig(enabled, bind, h.integer("port", off.port(), 0, 65535), h.string("user", off.user()), password, https, keystore);
     }
 
     private static DiscoveryConfig discovery(ConfigNode d) throws ConfigException {

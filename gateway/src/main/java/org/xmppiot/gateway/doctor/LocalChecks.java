@@ -14,8 +14,12 @@ import java.util.Set;
 import org.xmppiot.core.config.Secret;
 import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.config.HttpConfig;
+import org.xmppiot.gateway.http.PageCertificate;
 
-/** What doctor checks on this machine besides devices: that password files are private, and that the page's port is free. */
+/**
+ * What doctor checks on this machine besides devices: that password files are private, that the page's port is free,
+ * and the page's HTTPS certificate.
+ */
 final class LocalChecks {
 
     List<Finding> check(GatewayConfig config) {
@@ -26,8 +30,26 @@ final class LocalChecks {
         }
         if (config.http().enabled()) {
             findings.add(port(config.http()));
+            if (config.http().tls()) {
+                findings.add(certificate(config.http()));
+            }
         }
         return findings;
+    }
+
+    /** The page's HTTPS certificate: its fingerprint, for comparing with what a browser shows, and curl's pin. */
+    private static Finding certificate(HttpConfig http) {
+        try {
+            PageCertificate c = PageCertificate.existing(http.keystore());
+            if (c == null) {
+                return Finding.ok("https", "the page is served over HTTPS with a certificate the gateway makes at its first start in "
+                        + http.keystore() + "; run doctor again then for its fingerprint");
+            }
+            return Finding.ok("https", "the page's certificate (" + http.keystore() + ") has the SHA-256 fingerprint " + c.sha256()
+                    + "; accept it in a browser only with this fingerprint; curl --pinnedpubkey " + c.pin());
+        } catch (IOException e) {
+            return Finding.warn("https", e.getMessage(), "remove " + http.keystore() + " and its .pass file, then restart the gateway");
+        }
     }
 
     /** A password file others may read gives the account away to every user of the machine. */

@@ -12,16 +12,20 @@ import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +58,9 @@ public final class LocalViews implements AutoCloseable {
     private final StatusJson json;
     private final GatewayMetrics metrics;
 
-    private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) {
+    private final PageCertificate certificate;
+
+    private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         warnings = RecentWarnings.attach();
         guard = new RequestGuard(config.user(), config.password());
         page = new StatusPage(gateway, store, warnings);
@@ -69,7 +75,21 @@ public final class LocalViews implements AutoCloseable {
         http.setRequestHeaderSize(2 * RequestGuard.MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        certificate = config.tls() ? PageCertificate.loadOrMake(config.keystore()) : null;
+        if (certificate == null) {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(certificate.keystore().toString());
+            ssl.setKeyStorePassword(certificate.password());
+            ssl.setKeyStoreType("PKCS12");
+            HttpConfiguration https = new HttpConfiguration(http);
+            // Reached by address as often as by name: the certificate is checked by its fingerprint, not its name.
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            // TLS only: a plain HTTP request on this port gets no answer (the handshake fails), never a page.
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(https));
+        }
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(IDLE_SECONDS * 1000L);
@@ -97,8 +117,10 @@ public final class LocalViews implements AutoCloseable {
             views.close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        log.info("status page on http://{}:{}/{}", config.bind(), views.address().getPort(),
-                config.password() == null ? "" : " (basic authentication, user " + config.user() + ")");
+        log.info("status page on {}://{}:{}/{}{}", config.scheme(), config.bind(), views.address().getPort(),
+                config.password() == null ? "" : " (basic authentication, user " + config.user() + ")",
+                views.certificate == null ? "" : "; its certificate's SHA-256 fingerprint is " + views.certificate.sha256()
+                        + " (compare it with what the browser shows; curl --pinnedpubkey " + views.certificate.pin() + ")");
         return views;
     }
 

@@ -282,9 +282,10 @@ class GatewayConfigLoaderTest {
     void theStatusPageIsOffByDefaultLocalByDefaultAndNeedsAPasswordAnywhereElse() throws Exception {
         Files.writeString(dir.resolve("pw"), "x");
         GatewayConfig plain = GatewayConfigLoader.load(write(XMPP), drivers);
-        assertThat(plain.http()).isEqualTo(HttpConfig.off());
         assertThat(plain.http().enabled()).isFalse();
         assertThat(plain.http().bind()).isEqualTo("127.0.0.1");
+        assertThat(plain.http().port()).isEqualTo(HttpConfig.DEFAULT_PORT);
+        assertThat(plain.http().tls()).as("plain HTTP on loopback").isFalse();
 
         ConfigException open = failure(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n");
         assertThat(open.path()).isEqualTo("http.bind");
@@ -294,6 +295,12 @@ class GatewayConfigLoaderTest {
         GatewayConfig guarded = GatewayConfigLoader.load(write(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n  port: 9100\n  password-file: page.pw\n"), drivers);
         assertThat(guarded.http().password().reveal()).isEqualTo("secret");
         assertThat(guarded.http().port()).isEqualTo(9100);
+        assertThat(guarded.http().tls()).as("HTTPS where other machines reach the page").isTrue();
+        assertThat(guarded.http().keystore()).isEqualTo(plain.store().path().resolveSibling("http-tls.p12"));
+        ConfigException clear = failure(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n  password-file: page.pw\n  tls: off\n");
+        assertThat(clear.path()).isEqualTo("http.tls");
+        assertThat(clear.problem()).startsWith("'off' would send the page's password in clear to 0.0.0.0");
+        assertThat(GatewayConfigLoader.load(write(XMPP + "http:\n  enabled: true\n  tls: on\n"), drivers).http().tls()).isTrue();
         assertThat(failure(XMPP + "http:\n  enabled: true\n  password-file: missing.pw\n").problem()).startsWith("no such file: ");
     }
 

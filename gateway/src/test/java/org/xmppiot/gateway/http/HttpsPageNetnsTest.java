@@ -1,0 +1,151 @@
+package org.xmppiot.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.testing.Await;
+import org.xmppiot.gateway.cli.Main;
+import org.xmppiot.simulators.WatchedProcess;
+
+/**
+ * The page on an address other machines can reach is served over HTTPS only, with a certificate the gateway makes
+ * itself: the gateway runs (`run`, as the service does) inside a network namespace this test creates, bound to
+ * 10.77.0.1 on that namespace's loopback, so nothing listens beyond this machine. curl with the pin that the log and
+ * doctor show gets the API; a wrong pin and plain HTTP get nothing. Needs root and iproute2 (the test script installs
+ * it) and curl.
+ */
+class HttpsPageNetnsTest {
+
+    private static final String ADDRESS = "10.77.0.1";
+    private static final Pattern SHOWN = Pattern.compile("SHA-256 fingerprint is ((?:[0-9A-F]{2}:){31}[0-9A-F]{2}) .*--pinnedpubkey (sha256//\\S+)\\)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPageOthersCanReachIsHttpsOnlyWithTheFingerprintAndPinTheLogAndDoctorShow() throws Exception {
+        String ip = WatchedProcess.executable("ip", "iproute2").toString();
+        String curl = WatchedProcess.executable("curl", "curl").toString();
+        String ns = "xmppiot-https-" + ProcessHandle.current().pid();
+        must(ip, "netns", "add", ns);
+        Process gateway = null;
+        try {
+            must(ip, "-n", ns, "link", "set", "lo", "up");
+            // An address like a LAN one (not 127/8), on the namespace's own loopback: nothing outside can reach it.
+            must(ip, "-n", ns, "addr", "add", ADDRESS + "/32", "dev", "lo");
+            Files.writeString(dir.resolve("xmpp.password"), "not-used\n");
+            Files.writeString(dir.resolve("page.password"), "page secret\n");
+            Path config = dir.resolve("gateway.yaml");
+            // No XMPP server in the namespace: the gateway keeps trying to connect and serves its page meanwhile.
+            Files.writeString(config, """
+                    xmpp:
+                      jid: gateway@localhost
+                      password-file: xmpp.password
+                      server: 127.0.0.1
+                      port: 5999
+                      tls: disabled
+                    store:
+                      path: readings.db
+                    things:
+                      - id: tank
+                        driver: simulated
+                        interval: 1s
+                        fields:
+                          - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
+                    http:
+                      enabled: true
+                      bind: %s
+                      port: 8443
+                      password-file: page.password
+                    """.formatted(ADDRESS), StandardCharsets.UTF_8);
+            Path log = dir.resolve("gateway.log");
+            gateway = new ProcessBuilder(inNamespace(ip, ns, java("run", "--config", config.toString())))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
+                    () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
+            Matcher shown = SHOWN.matcher(read(log));
+            assertThat(shown.find()).as(read(log)).isTrue();
+            String fingerprint = shown.group(1);
+            String pin = shown.group(2);
+            assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12.pass"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+            Outcome doctor = run(inNamespace(ip, ns, java("doctor", "--config", config.toString())));
+            assertThat(doctor.output()).contains("has the SHA-256 fingerprint " + fingerprint).contains("curl --pinnedpubkey " + pin);
+
+            Outcome pinned = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey", pin,
+                    "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status")));
+            assertThat(pinned.code()).as(pinned.output()).isZero();
+            assertThat(pinned.output()).contains("\"connected\"");
+            Outcome otherPin = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey",
+                    "sha256//" + "A".repeat(43) + "=", "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status")));
+            assertThat(otherPin.code()).as("curl with another pin: " + otherPin.output()).isEqualTo(90);
+            Outcome plain = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-u", "admin:page secret",
+                    "http://" + ADDRESS + ":8443/api/status")));
+            assertThat(plain.code()).as("plain HTTP: " + plain.output()).isNotZero();
+            assertThat(plain.output()).doesNotContain("\"connected\"");
+        } finally {
+            if (gateway != null) {
+                gateway.destroy();
+                if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                    gateway.destroyForcibly();
+                }
+            }
+            must(ip, "netns", "delete", ns);
+        }
+    }
+
+    /** The gateway's command line, on this test's class path. */
+    private static List<String> java(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static List<String> inNamespace(String ip, String ns, List<String> command) {
+        List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", ns));
+        all.addAll(command);
+        return all;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    record Outcome(int code, String output) {
+    }
+
+    private static Outcome run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish: " + out);
+        }
+        return new Outcome(p.exitValue(), out);
+    }
+
+    private static void must(String... command) throws Exception {
+        Outcome o = run(List.of(command));
+        if (o.code() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + o.output()
+                    + (ProcessHandle.current().info().user().orElse("").equals("root") ? "" : " (network namespaces need root)"));
+        }
+    }
+}
