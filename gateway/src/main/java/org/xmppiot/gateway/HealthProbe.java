@@ -34,7 +34,7 @@ final class HealthProbe implements ViewedGateway {
     /** The running parts it asks. */
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
                  ReadingStore store, StoreWriter writer, ReadingBus bus, ThingRegistry things, StrangerReplies strangers,
-                 ObserveService observe, Supplier<String> ownerInvite) {
+                 ObserveService observe, Supplier<String> ownerInvite, org.xmppiot.gateway.feature.LoginConfirmer logins) {
     }
 
     private final Parts parts;
@@ -55,6 +55,11 @@ final class HealthProbe implements ViewedGateway {
     @Override
     public LatestValueCache latest() {
         return parts.bus().latest();
+    }
+
+    @Override
+    public org.xmppiot.gateway.feature.LoginConfirmer logins() {
+        return parts.logins();
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.xmppiot.gateway.onboarding.Onboarding;
 import org.xmppiot.gateway.onboarding.OnboardingState;
 import org.xmppiot.gateway.onboarding.Ownership;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
+import org.xmppiot.gateway.weblogin.HttpAuthConfirmations;
 import org.xmppiot.gateway.qos.QosSender;
 import org.xmppiot.gateway.sensordata.SensorDataService;
 import org.xmppiot.gateway.store.ReadingStore;
@@ -51,6 +52,7 @@ final class XmppFeatures implements AutoCloseable {
     private final ObservationStore observations;
     private final StatusBeacon beacon;
     final Onboarding onboarding;
+    final HttpAuthConfirmations logins;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
@@ -74,7 +76,8 @@ final class XmppFeatures implements AutoCloseable {
         // Only a gateway that can write its configuration (the run command's) takes an owner by invite.
         onboarding = new Onboarding(access, new OnboardingState(config.store().path().toAbsolutePath().getParent()), things::ids,
                 replacer instanceof Ownership o ? o : null);
-        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding,
+        logins = new HttpAuthConfirmations(access);
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins,
                 new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe))),
                 new SensorDataService(access, things::ids, bus.latest(), store),
                 new ControlService(access, things),

@@ -44,7 +44,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> DISCOVERY_KEYS = Set.of("enabled", "bind", "advertise", "browse", "max-objects", "poll-interval");
     private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
     private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
-    private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file", "tls", "keystore");
+    private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file", "tls", "keystore", "login-timeout");
     private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
@@ -93,7 +93,8 @@ public final class GatewayConfigLoader {
         boolean https = tls.equals("on") || (tls.equals("auto") && !HttpConfig.isLoopback(bind));
         Path keystore = h.has("keystore") ? relativeToConfig(Path.of(h.string("keystore")), file)
                 : store.path().toAbsolutePath().resolveSibling("http-tls.p12");
-        return new HttpConfig(enabled, bind, h.integer("port", off.port(), 0, 65535), h.string("user", off.user()), password, https, keystore);
+        return new HttpConfig(enabled, bind, h.integer("port", off.port(), 0, 65535), h.string("user", off.user()), password, https, keystore,
+                h.duration("login-timeout", HttpConfig.DEFAULT_LOGIN_TIMEOUT, Duration.ofSeconds(5), Duration.ofMinutes(10)));
     }
 
     private static DiscoveryConfig discovery(ConfigNode d) throws ConfigException {

@@ -54,6 +54,8 @@ public final class LocalViews implements AutoCloseable {
     private final ServerConnector connector;
     private final RecentWarnings warnings;
     private final RequestGuard guard;
+    private final WebLogins logins;
+    private final boolean secureCookies;
     private final StatusPage page;
     private final StatusJson json;
     private final GatewayMetrics metrics;
@@ -62,7 +64,9 @@ public final class LocalViews implements AutoCloseable {
 
     private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         warnings = RecentWarnings.attach();
-        guard = new RequestGuard(config.user(), config.password());
+        logins = new WebLogins(gateway.logins(), config.loginTimeout());
+        guard = new RequestGuard(config.user(), config.password(), logins);
+        secureCookies = config.tls();
         page = new StatusPage(gateway, store, warnings);
         json = new StatusJson(gateway, warnings);
         metrics = new GatewayMetrics(gateway, guard);
@@ -137,8 +141,13 @@ public final class LocalViews implements AutoCloseable {
 
     private void handle(Request request, Response response, Callback callback) {
         try {
-            RequestGuard.Refusal refusal = guard.check(request.getMethod(), request.getHttpURI().getPathQuery(), request.getHeaders(),
-                    Request.getRemoteAddr(request));
+            RequestGuard.Refusal refusal = guard.check(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getPathQuery(),
+                    request.getHeaders(), Request.getRemoteAddr(request));
+            if (refusal != null && refusal.status() == 401 && browser(request)) {
+                // A person at a browser is shown the login page rather than the browser's password box.
+                redirect(response, callback, "/login");
+                return;
+            }
             if (refusal != null) {
                 HttpFields.Mutable headers = response.getHeaders();
                 if (refusal.status() == 401) {
@@ -166,6 +175,20 @@ public final class LocalViews implements AutoCloseable {
         String path = request.getHttpURI().getPath();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         switch (path) {
+            case "/login" -> login(request, response, callback);
+            case "/login/wait" -> {
+                WebLogins.State state = logins.state(query(request.getHttpURI().getQuery()).get("code"),
+                        RequestGuard.cookie(request.getHeaders(), LOGIN_COOKIE));
+                if (state.token() != null) {
+                    response.getHeaders().add(HttpHeader.SET_COOKIE, cookie(RequestGuard.SESSION_COOKIE, state.token(), WebLogins.SESSION.toSeconds()));
+                }
+                send(request, response, callback, 200, "application/json", ("{\"state\":\"" + state.state() + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            case "/logout" -> {
+                logins.logout(RequestGuard.cookie(request.getHeaders(), RequestGuard.SESSION_COOKIE));
+                response.getHeaders().add(HttpHeader.SET_COOKIE, cookie(RequestGuard.SESSION_COOKIE, "", 0));
+                redirect(response, callback, "/login");
+            }
             case "/" -> send(request, response, callback, 200, "text/html; charset=utf-8", page.html().getBytes(StandardCharsets.UTF_8));
             case "/metrics" -> {
                 metrics.write(body);
@@ -200,6 +223,50 @@ public final class LocalViews implements AutoCloseable {
                 }
             }
         }
+    }
+
+    static final String LOGIN_COOKIE = "xig_login";
+
+    /** GET: the form; POST: starts a login by XMPP for the JID in the form and shows the code to confirm. */
+    private void login(Request request, Response response, Callback callback) throws IOException {
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            send(request, response, callback, 200, "text/html; charset=utf-8", LoginPage.form("").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String jid = query(org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8)).getOrDefault("jid", "").strip();
+        if (!jid.matches("[^@/\\s]+@[^@/\\s]+")) {
+            send(request, response, callback, 400, "text/html; charset=utf-8",
+                    LoginPage.form("'" + jid + "' is not a JID; write it as name@example.org").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String url = (secureCookies ? "https" : "http") + "://" + request.getHttpURI().getAuthority() + "/login";
+        WebLogins.Pending p = logins.start(jid, url);
+        if (p == null) {
+            guard.refuse(429, "too-many-logins", "");
+            send(request, response, callback, 429, "text/html; charset=utf-8",
+                    LoginPage.form("Too many logins were asked for lately; try again in a few minutes.").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        response.getHeaders().add(HttpHeader.SET_COOKIE, cookie(LOGIN_COOKIE, p.browserSecret(), -1));
+        send(request, response, callback, 200, "text/html; charset=utf-8", LoginPage.waiting(p.jid(), p.code()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A cookie only this page's own requests carry, never scripts; {@code maxAge} negative: until the browser closes. */
+    private String cookie(String name, String value, long maxAge) {
+        return name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (maxAge >= 0 ? "; Max-Age=" + maxAge : "")
+                + (secureCookies ? "; Secure" : "");
+    }
+
+    private static boolean browser(Request request) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return accept != null && accept.contains("text/html") && !request.getHeaders().contains(HttpHeader.AUTHORIZATION);
+    }
+
+    private static void redirect(Response response, Callback callback, String to) {
+        response.setStatus(303);
+        response.getHeaders().put(HttpHeader.LOCATION, to);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, null, callback);
     }
 
     private static Map<String, String> query(String raw) {

@@ -15,9 +15,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.xmppiot.core.config.Secret;
 
 /**
- * What a request must be before any page is built: a GET or HEAD without a body, a short path, small headers and,
- * when a password is set, the right basic credentials. An address that sends wrong credentials five times within
- * five minutes is answered 429 until those minutes are over (asking without credentials is no failure). Refusals are counted by reason.
+ * What a request must be before any page is built: a GET or HEAD without a body (a small form only to the login
+ * pages, from the page's own origin), a short path, small headers and, when a password is set, the right basic
+ * credentials or the session of a login by XMPP (XEP-0070, {@link WebLogins}). An address that sends wrong credentials
+ * five times within five minutes is answered 429 until those minutes are over (asking without credentials is no
+ * failure). Refusals are counted by reason.
  */
 final class RequestGuard {
 
@@ -42,15 +44,32 @@ final class RequestGuard {
         }
     };
 
-    RequestGuard(String user, Secret password) {
+    private final WebLogins logins;
+
+    RequestGuard(String user, Secret password, WebLogins logins) {
         this.user = user;
         this.password = password;
+        this.logins = logins;
     }
 
-    /** {@code target}: the path and query as sent; {@code address}: the client's IP address. */
-    Refusal check(String method, String target, HttpFields headers, String address) {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            return refuse(405, "method", "only GET and HEAD are served");
+    /** Whether the page asks who is there (a password is set); then logins by XMPP are offered too. */
+    boolean asksWhoIsThere() {
+        return password != null;
+    }
+
+    /** The cookie of a browser logged in by XMPP. */
+    static final String SESSION_COOKIE = "xig_session";
+    static final int MAX_FORM_BYTES = 1024;
+
+    /**
+     * {@code path}: the request's path; {@code target}: the path and query as sent; {@code address}: the client's IP
+     * address. The login pages are open to all; everything else needs the basic password or a login's session.
+     */
+    Refusal check(String method, String path, String target, HttpFields headers, String address) {
+        boolean form = path.equals("/login") || path.equals("/logout");
+        boolean post = method.equals("POST");
+        if (!method.equals("GET") && !method.equals("HEAD") && !(post && form)) {
+            return refuse(405, "method", "only GET and HEAD are served" + (form ? ", and POST here" : ""));
         }
         if (target.length() > MAX_TARGET) {
             return refuse(414, "too-long", "the request target is longer than " + MAX_TARGET + " characters");
@@ -63,10 +82,47 @@ final class RequestGuard {
             return refuse(431, "too-large", "the request's headers are larger than " + MAX_HEADER_BYTES + " bytes");
         }
         String length = headers.get(HttpHeader.CONTENT_LENGTH);
-        if (headers.contains(HttpHeader.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"))) {
-            return refuse(413, "too-large", "requests carry no body here");
+        if (headers.contains(HttpHeader.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0")
+                && (!post || !length.trim().matches("\\d{1,4}") || Integer.parseInt(length.trim()) > MAX_FORM_BYTES))) {
+            return refuse(413, "too-large", post ? "a form here is at most " + MAX_FORM_BYTES + " bytes" : "requests carry no body here");
         }
-        return password == null ? null : authorise(headers.get(HttpHeader.AUTHORIZATION), address);
+        if (post && crossSite(headers)) {
+            return refuse(403, "cross-site", "a form sent from another site is refused");
+        }
+        if (form || path.equals("/login/wait")) {
+            return null;
+        }
+        if (password == null) {
+            return null;
+        }
+        if (logins != null && logins.session(cookie(headers, SESSION_COOKIE)) != null) {
+            return null;
+        }
+        return authorise(headers.get(HttpHeader.AUTHORIZATION), address);
+    }
+
+    /** A form posted from a page of another origin (a browser says where it comes from in Origin). */
+    private static boolean crossSite(HttpFields headers) {
+        String origin = headers.get(HttpHeader.ORIGIN);
+        String host = headers.get(HttpHeader.HOST);
+        if (origin == null) {
+            return false;
+        }
+        String authority = origin.replaceFirst("^[a-z]+://", "");
+        return host == null || !authority.equalsIgnoreCase(host);
+    }
+
+    /** The value of cookie {@code name}, or null. */
+    static String cookie(HttpFields headers, String name) {
+        for (String header : headers.getValuesList(HttpHeader.COOKIE)) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+                    return pair.substring(eq + 1).strip();
+                }
+            }
+        }
+        return null;
     }
 
     private Refusal authorise(String credentials, String address) {

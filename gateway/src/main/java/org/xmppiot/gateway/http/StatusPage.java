@@ -45,6 +45,8 @@ final class StatusPage {
         ports(h);
         warnings(h);
         h.append("<p class=\"muted\">Updated <span id=\"updated\">").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("</span></p>");
+        // Shown to all; only a browser logged in by XMPP has a session to end (basic authentication ends with the browser).
+        h.append("<form method=\"post\" action=\"/logout\"><button id=\"logout\">Log out</button></form>");
         h.append("<script>").append(SCRIPT).append("</script></body></html>");
         return h.toString();
     }

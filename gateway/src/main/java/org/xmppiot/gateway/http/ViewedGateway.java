@@ -20,4 +20,7 @@ public interface ViewedGateway {
 
     /** Hands each publish round trip, in seconds, to {@code sink} from now on. */
     void measureRoundTrips(DoubleConsumer sink);
+
+    /** Who asks people by XMPP whether a login to the page is theirs (XEP-0070). */
+    org.xmppiot.gateway.feature.LoginConfirmer logins();
 }

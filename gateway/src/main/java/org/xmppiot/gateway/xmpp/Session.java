@@ -33,6 +33,11 @@ public interface Session {
      */
     CompletableFuture<IQ> request(IQ request);
 
+    /** The same, waiting up to {@code timeout} for the answer (a person may have to answer it). */
+    default CompletableFuture<IQ> request(IQ request, java.time.Duration timeout) {
+        return request(request);
+    }
+
     /**
      * Answers the IQ requests of {@code type} whose child is {@code element} in {@code namespace} with what
      * {@code handler} returns (a result or an error), off the thread that reads the stream.

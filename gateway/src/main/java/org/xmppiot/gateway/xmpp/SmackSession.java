@@ -52,6 +52,13 @@ public final class SmackSession implements Session {
     }
 
     @Override
+    public CompletableFuture<IQ> request(IQ request, java.time.Duration timeout) {
+        CompletableFuture<IQ> answer = new CompletableFuture<>();
+        connection.sendIqRequestAsync(request, timeout.toMillis()).onSuccess(answer::complete).onError(answer::completeExceptionally);
+        return answer;
+    }
+
+    @Override
     public void answer(String element, String namespace, IQ.Type type, Function<IQ, IQ> handler) {
         connection.registerIQRequestHandler(new AbstractIqRequestHandler(element, namespace, type, IQRequestHandler.Mode.async) {
             @Override

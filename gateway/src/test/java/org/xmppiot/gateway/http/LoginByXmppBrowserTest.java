@@ -1,0 +1,177 @@
+package org.xmppiot.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.xmppiot.core.testing.Await;
+import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.testing.ProsodyExtension;
+
+/**
+ * Logging in to the page with an XMPP account (XEP-0070), in Debian's chromium, with the owner's XMPP app played by
+ * slixmpp and its own XEP-0070 plugin: a confirmed login shows the page, a denied or unanswered one leaves the browser
+ * logged out, and a stranger's JID is never sent a request (the page looks the same to whoever typed it).
+ */
+class LoginByXmppBrowserTest {
+
+    @RegisterExtension
+    static final ProsodyExtension prosody = new ProsodyExtension("gateway").withAccount("gateway").withAccount("alice").withAccount("mallory");
+
+    @TempDir
+    Path dir;
+
+    private Gateway gateway;
+    private ChromeDriver browser;
+    private Process app;
+    private final List<String> appLines = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        Files.writeString(dir.resolve("page.password"), "for scripts only\n");
+        gateway = prosody.startGateway(dir, """
+                    node-prefix: login/
+                access:
+                  owners: [ alice@localhost ]
+                things:
+                  - id: tank
+                    driver: simulated
+                    interval: 500ms
+                    fields:
+                      - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
+                http:
+                  enabled: true
+                  port: 0
+                  password-file: page.password
+                  login-timeout: 8s
+                """);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking");
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stopApp();
+        if (browser != null) {
+            browser.quit();
+        }
+        if (gateway != null) {
+            gateway.close(); // The next test's gateway takes the same account and resource.
+        }
+    }
+
+    @Test
+    void aConfirmedLoginShowsThePage() throws Exception {
+        startApp("alice", "accept");
+        String code = logIn("alice@localhost");
+        Await.until("the app asked to confirm " + code, Await.GENEROUS, () -> appLines.contains("confirm " + code + " via iq"));
+        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        assertThat(browser.manage().getCookieNamed(RequestGuard.SESSION_COOKIE).isHttpOnly()).isTrue();
+
+        browser.findElement(By.id("logout")).click();
+        Await.until("back at the login form", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/login"));
+        browser.get(page("/"));
+        assertThat(browser.getCurrentUrl()).as("logged out for good").endsWith("/login");
+    }
+
+    @Test
+    void aDeniedOrUnansweredLoginLeavesTheBrowserLoggedOut() throws Exception {
+        startApp("alice", "deny");
+        String denied = logIn("alice@localhost");
+        Await.until("the app asked to confirm " + denied, Await.GENEROUS, () -> appLines.contains("confirm " + denied + " via iq"));
+        Await.until("'not confirmed' on the page", Await.GENEROUS, () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
+        browser.get(page("/"));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+
+        stopApp();
+        startApp("alice", "ignore");
+        String unanswered = logIn("alice@localhost");
+        Await.until("the app asked to confirm " + unanswered, Await.GENEROUS, () -> appLines.contains("confirm " + unanswered + " via iq"));
+        Await.until("'not confirmed' once the 8 s are over", Await.GENEROUS,
+                () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
+        browser.get(page("/"));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    @Test
+    void aStrangersJidIsNeverSentARequest() throws Exception {
+        startApp("mallory", "accept");
+        String code = logIn("mallory@localhost");
+        assertThat(browser.findElement(By.id("state")).getText()).startsWith("Waiting for your confirmation");
+        Await.until("'not confirmed' once the 8 s are over", Await.GENEROUS,
+                () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
+        assertThat(appLines).as("mallory's app got nothing for " + code).noneMatch(l -> l.startsWith("confirm"));
+        browser.get(page("/"));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    /** Opens the page, is sent to the login form, logs in as {@code jid}; returns the code the page shows. */
+    private String logIn(String jid) throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(page("/"));
+        Await.until("the login form", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/login"));
+        browser.findElement(By.id("jid")).sendKeys(jid);
+        browser.findElement(By.id("login")).click();
+        Await.until("the code on the page", Await.GENEROUS, () -> !browser.findElements(By.id("code")).isEmpty());
+        String code = browser.findElement(By.id("code")).getText();
+        assertThat(code).matches("[A-Z2-9]{6}");
+        return code;
+    }
+
+    private String page(String path) {
+        return "http://127.0.0.1:" + gateway.localViews().address().getPort() + path;
+    }
+
+    private void startApp(String user, String mode) throws Exception {
+        appLines.clear();
+        Path script = Path.of("src", "test", "python", "confirm_login.py").toAbsolutePath();
+        app = new ProcessBuilder("/usr/bin/python3", script.toString(), user + "@localhost", prosody.password(user), "127.0.0.1:" + prosody.port(),
+                "gateway@localhost", mode).redirectError(dir.resolve(user + "-" + mode + ".err").toFile()).start();
+        Process mine = app;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
+                out.lines().forEach(appLines::add);
+            } catch (java.io.IOException ended) {
+                // The app was stopped.
+            }
+        }, "app-output");
+        reader.setDaemon(true);
+        reader.start();
+        Await.until(user + "'s app online and sharing presence with the gateway", Duration.ofSeconds(60),
+                () -> appLines.stream().anyMatch(l -> l.startsWith("ready")));
+        if (!user.equals("mallory")) {
+            assertThat(appLines).contains("ready both");
+        }
+    }
+
+    private void stopApp() throws InterruptedException {
+        if (app != null) {
+            app.destroy();
+            if (!app.waitFor(10, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
+            app = null;
+        }
+    }
+}
