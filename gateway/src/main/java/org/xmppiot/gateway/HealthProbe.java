@@ -34,7 +34,8 @@ final class HealthProbe implements ViewedGateway {
     /** The running parts it asks. */
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
                  ReadingStore store, StoreWriter writer, ReadingBus bus, ThingRegistry things, StrangerReplies strangers,
-                 ObserveService observe, Supplier<String> ownerInvite, org.xmppiot.gateway.feature.LoginConfirmer logins) {
+                 ObserveService observe, Supplier<String> ownerInvite, org.xmppiot.gateway.feature.LoginConfirmer logins,
+                 Supplier<String> page) {
     }
 
     private final Parts parts;
@@ -49,7 +50,7 @@ final class HealthProbe implements ViewedGateway {
     @Override
     public Health health() {
         return new Health(Instant.now(), version, started, connection(), publishing(), store(), counters(), things(),
-                parts.things().bridges());
+                parts.things().bridges(), parts.page().get());
     }
 
     @Override

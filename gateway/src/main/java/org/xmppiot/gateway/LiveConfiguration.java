@@ -86,6 +86,11 @@ final class LiveConfiguration {
         }
     }
 
+    /** Where the page is served and, over HTTPS, its certificate's fingerprint; null without a page. */
+    synchronized String page() {
+        return views == null ? null : views.describe();
+    }
+
     synchronized LocalViews views() {
         return views;
     }

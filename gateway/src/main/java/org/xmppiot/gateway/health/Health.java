@@ -12,10 +12,11 @@ import org.xmppiot.core.thing.Bridge;
  * How the gateway is doing at one moment: built in one place ({@code Gateway.health()}) and rendered by every view,
  * so chat and ad-hoc {@code status}, the page, the JSON API, /metrics and the fleet beacon never disagree and none of
  * them reaches into the running parts. Bridges are the shared buses things are reached through (a Modbus bus), with
- * their own status.
+ * their own status. {@code page} says where the local page is served and, over HTTPS, its certificate's fingerprint
+ * (null when there is no page).
  */
 public record Health(Instant at, String version, Instant started, Connection connection, Publishing publishing, Store store,
-                     Counters counters, List<ThingHealth> things, List<Bridge> bridges) {
+                     Counters counters, List<ThingHealth> things, List<Bridge> bridges, String page) {
 
     public Health {
         things = List.copyOf(things);

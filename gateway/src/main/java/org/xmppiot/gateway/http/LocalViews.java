@@ -56,6 +56,7 @@ public final class LocalViews implements AutoCloseable {
     private final RequestGuard guard;
     private final WebLogins logins;
     private final boolean secureCookies;
+    private final String scheme;
     private final StatusPage page;
     private final StatusJson json;
     private final GatewayMetrics metrics;
@@ -67,6 +68,7 @@ public final class LocalViews implements AutoCloseable {
         logins = new WebLogins(gateway.logins(), config.loginTimeout());
         guard = new RequestGuard(config.user(), config.password(), logins);
         secureCookies = config.tls();
+        scheme = config.scheme();
         page = new StatusPage(gateway, store, warnings);
         json = new StatusJson(gateway, warnings);
         metrics = new GatewayMetrics(gateway, guard);
@@ -126,6 +128,12 @@ public final class LocalViews implements AutoCloseable {
                 views.certificate == null ? "" : "; its certificate's SHA-256 fingerprint is " + views.certificate.sha256()
                         + " (compare it with what the browser shows; curl --pinnedpubkey " + views.certificate.pin() + ")");
         return views;
+    }
+
+    /** "https://0.0.0.0:8443/ (certificate SHA-256 AB:CD:...)", or the http address. */
+    public String describe() {
+        return scheme + "://" + connector.getHost() + ":" + connector.getLocalPort() + "/"
+                + (certificate == null ? "" : " (certificate SHA-256 " + certificate.sha256() + ")");
     }
 
     public InetSocketAddress address() {

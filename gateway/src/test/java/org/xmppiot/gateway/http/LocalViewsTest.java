@@ -157,6 +157,9 @@ class LocalViewsTest {
             assertThat(none.body()).isEqualTo("no thing 'nothing'\n");
             assertThat(get(g, "/api/status").body()).contains("\"connection\":{\"jid\":\"gateway@localhost/gateway\"")
                     .contains("\"connected\":true").contains("\"backlog\":");
+            // Chat and ad-hoc status say where the page is.
+            assertThat(org.xmppiot.gateway.health.HealthText.of(g.health()))
+                    .endsWith("\nPage: http://127.0.0.1:" + g.localViews().address().getPort() + "/");
         }
     }
 
