@@ -19,10 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.testing.Chromium;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 
 /**
@@ -62,12 +61,7 @@ class LoginByXmppBrowserTest {
                   password-file: page.password
                   login-timeout: 8s
                 """);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking");
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.headless();
     }
 
     @AfterEach

@@ -14,11 +14,10 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
+import org.xmppiot.gateway.testing.Chromium;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.simulators.serial.SerialDeviceSimulator;
 
@@ -36,13 +35,7 @@ class StatusPageBrowserTest {
     Path dir;
 
     private static ChromeDriver browser() {
-        // Debian's driver and browser, named explicitly: nothing is looked up or downloaded.
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1000,1400",
-                "--no-first-run", "--disable-background-networking");
-        return new ChromeDriver(service, options);
+        return Chromium.headless("--window-size=1000,1400");
     }
 
     @Test
