@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
         }
         path = new ReadingPath(config, store, bus, features.uplink, features.provisioner);
         probe = new HealthProbe(new HealthProbe.Parts(() -> live.config().xmpp(), features.uplink, path.publisher, features.provisioner,
-                store, path.writer, bus, things, features.strangers, features.observe, features.onboarding::pendingInvite, features.logins, live::page), version());
+                store, path.writer, bus, things, features.strangers, features.observe, features.onboarding::pendingInvite, features.logins, live::page, features.control), version());
         path.start();
         features.uplink.start();
         try {

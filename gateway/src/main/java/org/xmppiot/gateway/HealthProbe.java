@@ -35,7 +35,7 @@ final class HealthProbe implements ViewedGateway {
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
                  ReadingStore store, StoreWriter writer, ReadingBus bus, ThingRegistry things, StrangerReplies strangers,
                  ObserveService observe, Supplier<String> ownerInvite, org.xmppiot.gateway.feature.LoginConfirmer logins,
-                 Supplier<String> page) {
+                 Supplier<String> page, org.xmppiot.gateway.feature.PageControls controls) {
     }
 
     private final Parts parts;
@@ -61,6 +61,11 @@ final class HealthProbe implements ViewedGateway {
     @Override
     public org.xmppiot.gateway.feature.LoginConfirmer logins() {
         return parts.logins();
+    }
+
+    @Override
+    public org.xmppiot.gateway.feature.PageControls controls() {
+        return parts.controls();
     }
 
     @Override

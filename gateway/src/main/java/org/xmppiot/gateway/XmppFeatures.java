@@ -53,6 +53,7 @@ final class XmppFeatures implements AutoCloseable {
     private final StatusBeacon beacon;
     final Onboarding onboarding;
     final HttpAuthConfirmations logins;
+    final ControlService control;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
@@ -77,10 +78,11 @@ final class XmppFeatures implements AutoCloseable {
         onboarding = new Onboarding(access, new OnboardingState(config.store().path().toAbsolutePath().getParent()), things::ids,
                 replacer instanceof Ownership o ? o : null);
         logins = new HttpAuthConfirmations(access);
+        control = new ControlService(access, things);
         uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins,
                 new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe))),
                 new SensorDataService(access, things::ids, bus.latest(), store),
-                new ControlService(access, things),
+                control,
                 new DiscoService(access, things, version, List.of(commands)), commands));
         uplink.limitRepliesToStrangers(strangers);
         sessions.set(uplink);

@@ -94,6 +94,16 @@ public record Channel(String name, Type type, String unit, int decimals, boolean
                 : value instanceof FieldValue.BooleanValue b ? Boolean.toString(b.value()) : value.toString();
     }
 
+    /** What a command may set this channel to, in words ("on or off", "5 to 30 °C", "a number in °C", "text"). */
+    public String takes() {
+        String u = unit.isEmpty() ? "" : " " + unit;
+        return switch (type) {
+            case BOOLEAN -> "on or off";
+            case TEXT -> "text";
+            default -> min != null || max != null ? range() : (type == Type.INTEGER ? "a whole number" : "a number") + (u.isEmpty() ? "" : " in" + u);
+        };
+    }
+
     private String range() {
         String u = unit.isEmpty() ? "" : " " + unit;
         if (min != null && max != null) {

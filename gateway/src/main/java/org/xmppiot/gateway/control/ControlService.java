@@ -1,5 +1,8 @@
 package org.xmppiot.gateway.control;
 
+import org.xmppiot.core.model.Channel;
+import org.xmppiot.core.model.FieldValue;
+
 import java.util.List;
 import java.util.Set;
 
@@ -10,6 +13,7 @@ import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.core.model.Command;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.gateway.xmpp.Session;
+import org.xmppiot.gateway.feature.PageControls;
 import org.xmppiot.gateway.xmpp.SessionListener;
 import org.xmppiot.gateway.access.AccessPolicy;
 
@@ -19,7 +23,7 @@ import org.xmppiot.gateway.access.AccessPolicy;
  * are applied in order; the first one refused stops the rest and is named in the error
  * ({@code paramError}).
  */
-public final class ControlService implements SessionListener {
+public final class ControlService implements SessionListener, PageControls {
 
     static {
         org.jivesoftware.smack.provider.ProviderManager.addIQProvider(ControlSet.ELEMENT, ControlSet.NAMESPACE, new ControlSetProvider());
@@ -66,6 +70,34 @@ public final class ControlService implements SessionListener {
             }
         }
         return ControlSet.response(request);
+    }
+
+    @Override
+    public List<Writable> writable() {
+        List<Writable> out = new java.util.ArrayList<>();
+        for (String id : new java.util.TreeSet<>(door.ids())) {
+            door.thing(id).ifPresent(t -> t.channels().stream().filter(Channel::writable)
+                    .forEach(c -> out.add(new Writable(id, c.name(), c.takes()))));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isOwner(String bareJid) {
+        return access.isOwner(bareJid);
+    }
+
+    @Override
+    public String set(String ownerJid, String thing, String channel, String value) {
+        if (!access.isOwner(ownerJid)) {
+            return "only the gateway's owners may set values";
+        }
+        try {
+            door.execute(new Command(thing, channel, new FieldValue.StringValue(value), ownerJid + " (status page)"));
+            return null;
+        } catch (CommandRejectedException e) {
+            return e.getMessage();
+        }
     }
 
     private static StanzaError.Condition condition(CommandRejectedException.Reason reason) {

@@ -55,6 +55,7 @@ public final class LocalViews implements AutoCloseable {
     private final RecentWarnings warnings;
     private final RequestGuard guard;
     private final WebLogins logins;
+    private final org.xmppiot.gateway.feature.PageControls controls;
     private final boolean secureCookies;
     private final String scheme;
     private final StatusPage page;
@@ -66,6 +67,7 @@ public final class LocalViews implements AutoCloseable {
     private LocalViews(HttpConfig config, ViewedGateway gateway, ReadingStore store) throws IOException {
         warnings = RecentWarnings.attach();
         logins = new WebLogins(gateway.logins(), config.loginTimeout());
+        controls = gateway.controls();
         guard = new RequestGuard(config.user(), config.password(), logins);
         secureCookies = config.tls();
         scheme = config.scheme();
@@ -197,7 +199,9 @@ public final class LocalViews implements AutoCloseable {
                 response.getHeaders().add(HttpHeader.SET_COOKIE, cookie(RequestGuard.SESSION_COOKIE, "", 0));
                 redirect(response, callback, "/login");
             }
-            case "/" -> send(request, response, callback, 200, "text/html; charset=utf-8", page.html().getBytes(StandardCharsets.UTF_8));
+            case "/" -> send(request, response, callback, 200, "text/html; charset=utf-8",
+                    page.html(ControlForms.html(controls, ownerSession(request))).getBytes(StandardCharsets.UTF_8));
+            case "/set" -> set(request, response, callback);
             case "/metrics" -> {
                 metrics.write(body);
                 send(request, response, callback, 200, metrics.contentType(), body.toByteArray());
@@ -234,6 +238,31 @@ public final class LocalViews implements AutoCloseable {
     }
 
     static final String LOGIN_COOKIE = "xig_login";
+
+    /** The session of an owner logged in by XMPP, or null (basic authentication and readers only read). */
+    private WebLogins.Session ownerSession(Request request) {
+        WebLogins.Session s = logins.session(RequestGuard.cookie(request.getHeaders(), RequestGuard.SESSION_COOKIE));
+        return s != null && controls != null && controls.isOwner(s.jid()) ? s : null;
+    }
+
+    /** An owner's form from the page: the same command door as XEP-0325 and chat, its form token checked. */
+    private void set(Request request, Response response, Callback callback) throws IOException {
+        Map<String, String> form = query(org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8));
+        WebLogins.Session owner = ownerSession(request);
+        if (owner == null || !java.security.MessageDigest.isEqual(owner.formToken().getBytes(StandardCharsets.UTF_8),
+                form.getOrDefault("token", "").getBytes(StandardCharsets.UTF_8))) {
+            guard.refuse(403, "not-an-owner", "");
+            send(request, response, callback, 403, "text/plain; charset=utf-8",
+                    "only an owner logged in by XMPP may set values, from the gateway's own page\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String thing = form.getOrDefault("thing", "");
+        String channel = form.getOrDefault("channel", "");
+        String value = form.getOrDefault("value", "").strip();
+        String refusal = controls.set(owner.jid(), thing, channel, value);
+        send(request, response, callback, refusal == null ? 200 : 400, "text/html; charset=utf-8",
+                ControlForms.outcome(thing, channel, value, refusal).getBytes(StandardCharsets.UTF_8));
+    }
 
     /** GET: the form; POST: starts a login by XMPP for the JID in the form and shows the code to confirm. */
     private void login(Request request, Response response, Callback callback) throws IOException {

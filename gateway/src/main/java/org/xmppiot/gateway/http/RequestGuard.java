@@ -68,7 +68,7 @@ final class RequestGuard {
     Refusal check(String method, String path, String target, HttpFields headers, String address) {
         boolean form = path.equals("/login") || path.equals("/logout");
         boolean post = method.equals("POST");
-        if (!method.equals("GET") && !method.equals("HEAD") && !(post && form)) {
+        if (!method.equals("GET") && !method.equals("HEAD") && !(post && (form || path.equals("/set")))) {
             return refuse(405, "method", "only GET and HEAD are served" + (form ? ", and POST here" : ""));
         }
         if (target.length() > MAX_TARGET) {

@@ -31,7 +31,8 @@ final class StatusPage {
         this.warnings = warnings;
     }
 
-    String html() {
+    /** The page; {@code controls} is the owner's control section (empty for everyone else). */
+    String html(String controls) {
         Health health = gateway.health();
         StringBuilder h = new StringBuilder(8192);
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -41,6 +42,7 @@ final class StatusPage {
         connection(h, health);
         store(h, health.store());
         things(h, health);
+        h.append(controls);
         bridges(h, health);
         ports(h);
         warnings(h);

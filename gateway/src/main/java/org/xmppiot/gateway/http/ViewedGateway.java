@@ -23,4 +23,7 @@ public interface ViewedGateway {
 
     /** Who asks people by XMPP whether a login to the page is theirs (XEP-0070). */
     org.xmppiot.gateway.feature.LoginConfirmer logins();
+
+    /** What owners logged in by XMPP may set from the page. */
+    org.xmppiot.gateway.feature.PageControls controls();
 }

@@ -34,8 +34,8 @@ final class WebLogins {
     record Pending(String jid, String code, String browserSecret, CompletableFuture<Boolean> outcome) {
     }
 
-    /** A logged-in browser: whose it is and until when. */
-    record Session(String jid, Instant expires) {
+    /** A logged-in browser: whose it is, until when, and the token its forms must carry (against cross-site requests). */
+    record Session(String jid, Instant expires, String formToken) {
     }
 
     /** What the page shows while it waits: pending, confirmed (with the new session's token), or not confirmed. */
@@ -94,7 +94,7 @@ final class WebLogins {
             return new State("not-confirmed", null);
         }
         String token = token();
-        sessions.put(token, new Session(p.jid(), Instant.now().plus(SESSION)));
+        sessions.put(token, new Session(p.jid(), Instant.now().plus(SESSION), token()));
         return new State("confirmed", token);
     }
 

@@ -32,7 +32,8 @@ import org.xmppiot.gateway.testing.ProsodyExtension;
 class LoginByXmppBrowserTest {
 
     @RegisterExtension
-    static final ProsodyExtension prosody = new ProsodyExtension("gateway").withAccount("gateway").withAccount("alice").withAccount("mallory");
+    static final ProsodyExtension prosody = new ProsodyExtension("gateway").withAccount("gateway").withAccount("alice").withAccount("bob")
+            .withAccount("mallory");
 
     @TempDir
     Path dir;
@@ -49,7 +50,12 @@ class LoginByXmppBrowserTest {
                     node-prefix: login/
                 access:
                   owners: [ alice@localhost ]
+                  readers: [ bob@localhost ]
                 things:
+                  - id: shed
+                    driver: gpio
+                    platform: mock
+                    outputs: [ { name: pump, pin: 22, safe: off } ]
                   - id: tank
                     driver: simulated
                     interval: 500ms
@@ -118,6 +124,39 @@ class LoginByXmppBrowserTest {
         assertThat(appLines).as("mallory's app got nothing for " + code).noneMatch(l -> l.startsWith("confirm"));
         browser.get(page("/"));
         assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    @Test
+    void anOwnerSetsAChannelFromThePageAndAReaderOrAForgedFormCannot() throws Exception {
+        startApp("alice", "accept");
+        String code = logIn("alice@localhost");
+        Await.until("the app asked to confirm " + code, Await.GENEROUS, () -> appLines.contains("confirm " + code + " via iq"));
+        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        org.openqa.selenium.WebElement form = browser.findElement(By.cssSelector("form[data-control='shed/pump']"));
+        assertThat(form.findElement(By.name("value")).getAttribute("placeholder")).isEqualTo("on or off");
+        form.findElement(By.name("value")).sendKeys("on");
+        form.findElement(By.tagName("button")).click();
+        Await.until("the outcome", Await.GENEROUS, () -> !browser.findElements(By.id("outcome")).isEmpty());
+        assertThat(browser.findElement(By.id("outcome")).getText()).isEqualTo("Done: shed pump = on.");
+        Await.until("the pump on", Await.GENEROUS, () -> gateway.bus().latest().field("shed", "pump")
+                .map(r -> r.field().value().toString().contains("true")).orElse(false));
+
+        // The same session, but a form that does not carry its token (as one posted from another site would not).
+        String session = browser.manage().getCookieNamed(RequestGuard.SESSION_COOKIE).getValue();
+        java.net.http.HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(page("/set"))).header("Cookie", RequestGuard.SESSION_COOKIE + "=" + session)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("thing=shed&channel=pump&value=off&token=guess")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(gateway.bus().latest().field("shed", "pump").map(r -> r.field().value().toString()).orElse("")).contains("true");
+
+        stopApp();
+        startApp("bob", "accept");
+        String readerCode = logIn("bob@localhost");
+        Await.until("the app asked to confirm " + readerCode, Await.GENEROUS, () -> appLines.contains("confirm " + readerCode + " via iq"));
+        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        assertThat(browser.findElements(By.id("controls"))).as("a reader sees values only").isEmpty();
     }
 
     /** Opens the page, is sent to the login form, logs in as {@code jid}; returns the code the page shows. */
