@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.access.AccessPolicy;
 import org.xmppiot.gateway.xmpp.Session;
 import org.xmppiot.gateway.xmpp.SessionListener;
+import org.xmppiot.gateway.xmpp.XmppFailures;
 
 /**
  * Getting started without typing JIDs: a gateway with no owner asks its server for an owner's invite (XEP-0401) and
@@ -73,7 +74,7 @@ public final class Onboarding implements SessionListener, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
-                log.warn("could not greet {}: {}", jid, e.toString());
+                log.warn("could not greet {} ({}); trying again at the next session", jid, XmppFailures.brief(e));
             }
         }
     }
@@ -104,7 +105,7 @@ public final class Onboarding implements SessionListener, AutoCloseable {
                     + " access.owners", e.getMessage());
             return;
         } catch (Exception e) {
-            log.warn("this gateway has no owner and could not get an owner's invite from its server: {}", e.toString());
+            log.warn("this gateway has no owner and could not get an owner's invite from its server: {}", XmppFailures.brief(e));
             return;
         }
         log.info("this gateway has no owner yet. {}", OwnerInvites.shown(invite, session.self().getDomain().toString()));
@@ -178,7 +179,7 @@ public final class Onboarding implements SessionListener, AutoCloseable {
                 state.greetLater(jid);
             }
         } catch (IOException e) {
-            log.warn("could not note that the owner's invite was used: {}", e.toString());
+            log.warn("could not note that the owner's invite was used: {}", XmppFailures.brief(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

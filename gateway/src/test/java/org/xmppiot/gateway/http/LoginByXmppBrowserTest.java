@@ -83,10 +83,7 @@ class LoginByXmppBrowserTest {
 
     @Test
     void aConfirmedLoginShowsThePage() throws Exception {
-        startApp("alice", "accept");
-        String code = logIn("alice@localhost");
-        Await.until("the app asked to confirm " + code, Await.GENEROUS, () -> appLines.contains("confirm " + code + " via iq"));
-        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        logInConfirmed("alice");
         assertThat(browser.manage().getCookieNamed(RequestGuard.SESSION_COOKIE).isHttpOnly()).isTrue();
 
         browser.findElement(By.id("logout")).click();
@@ -98,20 +95,13 @@ class LoginByXmppBrowserTest {
     @Test
     void aDeniedOrUnansweredLoginLeavesTheBrowserLoggedOut() throws Exception {
         startApp("alice", "deny");
-        String denied = logIn("alice@localhost");
-        Await.until("the app asked to confirm " + denied, Await.GENEROUS, () -> appLines.contains("confirm " + denied + " via iq"));
-        Await.until("'not confirmed' on the page", Await.GENEROUS, () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
-        browser.get(page("/"));
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        awaitAsked(logIn("alice@localhost"));
+        assertLoggedOutAfterwards();
 
         stopApp();
         startApp("alice", "ignore");
-        String unanswered = logIn("alice@localhost");
-        Await.until("the app asked to confirm " + unanswered, Await.GENEROUS, () -> appLines.contains("confirm " + unanswered + " via iq"));
-        Await.until("'not confirmed' once the 8 s are over", Await.GENEROUS,
-                () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
-        browser.get(page("/"));
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        awaitAsked(logIn("alice@localhost"));
+        assertLoggedOutAfterwards(); // Once the 8 s are over.
     }
 
     @Test
@@ -119,19 +109,13 @@ class LoginByXmppBrowserTest {
         startApp("mallory", "accept");
         String code = logIn("mallory@localhost");
         assertThat(browser.findElement(By.id("state")).getText()).startsWith("Waiting for your confirmation");
-        Await.until("'not confirmed' once the 8 s are over", Await.GENEROUS,
-                () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
+        assertLoggedOutAfterwards();
         assertThat(appLines).as("mallory's app got nothing for " + code).noneMatch(l -> l.startsWith("confirm"));
-        browser.get(page("/"));
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
     }
 
     @Test
     void anOwnerSetsAChannelFromThePageAndAReaderOrAForgedFormCannot() throws Exception {
-        startApp("alice", "accept");
-        String code = logIn("alice@localhost");
-        Await.until("the app asked to confirm " + code, Await.GENEROUS, () -> appLines.contains("confirm " + code + " via iq"));
-        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        logInConfirmed("alice");
         org.openqa.selenium.WebElement form = browser.findElement(By.cssSelector("form[data-control='shed/pump']"));
         assertThat(form.findElement(By.name("value")).getAttribute("placeholder")).isEqualTo("on or off");
         form.findElement(By.name("value")).sendKeys("on");
@@ -152,11 +136,26 @@ class LoginByXmppBrowserTest {
         assertThat(gateway.bus().latest().field("shed", "pump").map(r -> r.field().value().toString()).orElse("")).contains("true");
 
         stopApp();
-        startApp("bob", "accept");
-        String readerCode = logIn("bob@localhost");
-        Await.until("the app asked to confirm " + readerCode, Await.GENEROUS, () -> appLines.contains("confirm " + readerCode + " via iq"));
-        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+        logInConfirmed("bob");
         assertThat(browser.findElements(By.id("controls"))).as("a reader sees values only").isEmpty();
+    }
+
+    /** {@code user}'s app accepts; the browser logs in and shows the status page. */
+    private void logInConfirmed(String user) throws Exception {
+        startApp(user, "accept");
+        awaitAsked(logIn(user + "@localhost"));
+        Await.until("the status page", Await.GENEROUS, () -> browser.getCurrentUrl().endsWith("/") && browser.getPageSource().contains("tank"));
+    }
+
+    private void awaitAsked(String code) throws InterruptedException {
+        Await.until("the app asked to confirm " + code, Await.GENEROUS, () -> appLines.contains("confirm " + code + " via iq"));
+    }
+
+    /** The page says the login was not confirmed, and the browser is still sent to the login form. */
+    private void assertLoggedOutAfterwards() throws InterruptedException {
+        Await.until("'not confirmed' on the page", Await.GENEROUS, () -> browser.findElement(By.id("state")).getText().startsWith("Not confirmed"));
+        browser.get(page("/"));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
     }
 
     /** Opens the page, is sent to the login form, logs in as {@code jid}; returns the code the page shows. */
