@@ -41,7 +41,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                 + (c.store().maxAge().toDays() >= 1 ? c.store().maxAge().toDays() + " days" : c.store().maxAge().toMinutes() + " minutes")
                 + ", commit every " + c.store().commitInterval().toMillis() + " ms");
         out.println("  page:     " + (c.http().enabled() ? c.http().scheme() + "://" + c.http().bind() + ":" + c.http().port() + "/"
-                + (c.http().password() == null ? "" : ", basic auth as " + c.http().user()) : "off (http.enabled: false)"));
+                + (c.http().asksWhoIsThere() ? ", login by XMPP account" : "") + (c.http().password() == null ? "" : ", basic auth as "
+                + c.http().user()) : "off (http.enabled: false)"));
         out.println("  things:   " + c.things().size());
         for (ThingConfig t : c.things()) {
             out.println("    " + t.id() + " (" + t.driver() + ") -> node " + x.pubsub().nodeFor(t.id()));

@@ -66,10 +66,10 @@ public final class GatewayConfigLoader {
         int capacity = bus.integer("queue-capacity", 10_000, 16, 10_000_000);
         StoreConfig store = store(root.section("store"), file);
         return new GatewayConfig(file, xmpp, access, things, capacity, store,
-                observe(root.section("observe")), discovery(root.section("discovery")), http(root.section("http"), file, store));
+                observe(root.section("observe")), discovery(root.section("discovery")), http(root.section("http"), file, store, access));
     }
 
-    private static HttpConfig http(ConfigNode h, Path file, StoreConfig store) throws ConfigException {
+    private static HttpConfig http(ConfigNode h, Path file, StoreConfig store, AccessConfig access) throws ConfigException {
         h.expectOnlyKeys(HTTP_KEYS);
         HttpConfig off = HttpConfig.off();
         String bind = h.string("bind", off.bind());
@@ -80,9 +80,10 @@ public final class GatewayConfigLoader {
         }
         Secret password = h.has("password-file") ? secretFile(h, "password-file", file, "the status page's password") : null;
         boolean enabled = h.bool("enabled", false);
-        if (enabled && password == null && !HttpConfig.isLoopback(bind)) {
-            throw h.get("bind").error("the status page on " + bind + " can be reached from other machines: set password-file too "
-                    + "(the page is then served over HTTPS with basic authentication), or bind 127.0.0.1");
+        // Other machines reach the page only after a login: by XMPP (an owner or reader confirms) or the basic password.
+        if (enabled && password == null && !HttpConfig.isLoopback(bind) && access.everyone().isEmpty()) {
+            throw h.get("bind").error("the status page on " + bind + " can be reached from other machines, and nobody could log in:"
+                    + " name owners or readers under access (they log in with their XMPP account), set password-file, or bind 127.0.0.1");
         }
         // HTTPS wherever other machines can reach the page: the basic password must not cross the LAN in clear.
         String tls = h.choice("tls", "auto", "auto", "on", "off");

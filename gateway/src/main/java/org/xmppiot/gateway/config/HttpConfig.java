@@ -7,8 +7,8 @@ import org.xmppiot.core.config.Secret;
 
 /**
  * The local status page, {@code /metrics} and the JSON API ({@code http:}). Off unless enabled; on the loopback
- * address by default. Any other address needs a password (HTTP basic authentication, user {@code user}) and is served
- * over HTTPS ({@code tls}), with the certificate and key in {@code keystore} (PKCS#12, made at the first start when
+ * address by default. Any other address asks who is there (a login by XMPP account, or HTTP basic authentication with
+ * the password, user {@code user}) and is served over HTTPS ({@code tls}), with the certificate and key in {@code keystore} (PKCS#12, made at the first start when
  * missing; its password in the file beside it, {@code <keystore>.pass}). Where the page asks for a password, owners and
  * readers may instead log in with their XMPP account (XEP-0070), confirming within {@code loginTimeout}.
  */
@@ -21,6 +21,11 @@ public record HttpConfig(boolean enabled, String bind, int port, String user, Se
 
     public static HttpConfig off() {
         return new HttpConfig(false, "127.0.0.1", DEFAULT_PORT, "admin", null, false, null, DEFAULT_LOGIN_TIMEOUT);
+    }
+
+    /** Whether the page asks who is there: with a password, and always where other machines reach it. */
+    public boolean asksWhoIsThere() {
+        return password != null || !isLoopback(bind);
     }
 
     /** How the page is reached: {@code https://bind:port/} or {@code http://...}. */

@@ -57,6 +57,7 @@ public final class LocalViews implements AutoCloseable {
     private final WebLogins logins;
     private final org.xmppiot.gateway.feature.PageControls controls;
     private final boolean secureCookies;
+    private final boolean basicAuthentication;
     private final String scheme;
     private final StatusPage page;
     private final StatusJson json;
@@ -68,8 +69,9 @@ public final class LocalViews implements AutoCloseable {
         warnings = RecentWarnings.attach();
         logins = new WebLogins(gateway.logins(), config.loginTimeout());
         controls = gateway.controls();
-        guard = new RequestGuard(config.user(), config.password(), logins);
+        guard = new RequestGuard(config.user(), config.password(), logins, config.asksWhoIsThere());
         secureCookies = config.tls();
+        basicAuthentication = config.password() != null;
         scheme = config.scheme();
         page = new StatusPage(gateway, store, warnings);
         json = new StatusJson(gateway, warnings);
@@ -126,7 +128,8 @@ public final class LocalViews implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         log.info("status page on {}://{}:{}/{}{}", config.scheme(), config.bind(), views.address().getPort(),
-                config.password() == null ? "" : " (basic authentication, user " + config.user() + ")",
+                !config.asksWhoIsThere() ? "" : " (login by XMPP account" + (config.password() == null ? "" : " or basic authentication, user "
+                        + config.user()) + ")",
                 views.certificate == null ? "" : "; its certificate's SHA-256 fingerprint is " + views.certificate.sha256()
                         + " (compare it with what the browser shows; curl --pinnedpubkey " + views.certificate.pin() + ")");
         return views;
@@ -160,7 +163,7 @@ public final class LocalViews implements AutoCloseable {
             }
             if (refusal != null) {
                 HttpFields.Mutable headers = response.getHeaders();
-                if (refusal.status() == 401) {
+                if (refusal.status() == 401 && basicAuthentication) {
                     headers.put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"xmpp-iot-gateway\", charset=\"UTF-8\"");
                 } else if (refusal.status() == 429) {
                     headers.put(HttpHeader.RETRY_AFTER, Long.toString(RequestGuard.FAILURE_WINDOW_MS / 1000));

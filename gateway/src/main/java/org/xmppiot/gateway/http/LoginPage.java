@@ -20,7 +20,7 @@ final class LoginPage {
                 <p>Log in with your XMPP account: the gateway asks your XMPP app to confirm, with a code shown here.</p>
                 <form method="post" action="/login"><label>Your JID <input name="jid" id="jid" type="email" required
                  autocomplete="username" placeholder="you@example.org"></label> <button id="login">Log in</button></form>
-                <p>Scripts and Prometheus use the page's password (HTTP basic authentication) instead.</p></body></html>
+                <p>Scripts and Prometheus use a password instead (HTTP basic authentication, http.password-file).</p></body></html>
                 """;
     }
 

@@ -45,16 +45,14 @@ final class RequestGuard {
     };
 
     private final WebLogins logins;
+    private final boolean asksWhoIsThere;
 
-    RequestGuard(String user, Secret password, WebLogins logins) {
+    /** {@code password} null: only logins by XMPP let anyone in (where {@code asksWhoIsThere}). */
+    RequestGuard(String user, Secret password, WebLogins logins, boolean asksWhoIsThere) {
         this.user = user;
         this.password = password;
         this.logins = logins;
-    }
-
-    /** Whether the page asks who is there (a password is set); then logins by XMPP are offered too. */
-    boolean asksWhoIsThere() {
-        return password != null;
+        this.asksWhoIsThere = asksWhoIsThere;
     }
 
     /** The cookie of a browser logged in by XMPP. */
@@ -92,7 +90,7 @@ final class RequestGuard {
         if (form || path.equals("/login/wait")) {
             return null;
         }
-        if (password == null) {
+        if (!asksWhoIsThere) {
             return null;
         }
         if (logins != null && logins.session(cookie(headers, SESSION_COOKIE)) != null) {
@@ -126,6 +124,9 @@ final class RequestGuard {
     }
 
     private Refusal authorise(String credentials, String address) {
+        if (password == null) {
+            return refuse(401, "unauthorised", "this page needs a login with an owner's or reader's XMPP account, at /login");
+        }
         long now = System.currentTimeMillis();
         synchronized (failures) {
             long[] f = failures.get(address);

@@ -289,7 +289,13 @@ class GatewayConfigLoaderTest {
 
         ConfigException open = failure(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n");
         assertThat(open.path()).isEqualTo("http.bind");
-        assertThat(open.problem()).startsWith("the status page on 0.0.0.0 can be reached from other machines: set password-file too");
+        assertThat(open.problem()).startsWith("the status page on 0.0.0.0 can be reached from other machines, and nobody could log in:");
+        // Owners and readers log in with their XMPP accounts; no password is needed for that.
+        GatewayConfig byXmpp = GatewayConfigLoader.load(write(XMPP + "access:\n  owners: [ alice@example.org ]\nhttp:\n  enabled: true\n  bind: 0.0.0.0\n"),
+                drivers);
+        assertThat(byXmpp.http().asksWhoIsThere()).isTrue();
+        assertThat(byXmpp.http().password()).isNull();
+        assertThat(plain.http().asksWhoIsThere()).as("loopback without a password: open to this machine").isFalse();
 
         Files.writeString(dir.resolve("page.pw"), "secret\n");
         GatewayConfig guarded = GatewayConfigLoader.load(write(XMPP + "http:\n  enabled: true\n  bind: 0.0.0.0\n  port: 9100\n  password-file: page.pw\n"), drivers);

@@ -44,36 +44,10 @@ class HttpsPageNetnsTest {
             must(ip, "-n", ns, "link", "set", "lo", "up");
             // An address like a LAN one (not 127/8), on the namespace's own loopback: nothing outside can reach it.
             must(ip, "-n", ns, "addr", "add", ADDRESS + "/32", "dev", "lo");
-            Files.writeString(dir.resolve("xmpp.password"), "not-used\n");
             Files.writeString(dir.resolve("page.password"), "page secret\n");
-            Path config = dir.resolve("gateway.yaml");
-            // No XMPP server in the namespace: the gateway keeps trying to connect and serves its page meanwhile.
-            Files.writeString(config, """
-                    xmpp:
-                      jid: gateway@localhost
-                      password-file: xmpp.password
-                      server: 127.0.0.1
-                      port: 5999
-                      tls: disabled
-                    store:
-                      path: readings.db
-                    things:
-                      - id: tank
-                        driver: simulated
-                        interval: 1s
-                        fields:
-                          - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
-                    http:
-                      enabled: true
-                      bind: %s
-                      port: 8443
-                      password-file: page.password
-                    """.formatted(ADDRESS), StandardCharsets.UTF_8);
+            Path config = config("  password-file: page.password\n");
             Path log = dir.resolve("gateway.log");
-            gateway = new ProcessBuilder(inNamespace(ip, ns, java("run", "--config", config.toString())))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
-                    () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
+            gateway = startInNamespace(ip, ns, config, log);
             Matcher shown = SHOWN.matcher(read(log));
             assertThat(shown.find()).as(read(log)).isTrue();
             String fingerprint = shown.group(1);
@@ -104,6 +78,80 @@ class HttpsPageNetnsTest {
             }
             must(ip, "netns", "delete", ns);
         }
+    }
+
+    @Test
+    void withoutAPasswordOnlyALoginByXmppLetsAnyoneIn() throws Exception {
+        String ip = WatchedProcess.executable("ip", "iproute2").toString();
+        String curl = WatchedProcess.executable("curl", "curl").toString();
+        String ns = "xmppiot-xlogin-" + ProcessHandle.current().pid();
+        must(ip, "netns", "add", ns);
+        Process gateway = null;
+        try {
+            must(ip, "-n", ns, "link", "set", "lo", "up");
+            must(ip, "-n", ns, "addr", "add", ADDRESS + "/32", "dev", "lo");
+            Path log = dir.resolve("gateway.log");
+            gateway = startInNamespace(ip, ns, config(""), log);
+            assertThat(read(log)).contains("(login by XMPP account)");
+            Outcome script = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
+                    "https://" + ADDRESS + ":8443/api/status")));
+            assertThat(script.output()).startsWith("HTTP/1.1 401").doesNotContain("WWW-Authenticate").doesNotContain("\"connected\"")
+                    .contains("this page needs a login with an owner's or reader's XMPP account, at /login");
+            Outcome browser = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-", "-H", "Accept: text/html",
+                    "https://" + ADDRESS + ":8443/")));
+            assertThat(browser.output()).startsWith("HTTP/1.1 303").containsIgnoringCase("Location: /login");
+            Outcome form = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "https://" + ADDRESS + ":8443/login")));
+            assertThat(form.output()).contains("Log in with your XMPP account");
+        } finally {
+            if (gateway != null) {
+                gateway.destroy();
+                if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                    gateway.destroyForcibly();
+                }
+            }
+            must(ip, "netns", "delete", ns);
+        }
+    }
+
+    /**
+     * A configuration whose page is on {@link #ADDRESS}:8443 with {@code httpExtra}, an owner to log in, and no XMPP server
+     * in the namespace: the gateway keeps trying to connect and serves its page meanwhile.
+     */
+    private Path config(String httpExtra) throws java.io.IOException {
+        Files.writeString(dir.resolve("xmpp.password"), "not-used\n");
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                xmpp:
+                  jid: gateway@localhost
+                  password-file: xmpp.password
+                  server: 127.0.0.1
+                  port: 5999
+                  tls: disabled
+                access:
+                  owners: [ alice@localhost ]
+                store:
+                  path: readings.db
+                things:
+                  - id: tank
+                    driver: simulated
+                    interval: 1s
+                    fields:
+                      - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
+                http:
+                  enabled: true
+                  bind: %s
+                  port: 8443
+                %s""".formatted(ADDRESS, httpExtra), StandardCharsets.UTF_8);
+        return config;
+    }
+
+    /** {@code run} in the namespace, once its log says where the page is. */
+    private static Process startInNamespace(String ip, String ns, Path config, Path log) throws Exception {
+        Process gateway = new ProcessBuilder(inNamespace(ip, ns, java("run", "--config", config.toString())))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
+                () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
+        return gateway;
     }
 
     /** The gateway's command line, on this test's class path. */
