@@ -74,11 +74,11 @@ final class ServerCommand implements Runnable {
             }
             ProsodyHost.Plan plan = new ProsodyHost.Plan(domain, prosodyConfig, port, name);
             Path file = config.file.toAbsolutePath();
-            Path passwordFile = Files.exists(file) && GatewayConfigLoader.passwordFile(file) != null
-                    ? GatewayConfigLoader.passwordFile(file) : file.resolveSibling(name + ".password");
+            Path named = Files.exists(file) ? GatewayConfigLoader.passwordFile(file) : null;
+            Path passwordFile = named != null ? named : file.resolveSibling(name + ".password");
             // Run again, it keeps the password the gateway already has.
-            String password = Files.exists(passwordFile) && !Files.readString(passwordFile).isBlank()
-                    ? Files.readString(passwordFile).strip() : OwnedFiles.randomPassword();
+            String kept = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : "";
+            String password = kept.isEmpty() ? OwnedFiles.randomPassword() : kept;
             ProsodyHost.Done done;
             try {
                 done = ProsodyHost.setUp(plan, password, line -> out.println("  " + line));

@@ -35,19 +35,12 @@ class HttpsPageNetnsTest {
 
     @Test
     void aPageOthersCanReachIsHttpsOnlyWithTheFingerprintAndPinTheLogAndDoctorShow() throws Exception {
-        String ip = WatchedProcess.executable("ip", "iproute2").toString();
         String curl = WatchedProcess.executable("curl", "curl").toString();
-        String ns = "xmppiot-https-" + ProcessHandle.current().pid();
-        must(ip, "netns", "add", ns);
-        Process gateway = null;
-        try {
-            must(ip, "-n", ns, "link", "set", "lo", "up");
-            // An address like a LAN one (not 127/8), on the namespace's own loopback: nothing outside can reach it.
-            must(ip, "-n", ns, "addr", "add", ADDRESS + "/32", "dev", "lo");
+        try (Namespace ns = Namespace.create("xmppiot-https-")) {
             Files.writeString(dir.resolve("page.password"), "page secret\n");
             Path config = config("  password-file: page.password\n");
             Path log = dir.resolve("gateway.log");
-            gateway = startInNamespace(ip, ns, config, log);
+            ns.startGateway(config, log);
             Matcher shown = SHOWN.matcher(read(log));
             assertThat(shown.find()).as(read(log)).isTrue();
             String fingerprint = shown.group(1);
@@ -55,61 +48,96 @@ class HttpsPageNetnsTest {
             assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12.pass"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-            Outcome doctor = run(inNamespace(ip, ns, java("doctor", "--config", config.toString())));
+            Outcome doctor = ns.run(java("doctor", "--config", config.toString()));
             assertThat(doctor.output()).contains("has the SHA-256 fingerprint " + fingerprint).contains("curl --pinnedpubkey " + pin);
 
-            Outcome pinned = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey", pin,
-                    "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status")));
+            Outcome pinned = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey", pin,
+                    "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status"));
             assertThat(pinned.code()).as(pinned.output()).isZero();
             assertThat(pinned.output()).contains("\"connected\"");
-            Outcome otherPin = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey",
-                    "sha256//" + "A".repeat(43) + "=", "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status")));
+            Outcome otherPin = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey",
+                    "sha256//" + "A".repeat(43) + "=", "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status"));
             assertThat(otherPin.code()).as("curl with another pin: " + otherPin.output()).isEqualTo(90);
-            Outcome plain = run(inNamespace(ip, ns, List.of(curl, "-sS", "--max-time", "20", "-u", "admin:page secret",
-                    "http://" + ADDRESS + ":8443/api/status")));
+            Outcome plain = ns.run(List.of(curl, "-sS", "--max-time", "20", "-u", "admin:page secret",
+                    "http://" + ADDRESS + ":8443/api/status"));
             assertThat(plain.code()).as("plain HTTP: " + plain.output()).isNotZero();
             assertThat(plain.output()).doesNotContain("\"connected\"");
-        } finally {
-            if (gateway != null) {
-                gateway.destroy();
-                if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-                    gateway.destroyForcibly();
-                }
-            }
-            must(ip, "netns", "delete", ns);
         }
     }
 
     @Test
     void withoutAPasswordOnlyALoginByXmppLetsAnyoneIn() throws Exception {
-        String ip = WatchedProcess.executable("ip", "iproute2").toString();
         String curl = WatchedProcess.executable("curl", "curl").toString();
-        String ns = "xmppiot-xlogin-" + ProcessHandle.current().pid();
-        must(ip, "netns", "add", ns);
-        Process gateway = null;
-        try {
-            must(ip, "-n", ns, "link", "set", "lo", "up");
-            must(ip, "-n", ns, "addr", "add", ADDRESS + "/32", "dev", "lo");
+        try (Namespace ns = Namespace.create("xmppiot-xlogin-")) {
             Path log = dir.resolve("gateway.log");
-            gateway = startInNamespace(ip, ns, config(""), log);
+            ns.startGateway(config(""), log);
             assertThat(read(log)).contains("(login by XMPP account)");
-            Outcome script = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
-                    "https://" + ADDRESS + ":8443/api/status")));
+            Outcome script = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
+                    "https://" + ADDRESS + ":8443/api/status"));
             assertThat(script.output()).startsWith("HTTP/1.1 401").doesNotContain("WWW-Authenticate").doesNotContain("\"connected\"")
                     .contains("this page needs a login with an owner's or reader's XMPP account, at /login");
-            Outcome browser = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-", "-H", "Accept: text/html",
-                    "https://" + ADDRESS + ":8443/")));
+            Outcome browser = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-", "-H", "Accept: text/html",
+                    "https://" + ADDRESS + ":8443/"));
             assertThat(browser.output()).startsWith("HTTP/1.1 303").containsIgnoringCase("Location: /login");
-            Outcome form = run(inNamespace(ip, ns, List.of(curl, "-sS", "-k", "--max-time", "20", "https://" + ADDRESS + ":8443/login")));
+            Outcome form = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "https://" + ADDRESS + ":8443/login"));
             assertThat(form.output()).contains("Log in with your XMPP account");
-        } finally {
+        }
+    }
+
+    /**
+     * A network namespace with {@link #ADDRESS} on its own loopback (an address like a LAN one, not 127/8, that nothing
+     * outside can reach), and the gateway run in it; closing stops the gateway by PID and deletes the namespace.
+     */
+    private static final class Namespace implements AutoCloseable {
+        private final String ip;
+        private final String name;
+        private Process gateway;
+
+        private Namespace(String ip, String name) {
+            this.ip = ip;
+            this.name = name;
+        }
+
+        static Namespace create(String prefix) throws Exception {
+            Namespace ns = new Namespace(WatchedProcess.executable("ip", "iproute2").toString(), prefix + ProcessHandle.current().pid());
+            must(ns.ip, "netns", "add", ns.name);
+            try {
+                must(ns.ip, "-n", ns.name, "link", "set", "lo", "up");
+                must(ns.ip, "-n", ns.name, "addr", "add", ADDRESS + "/32", "dev", "lo");
+            } catch (Exception | AssertionError e) {
+                ns.close();
+                throw e;
+            }
+            return ns;
+        }
+
+        /** {@code run} in the namespace, once its log says where the page is. */
+        void startGateway(Path config, Path log) throws Exception {
+            gateway = new ProcessBuilder(inside(java("run", "--config", config.toString())))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
+                    () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
+        }
+
+        Outcome run(List<String> command) throws Exception {
+            return HttpsPageNetnsTest.run(inside(command));
+        }
+
+        private List<String> inside(List<String> command) {
+            List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", name));
+            all.addAll(command);
+            return all;
+        }
+
+        @Override
+        public void close() throws Exception {
             if (gateway != null) {
                 gateway.destroy();
                 if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
                     gateway.destroyForcibly();
                 }
             }
-            must(ip, "netns", "delete", ns);
+            must(ip, "netns", "delete", name);
         }
     }
 
@@ -145,27 +173,12 @@ class HttpsPageNetnsTest {
         return config;
     }
 
-    /** {@code run} in the namespace, once its log says where the page is. */
-    private static Process startInNamespace(String ip, String ns, Path config, Path log) throws Exception {
-        Process gateway = new ProcessBuilder(inNamespace(ip, ns, java("run", "--config", config.toString())))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
-                () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
-        return gateway;
-    }
-
     /** The gateway's command line, on this test's class path. */
     private static List<String> java(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static List<String> inNamespace(String ip, String ns, List<String> command) {
-        List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", ns));
-        all.addAll(command);
-        return all;
     }
 
     private static String read(Path file) {
