@@ -31,6 +31,7 @@ import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.gateway.weblogin.HttpAuthConfirmations;
 import org.xmppiot.gateway.qos.QosSender;
 import org.xmppiot.gateway.sensordata.SensorDataService;
+import org.xmppiot.gateway.sharing.Sharing;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoreException;
 import org.xmppiot.gateway.xmpp.PresenceAccess;
@@ -54,13 +55,14 @@ final class XmppFeatures implements AutoCloseable {
     final Onboarding onboarding;
     final HttpAuthConfirmations logins;
     final ControlService control;
+    private final Sharing sharing;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
                  ConfigReplacer replacer, Supplier<Health> health, String version)
             throws XmppStringprepException, StoreException {
         access = AccessPolicy.of(config.access());
-        strangers = new StrangerReplies(access::mayRead);
+        strangers = new StrangerReplies(access::isKnown);
         // The sender needs the uplink, which needs the features (observe among them): it is set below.
         AtomicReference<XmppUplink> sessions = new AtomicReference<>();
         qos = new QosSender(() -> sessions.get() == null ? null : sessions.get().session(), config.observe().retryFor());
@@ -72,15 +74,25 @@ final class XmppFeatures implements AutoCloseable {
             throw new StoreException("cannot read the observers' subscriptions from " + config.store().path() + ": " + e.getMessage(), e);
         }
         provisioner = new NodeProvisioner(config.xmpp().pubsub(), access, things);
-        CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer));
+        java.nio.file.Path stateDir = config.store().path().toAbsolutePath().getParent();
+        try {
+            sharing = new Sharing(access, stateDir.resolve("shares"), things::ids, this::sharesChanged,
+                    thing -> provisioner.target() == null ? null : "'" + config.xmpp().pubsub().nodeFor(thing) + "' on " + provisioner.target(),
+                    System::nanoTime);
+        } catch (java.io.IOException e) {
+            qos.close();
+            observations.close();
+            throw new StoreException("cannot read the owners' shares from " + stateDir.resolve("shares") + ": " + e.getMessage(), e);
+        }
+        CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer, sharing));
         beacon = new StatusBeacon(things, health, StatusBeacon.HEARTBEAT);
         // Only a gateway that can write its configuration (the run command's) takes an owner by invite.
-        onboarding = new Onboarding(access, new OnboardingState(config.store().path().toAbsolutePath().getParent()), things::ids,
+        onboarding = new Onboarding(access, new OnboardingState(stateDir), things::ids,
                 replacer instanceof Ownership o ? o : null);
         logins = new HttpAuthConfirmations(access);
         control = new ControlService(access, things);
-        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins,
-                new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe))),
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins, sharing,
+                new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe), sharing)),
                 new SensorDataService(access, things::ids, bus.latest(), store),
                 control,
                 new DiscoService(access, things, version, List.of(commands)), commands));
@@ -92,9 +104,14 @@ final class XmppFeatures implements AutoCloseable {
     /** New owners and readers hold from the next stanza; node affiliations follow, observers no longer allowed lose their subscriptions. */
     void accessChanged(AccessConfig next) throws XmppStringprepException {
         if (access.replace(next)) {
-            provisioner.accessChanged();
-            observe.accessChanged();
+            sharesChanged();
         }
+    }
+
+    /** Owners shared or revoked a thing: node affiliations and observers follow, as for a changed configuration. */
+    private void sharesChanged() {
+        provisioner.accessChanged();
+        observe.accessChanged();
     }
 
     void observeChanged(ObserveConfig next) {
@@ -115,5 +132,6 @@ final class XmppFeatures implements AutoCloseable {
         uplink.close();
         observations.close();
         onboarding.close();
+        sharing.close();
     }
 }

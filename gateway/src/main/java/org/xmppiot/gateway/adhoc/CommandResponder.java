@@ -71,11 +71,18 @@ public final class CommandResponder implements SessionListener, DiscoNodes {
         }
     }
 
-    /** The gateway's commands: list, status, restart-driver, and replace-config when a replacer is given. */
-    public static List<ManagementCommand> managementCommands(ManagedGateway gateway, org.xmppiot.gateway.adhoc.ConfigReplacer replacer) {
+    /**
+     * The gateway's commands: list, status, restart-driver, replace-config when a replacer is given, and request (anyone
+     * asks the owners for a thing) when {@code requests} takes them.
+     */
+    public static List<ManagementCommand> managementCommands(ManagedGateway gateway, org.xmppiot.gateway.adhoc.ConfigReplacer replacer,
+                                                             org.xmppiot.gateway.feature.AccessRequests requests) {
         List<ManagementCommand> all = new ArrayList<>(List.of(new ListThings(gateway), new GatewayStatus(gateway), new RestartDriver(gateway)));
         if (replacer != null) {
             all.add(new ReplaceConfig(replacer));
+        }
+        if (requests != null) {
+            all.add(new RequestAccess(requests));
         }
         return all;
     }
@@ -121,7 +128,7 @@ public final class CommandResponder implements SessionListener, DiscoNodes {
         if (requester == null) {
             return false;
         }
-        return c.ownersOnly() ? access.isOwner(requester) : access.mayRead(requester);
+        return c.forStrangers() || (c.ownersOnly() ? access.isOwner(requester) : access.mayRead(requester));
     }
 
     IQ answer(AdHocCommandData request) {

@@ -15,6 +15,11 @@ public interface ManagementCommand {
     /** Owners only; otherwise owners and readers. */
     boolean ownersOnly();
 
+    /** Anyone may run it, strangers too (asking for access); none but that one does. */
+    default boolean forStrangers() {
+        return false;
+    }
+
     /** The form to fill in first, built fresh for each use; null when the command runs at once. */
     DataForm form();
 

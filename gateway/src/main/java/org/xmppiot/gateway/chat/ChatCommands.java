@@ -88,14 +88,26 @@ public final class ChatCommands implements SessionListener {
             return;
         }
         String from = message.getFrom().toString();
-        boolean known = access.mayRead(message.getFrom());
+        boolean known = access.isKnown(message.getFrom());
         if (!withinRate(known ? from : message.getFrom().asBareJid().toString())) {
             return;
         }
-        String reply = known
-                ? run(from, message.getBody().trim())
-                : "Sorry, you are not allowed to use this gateway. Ask its owner to add you as a reader.";
-        send(message.getFrom(), reply);
+        send(message.getFrom(), known ? run(from, message.getBody().trim()) : runForStranger(from, message.getBody().trim()));
+    }
+
+    /** A stranger may only send the verbs some feature offers to anyone (asking for access); nothing tells of things. */
+    private String runForStranger(String from, String line) {
+        List<String> words = List.of(line.split("\\s+"));
+        String command = words.get(0).toLowerCase(Locale.ROOT);
+        for (ChatVerbs v : contributed) {
+            if (v.strangerVerbs().contains(command)) {
+                return v.run(from, command, words.subList(1, words.size()));
+            }
+        }
+        boolean mayAsk = contributed.stream().anyMatch(v -> !v.strangerVerbs().isEmpty());
+        return "Sorry, you are not allowed to use this gateway. " + (mayAsk
+                ? "To ask its owners for one of its things, send: request <thing>"
+                : "Ask its owner to add you as a reader.");
     }
 
     /** Counts an answer to {@code sender} in the current minute; false once the minute's share is used. */
@@ -116,8 +128,8 @@ public final class ChatCommands implements SessionListener {
         String command = words.get(0).toLowerCase(Locale.ROOT);
         List<String> args = words.subList(1, words.size());
         return switch (command) {
-            case "list" -> list();
-            case "read" -> read(args);
+            case "list" -> list(from);
+            case "read" -> read(from, args);
             case "set" -> set(from, args);
             case "status" -> status.get();
             case "help", "?" -> help;
@@ -127,8 +139,9 @@ public final class ChatCommands implements SessionListener {
         };
     }
 
-    private String list() {
+    private String list(String from) {
         Set<String> all = new TreeSet<>(door.ids());
+        all.removeIf(thing -> !access.mayRead(from, thing));
         if (all.isEmpty()) {
             return "No things.";
         }
@@ -150,12 +163,12 @@ public final class ChatCommands implements SessionListener {
         return door.thing(thing).filter(t -> !t.status().isOnline()).map(t -> " (" + t.status() + ")").orElse("");
     }
 
-    private String read(List<String> args) {
+    private String read(String from, List<String> args) {
         if (args.isEmpty()) {
             return "Which thing? read <thing>  (list shows them)";
         }
         String thing = args.get(0);
-        if (door.thing(thing).isEmpty()) {
+        if (door.thing(thing).isEmpty() || !access.mayRead(from, thing)) {
             return "No thing '" + thing + "'. list shows them.";
         }
         Reading now = latest.latest(thing);
@@ -168,7 +181,7 @@ public final class ChatCommands implements SessionListener {
     }
 
     private String set(String from, List<String> args) {
-        if (!access.isOwner(from)) {
+        if (!access.isOwner(from) && !(args.size() >= 1 && access.mayControl(from, args.get(0)))) {
             return "Only the gateway's owners may set values.";
         }
         if (args.size() < 3) {
@@ -189,7 +202,7 @@ public final class ChatCommands implements SessionListener {
             return;
         }
         try {
-            if (!c.send(c.stanzas().buildMessageStanza().to(to).ofType(Message.Type.chat).setBody(text).build())) {
+            if (!c.chat(to, text)) {
                 log.debug("chat message to {} not sent: not connected", to);
             }
         } catch (InterruptedException e) {

@@ -39,7 +39,9 @@ public final class GatewayConfigLoader {
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "keepalive", "stall-after", "ping-timeout", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
             "readings-per-item");
-    private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers");
+    private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers", "things");
+    private static final Set<String> THING_ACCESS_KEYS = Set.of("readers", "controllers");
+    private static final Pattern THING_PATTERN = Pattern.compile("[A-Za-z0-9*][A-Za-z0-9_.*-]{0,63}");
     private static final Set<String> BUS_KEYS = Set.of("queue-capacity");
     private static final Set<String> DISCOVERY_KEYS = Set.of("enabled", "bind", "advertise", "browse", "max-objects", "poll-interval");
     private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
@@ -360,7 +362,26 @@ public final class GatewayConfigLoader {
 
     private static AccessConfig access(ConfigNode a) throws ConfigException {
         a.expectOnlyKeys(ACCESS_KEYS);
-        return new AccessConfig(jids(a, "owners"), jids(a, "readers"));
+        return new AccessConfig(jids(a, "owners"), jids(a, "readers"), thingAccess(a));
+    }
+
+    /** {@code access.things}: a section per thing id or pattern, each with its readers and controllers. */
+    private static List<AccessConfig.ThingAccess> thingAccess(ConfigNode a) throws ConfigException {
+        List<AccessConfig.ThingAccess> out = new ArrayList<>();
+        if (!a.has("things")) {
+            return out;
+        }
+        ConfigNode things = a.section("things");
+        for (String pattern : things.keys()) {
+            ConfigNode t = things.section(pattern);
+            if (!THING_PATTERN.matcher(pattern).matches()) {
+                throw t.error("'" + pattern + "' is neither a thing id nor a pattern of one; use letters, digits, '.', '_', '-'"
+                        + " and '*' for any run of characters");
+            }
+            t.expectOnlyKeys(THING_ACCESS_KEYS);
+            out.add(new AccessConfig.ThingAccess(pattern, jids(t, "readers"), jids(t, "controllers")));
+        }
+        return out;
     }
 
     private static List<String> jids(ConfigNode a, String key) throws ConfigException {

@@ -45,7 +45,7 @@ public final class ControlService implements SessionListener, PageControls {
 
     private IQ set(ControlSet request) {
         String from = request.getFrom() == null ? "" : request.getFrom().asBareJid().toString();
-        if (!access.isOwner(request.getFrom())) {
+        if (!access.mayControlSome(request.getFrom())) {
             return error(request, StanzaError.Condition.forbidden, null, "only the gateway's owners may control its things");
         }
         if (request.problem() != null) {
@@ -59,6 +59,12 @@ public final class ControlService implements SessionListener, PageControls {
                         "this gateway has several things; name the one to control with <node nodeId='...'/>");
             }
             targets = List.copyOf(all);
+        }
+        for (String thing : targets) {
+            if (!access.mayControl(request.getFrom(), thing)) {
+                // A controller of some things only: the others are as absent as things that do not exist.
+                return error(request, StanzaError.Condition.item_not_found, null, "no thing '" + thing + "' you may control here");
+            }
         }
         for (String thing : targets) {
             for (ControlSet.Parameter p : request.parameters()) {

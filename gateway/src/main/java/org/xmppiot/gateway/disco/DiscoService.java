@@ -61,14 +61,16 @@ public final class DiscoService implements SessionListener {
     }
 
     private IQ items(XMPPConnection connection, DiscoverItems request) {
-        boolean allowed = access.mayRead(request.getFrom());
+        boolean allowed = access.isKnown(request.getFrom());
         DiscoverItems answer = new DiscoverItems();
         answer.setType(IQ.Type.result);
         answer.setNode(request.getNode());
         if (request.getNode() == null) {
             if (allowed) {
                 // Each thing with its name and status, so a client's service browser shows what is offline and why.
-                for (Thing thing : things.things().stream().sorted(Comparator.comparing(Thing::id)).toList()) {
+                // Someone given some things only is shown those.
+                for (Thing thing : things.things().stream().filter(t -> access.mayRead(request.getFrom(), t.id()))
+                        .sorted(Comparator.comparing(Thing::id)).toList()) {
                     DiscoverItems.Item item = new DiscoverItems.Item(connection.getUser());
                     item.setNode(thing.id());
                     item.setName(thing.title() + " (" + thing.status() + ")");
@@ -84,7 +86,7 @@ public final class DiscoService implements SessionListener {
                 return answer;
             }
         }
-        if (!allowed || things.thing(request.getNode()).isEmpty()) {
+        if (!allowed || things.thing(request.getNode()).isEmpty() || !access.mayRead(request.getFrom(), request.getNode())) {
             return IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.item_not_found).build());
         }
         return answer; // A thing has no sub-items.

@@ -91,7 +91,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         this.level = QosLevel.fromConfigName(config.qos());
         Instant now = Instant.now();
         for (ObservationStore.Kept kept : store.all()) {
-            if (access.mayRead(kept.subscriber())) {
+            if (allowed(kept.subscriber(), kept.request())) {
                 add(kept.subscriber(), kept.request(), kept.byChat(), now);
             } else {
                 store.removeAll(kept.subscriber()); // No longer allowed to read.
@@ -118,7 +118,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     }
 
     private IQ subscribe(EventSubscribe request) {
-        if (request.problem() != null && access.mayRead(request.getFrom())) {
+        if (request.problem() != null && access.isKnown(request.getFrom())) {
             return error(request, StanzaError.Condition.bad_request, request.problem());
         }
         try {
@@ -145,11 +145,15 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
      * and sends the current values at once if asked.
      */
     public void subscribe(String subscriber, ObserveRequest r, boolean byChat) throws Refusal {
-        if (!access.mayRead(subscriber)) {
+        if (!isKnown(subscriber)) {
             throw new Refusal(StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
         }
+        if (!access.mayRead(subscriber) && r.nodes().isEmpty()) {
+            throw new Refusal(StanzaError.Condition.bad_request, "name the things to observe (you may read some of them only)");
+        }
         for (String node : r.nodes()) {
-            if (!things.get().contains(node)) {
+            // A thing the subscriber may not read is as absent as one that does not exist.
+            if (!things.get().contains(node) || !access.mayRead(subscriber, node)) {
                 throw new Refusal(StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
             }
         }
@@ -295,11 +299,25 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         config = next;
     }
 
+    /** Whether {@code subscriber} may still hold {@code request}: a reader of every thing it names (or of all). */
+    private boolean allowed(String subscriber, ObserveRequest request) {
+        return access.mayRead(subscriber)
+                || !request.nodes().isEmpty() && request.nodes().stream().allMatch(n -> access.mayRead(subscriber, n));
+    }
+
+    private boolean isKnown(String subscriber) {
+        try {
+            return access.isKnown(org.jxmpp.jid.impl.JidCreate.from(subscriber));
+        } catch (org.jxmpp.stringprep.XmppStringprepException e) {
+            return false;
+        }
+    }
+
     /** The access policy changed: whoever may no longer read loses their subscriptions, here and in the store. */
     public void accessChanged() {
         Set<String> gone = new java.util.TreeSet<>();
         for (Observation o : observations) {
-            if (!access.mayRead(o.subscriber())) {
+            if (!allowed(o.subscriber(), o.request())) {
                 gone.add(o.subscriber());
             }
         }
@@ -310,7 +328,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
             } catch (SQLException e) {
                 log.warn("observe cannot remove the subscriptions of {} from the store: {}", subscriber, e.getMessage());
             }
-            log.info("observe ended the subscriptions of {}: no longer an owner or reader", subscriber);
+            log.info("observe ended the subscriptions of {}: no longer allowed to read what they observed", subscriber);
         }
     }
 

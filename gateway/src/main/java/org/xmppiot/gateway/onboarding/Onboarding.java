@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.RosterListener;
@@ -84,7 +83,7 @@ public final class Onboarding implements SessionListener, AutoCloseable {
         String text = "Hello, I am " + session.self().asBareJid() + ", online with " + ids.size() + (ids.size() == 1 ? " thing" : " things")
                 + (ids.isEmpty() ? "" : " (" + String.join(", ", ids.stream().limit(5).toList()) + (ids.size() > 5 ? ", ..." : "") + ")")
                 + ". You are my owner. Reply help for what I understand.";
-        boolean sent = session.send(session.stanzas().buildMessageStanza().to(JidCreate.from(jid)).ofType(Message.Type.chat).setBody(text).build());
+        boolean sent = session.chat(JidCreate.from(jid), text);
         if (sent) {
             log.info("greeted the owner {}", jid);
         }
@@ -163,7 +162,7 @@ public final class Onboarding implements SessionListener, AutoCloseable {
     /** On the worker: a contact with a mutual subscription nobody granted, while the owner's invite is out, used it. */
     private void considerOwner(Session session, RosterEntry entry) {
         if (access.hasOwner() || state.ownerInvite() == null || entry.getType() != RosterPacket.ItemType.both
-                || access.mayRead(entry.getJid())) {
+                || access.isKnown(entry.getJid())) {
             return;
         }
         String jid = entry.getJid().asBareJid().toString();

@@ -18,6 +18,7 @@ import org.jivesoftware.smackx.pubsub.Affiliation;
 import org.jivesoftware.smackx.pubsub.LeafNode;
 import org.jivesoftware.smackx.pubsub.Node;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
+import org.jivesoftware.smackx.pubsub.Subscription;
 import org.jivesoftware.smackx.pubsub.form.ConfigureForm;
 import org.jivesoftware.smackx.pubsub.form.FillableConfigureForm;
 import org.jxmpp.jid.BareJid;
@@ -35,7 +36,7 @@ import org.xmppiot.gateway.access.AccessPolicy;
 
 /**
  * Makes sure every thing's pub/sub node exists with the configured settings and that exactly the
- * configured owners and readers may subscribe to it. Runs at the start of every session. A service that
+ * owners, readers and those given that thing may subscribe to it; anyone else's subscription is ended. Runs at the start of every session. A service that
  * refuses (the account may not create nodes, no such service) never keeps the gateway offline: the nodes go to the
  * account's own PEP service instead ({@link #fallback} says why); when that refuses too, publishing waits (the
  * publisher sends nothing while {@link #target} is null), {@link #problem} says why, and the nodes are tried again in
@@ -50,6 +51,9 @@ public final class NodeProvisioner implements SessionListener {
         // affiliations as its owner (pubsub#owner) fails with a ClassCastException without this.
         org.jivesoftware.smack.provider.ProviderManager.addExtensionProvider("affiliations",
                 "http://jabber.org/protocol/pubsub#owner", new org.jivesoftware.smackx.pubsub.provider.AffiliationsProvider());
+        // The same for <subscriptions/>, read as the owner to end the subscriptions of those no longer allowed.
+        org.jivesoftware.smack.provider.ProviderManager.addExtensionProvider("subscriptions",
+                "http://jabber.org/protocol/pubsub#owner", new org.jivesoftware.smackx.pubsub.provider.SubscriptionsProvider());
     }
 
     private final PubSubConfig config;
@@ -222,7 +226,7 @@ public final class NodeProvisioner implements SessionListener {
             LeafNode node = findOrCreate(pubsub, service, nodeId);
             configure(node, title);
             if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
-                allowOnlyConfiguredReaders(node, connection.getUser().asBareJid());
+                allowOnlyReaders(connection, service, node, thingId);
             }
         } catch (XMPPErrorException e) {
             throw new ProvisioningException(nodeId, service.toString(), e);
@@ -279,8 +283,10 @@ public final class NodeProvisioner implements SessionListener {
         }
     }
 
-    private void allowOnlyConfiguredReaders(LeafNode node, BareJid self) throws Exception {
-        Set<BareJid> wanted = access.everyone();
+    private void allowOnlyReaders(XMPPConnection connection, BareJid service, LeafNode node, String thingId) throws Exception {
+        BareJid self = connection.getUser().asBareJid();
+        Set<BareJid> wanted = access.readersOf(thingId);
+        endSubscriptionsOfOthers(connection, service, node, wanted, self);
         List<Affiliation> changes = new ArrayList<>();
         Set<BareJid> present = new HashSet<>();
         for (Affiliation a : node.getAffiliationsAsOwner()) {
@@ -302,6 +308,32 @@ public final class NodeProvisioner implements SessionListener {
             node.modifyAffiliationAsOwner(changes);
             log.info("pubsub node={} access updated: {}", node.getId(), changes.stream()
                     .map(a -> a.getJid() + "=" + a.getAffiliation()).toList());
+        }
+    }
+
+    /**
+     * Ends the subscriptions of those who may no longer read the node. Done before their affiliation goes: Prosody keeps
+     * a subscription when the affiliation of a subscriber is taken away (and answers that change with an error).
+     */
+    private static void endSubscriptionsOfOthers(XMPPConnection connection, BareJid service, LeafNode node, Set<BareJid> wanted,
+                                                 BareJid self) throws Exception {
+        List<Subscription> subscriptions;
+        try {
+            subscriptions = node.getSubscriptionsAsOwner();
+        } catch (XMPPErrorException e) {
+            log.debug("pubsub node={} subscriptions not readable as owner: {}", node.getId(), e.getStanzaError().getCondition());
+            return;
+        }
+        List<org.jxmpp.jid.Jid> ended = new ArrayList<>();
+        for (Subscription s : subscriptions) {
+            BareJid jid = s.getJid() == null ? null : s.getJid().asBareJid();
+            if (jid != null && !jid.equals(self) && !wanted.contains(jid)) {
+                ended.add(s.getJid());
+            }
+        }
+        if (!ended.isEmpty()) {
+            connection.sendIqRequestAndWaitForResponse(new EndSubscriptions(service, node.getId(), ended));
+            log.info("pubsub node={} subscriptions ended: {}", node.getId(), ended);
         }
     }
 

@@ -80,8 +80,9 @@ public final class SensorDataService implements SessionListener {
         if (request.problem() != null) {
             return error(request, StanzaError.Condition.bad_request, request.problem());
         }
-        Set<String> known = things.get();
-        List<String> targets = request.nodes().isEmpty() ? new ArrayList<>(new TreeSet<>(known)) : request.nodes();
+        // Someone given some things only sees those: another thing is as absent to them as one that does not exist.
+        Set<String> known = access.readable(from, new TreeSet<>(things.get()));
+        List<String> targets = request.nodes().isEmpty() ? new ArrayList<>(known) : request.nodes();
         for (String node : targets) {
             if (!known.contains(node)) {
                 return error(request, StanzaError.Condition.item_not_found, "no thing '" + node + "' here");
@@ -103,8 +104,9 @@ public final class SensorDataService implements SessionListener {
         return null; // Answered above, before the data messages, as the XEP orders them.
     }
 
+    /** Owners, readers and those given some thing may ask; which things each may read is decided per thing. */
     private boolean mayRead(Jid from) {
-        return access.mayRead(from);
+        return access.isKnown(from);
     }
 
     private ExtensionElement answer(SensorDataRequest request, String thing, boolean last) {

@@ -30,7 +30,7 @@ public final class PresenceAccess implements SessionListener {
 
     private SubscribeListener answer() {
         return (from, request) -> {
-            if (access.mayRead(from)) {
+            if (access.isKnown(from)) {
                 return SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired;
             }
             log.info("presence subscription from {} refused: not an owner or reader", from);

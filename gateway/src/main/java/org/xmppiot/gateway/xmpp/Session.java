@@ -27,6 +27,11 @@ public interface Session {
     /** Sends {@code stanza}; false when the session has ended meanwhile (then it is not sent, as on any dead session). */
     boolean send(Stanza stanza) throws InterruptedException;
 
+    /** Sends {@code text} to {@code to} as a chat message; false when the session has ended meanwhile. */
+    default boolean chat(org.jxmpp.jid.Jid to, String text) throws InterruptedException {
+        return send(stanzas().buildMessageStanza().to(to).ofType(org.jivesoftware.smack.packet.Message.Type.chat).setBody(text).build());
+    }
+
     /**
      * Sends an IQ request; the future completes with the answer, or exceptionally with the error, the timeout or the
      * session's end.

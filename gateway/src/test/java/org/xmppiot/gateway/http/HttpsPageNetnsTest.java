@@ -6,16 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.testing.Await;
-import org.xmppiot.gateway.cli.Main;
+import org.xmppiot.gateway.testing.Namespace;
 import org.xmppiot.simulators.WatchedProcess;
 
 /**
@@ -36,11 +34,11 @@ class HttpsPageNetnsTest {
     @Test
     void aPageOthersCanReachIsHttpsOnlyWithTheFingerprintAndPinTheLogAndDoctorShow() throws Exception {
         String curl = WatchedProcess.executable("curl", "curl").toString();
-        try (Namespace ns = Namespace.create("xmppiot-https-")) {
+        try (Namespace ns = Namespace.create("xmppiot-https-", ADDRESS)) {
             Files.writeString(dir.resolve("page.password"), "page secret\n");
             Path config = config("  password-file: page.password\n");
             Path log = dir.resolve("gateway.log");
-            ns.startGateway(config, log);
+            startGateway(ns, config, log);
             Matcher shown = SHOWN.matcher(read(log));
             assertThat(shown.find()).as(read(log)).isTrue();
             String fingerprint = shown.group(1);
@@ -48,17 +46,17 @@ class HttpsPageNetnsTest {
             assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12.pass"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-            Outcome doctor = ns.run(java("doctor", "--config", config.toString()));
+            Namespace.Outcome doctor = ns.run(Namespace.gateway("doctor", "--config", config.toString()));
             assertThat(doctor.output()).contains("has the SHA-256 fingerprint " + fingerprint).contains("curl --pinnedpubkey " + pin);
 
-            Outcome pinned = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey", pin,
+            Namespace.Outcome pinned = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey", pin,
                     "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status"));
             assertThat(pinned.code()).as(pinned.output()).isZero();
             assertThat(pinned.output()).contains("\"connected\"");
-            Outcome otherPin = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey",
+            Namespace.Outcome otherPin = ns.run(List.of(curl, "-sS", "--max-time", "20", "-k", "--pinnedpubkey",
                     "sha256//" + "A".repeat(43) + "=", "-u", "admin:page secret", "https://" + ADDRESS + ":8443/api/status"));
             assertThat(otherPin.code()).as("curl with another pin: " + otherPin.output()).isEqualTo(90);
-            Outcome plain = ns.run(List.of(curl, "-sS", "--max-time", "20", "-u", "admin:page secret",
+            Namespace.Outcome plain = ns.run(List.of(curl, "-sS", "--max-time", "20", "-u", "admin:page secret",
                     "http://" + ADDRESS + ":8443/api/status"));
             assertThat(plain.code()).as("plain HTTP: " + plain.output()).isNotZero();
             assertThat(plain.output()).doesNotContain("\"connected\"");
@@ -68,77 +66,27 @@ class HttpsPageNetnsTest {
     @Test
     void withoutAPasswordOnlyALoginByXmppLetsAnyoneIn() throws Exception {
         String curl = WatchedProcess.executable("curl", "curl").toString();
-        try (Namespace ns = Namespace.create("xmppiot-xlogin-")) {
+        try (Namespace ns = Namespace.create("xmppiot-xlogin-", ADDRESS)) {
             Path log = dir.resolve("gateway.log");
-            ns.startGateway(config(""), log);
+            startGateway(ns, config(""), log);
             assertThat(read(log)).contains("(login by XMPP account)");
-            Outcome script = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
+            Namespace.Outcome script = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
                     "https://" + ADDRESS + ":8443/api/status"));
             assertThat(script.output()).startsWith("HTTP/1.1 401").doesNotContain("WWW-Authenticate").doesNotContain("\"connected\"")
                     .contains("this page needs a login with an owner's or reader's XMPP account, at /login");
-            Outcome browser = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-", "-H", "Accept: text/html",
+            Namespace.Outcome browser = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-", "-H", "Accept: text/html",
                     "https://" + ADDRESS + ":8443/"));
             assertThat(browser.output()).startsWith("HTTP/1.1 303").containsIgnoringCase("Location: /login");
-            Outcome form = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "https://" + ADDRESS + ":8443/login"));
+            Namespace.Outcome form = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "https://" + ADDRESS + ":8443/login"));
             assertThat(form.output()).contains("Log in with your XMPP account");
         }
     }
 
-    /**
-     * A network namespace with {@link #ADDRESS} on its own loopback (an address like a LAN one, not 127/8, that nothing
-     * outside can reach), and the gateway run in it; closing stops the gateway by PID and deletes the namespace.
-     */
-    private static final class Namespace implements AutoCloseable {
-        private final String ip;
-        private final String name;
-        private Process gateway;
-
-        private Namespace(String ip, String name) {
-            this.ip = ip;
-            this.name = name;
-        }
-
-        static Namespace create(String prefix) throws Exception {
-            Namespace ns = new Namespace(WatchedProcess.executable("ip", "iproute2").toString(), prefix + ProcessHandle.current().pid());
-            must(ns.ip, "netns", "add", ns.name);
-            try {
-                must(ns.ip, "-n", ns.name, "link", "set", "lo", "up");
-                must(ns.ip, "-n", ns.name, "addr", "add", ADDRESS + "/32", "dev", "lo");
-            } catch (Exception | AssertionError e) {
-                ns.close();
-                throw e;
-            }
-            return ns;
-        }
-
-        /** {@code run} in the namespace, once its log says where the page is. */
-        void startGateway(Path config, Path log) throws Exception {
-            gateway = new ProcessBuilder(inside(java("run", "--config", config.toString())))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
-                    () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
-        }
-
-        Outcome run(List<String> command) throws Exception {
-            return HttpsPageNetnsTest.run(inside(command));
-        }
-
-        private List<String> inside(List<String> command) {
-            List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", name));
-            all.addAll(command);
-            return all;
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (gateway != null) {
-                gateway.destroy();
-                if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-                    gateway.destroyForcibly();
-                }
-            }
-            must(ip, "netns", "delete", name);
-        }
+    /** {@code run} in the namespace, once its log says where the page is. */
+    private static void startGateway(Namespace ns, Path config, Path log) throws Exception {
+        ns.start(Namespace.gateway("run", "--config", config.toString()), log);
+        Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
+                () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
     }
 
     /**
@@ -173,40 +121,11 @@ class HttpsPageNetnsTest {
         return config;
     }
 
-    /** The gateway's command line, on this test's class path. */
-    private static List<String> java(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             return "";
-        }
-    }
-
-    record Outcome(int code, String output) {
-    }
-
-    private static Outcome run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish: " + out);
-        }
-        return new Outcome(p.exitValue(), out);
-    }
-
-    private static void must(String... command) throws Exception {
-        Outcome o = run(List.of(command));
-        if (o.code() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed: " + o.output()
-                    + (ProcessHandle.current().info().user().orElse("").equals("root") ? "" : " (network namespaces need root)"));
         }
     }
 }

@@ -18,16 +18,31 @@ public final class TestCertificates implements AutoCloseable {
         this.dir = dir;
     }
 
+    /** A certificate the CA issued and its key. */
+    public record Issued(Path certificate, Path key) {
+    }
+
     public static TestCertificates create(String hostName) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("xmpp-iot-certs-");
-        Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:" + hostName + "\nextendedKeyUsage=serverAuth\n");
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=xmpp-iot-gateway test CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                 "-keyout", "ca.key", "-out", "ca.pem");
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + hostName, "-keyout", "server.key", "-out", "server.csr");
-        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
-        return new TestCertificates(dir);
+        TestCertificates certificates = new TestCertificates(dir);
+        certificates.issue("server", hostName);
+        return certificates;
+    }
+
+    /**
+     * Has the CA issue {@code name.pem} (and {@code name.key}) for {@code dnsNames}, the first also its common name; for
+     * servers and for servers talking to servers (s2s presents it as a client too).
+     */
+    public Issued issue(String name, String... dnsNames) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + String.join(",", Stream.of(dnsNames).map(d -> "DNS:" + d).toList())
+                + "\nextendedKeyUsage=serverAuth,clientAuth\n");
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + dnsNames[0], "-keyout", name + ".key", "-out", name + ".csr");
+        openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-extfile", name + ".ext", "-out", name + ".pem");
+        return new Issued(dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
     }
 
     private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
