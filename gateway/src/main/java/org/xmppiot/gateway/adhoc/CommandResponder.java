@@ -114,7 +114,8 @@ public final class CommandResponder implements SessionListener, DiscoNodes {
     public List<DiscoverItems.Item> items(Jid requester, Jid self) {
         List<DiscoverItems.Item> items = new ArrayList<>();
         for (ManagementCommand c : commands.values()) {
-            if (permitted(c, requester)) {
+            // Asking for access is offered to those who may not read everything already.
+            if (permitted(c, requester) && !(c.forStrangers() && access.mayRead(requester))) {
                 DiscoverItems.Item item = new DiscoverItems.Item(self);
                 item.setNode(c.node());
                 item.setName(c.name());

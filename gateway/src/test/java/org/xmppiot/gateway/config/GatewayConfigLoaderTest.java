@@ -373,4 +373,47 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> GatewayConfigLoader.load(write(XMPP + "  server: localhost\n  port: 0\n"), drivers))
                 .hasMessageContaining("0 is out of range; expected 1 to 65535");
     }
+
+    @Test
+    void accessThingsGivesReadersAndControllersPerThingOrPattern() throws Exception {
+        GatewayConfig c = GatewayConfigLoader.load(write(XMPP + """
+                access:
+                  owners: [ alice@example.org ]
+                  things:
+                    greenhouse:
+                      readers: [ bob@other.example ]
+                    "shed-*":
+                      readers: [ carol@other.example ]
+                      controllers: [ dave@other.example ]
+                things:
+                  - id: tank
+                    driver: recording
+                """), drivers);
+        assertThat(c.access().things()).containsExactly(
+                new AccessConfig.ThingAccess("greenhouse", java.util.List.of("bob@other.example"), java.util.List.of()),
+                new AccessConfig.ThingAccess("shed-*", java.util.List.of("carol@other.example"), java.util.List.of("dave@other.example")));
+        AccessConfig.ThingAccess sheds = c.access().things().get(1);
+        assertThat(sheds.matches("shed-north")).isTrue();
+        assertThat(sheds.matches("shed-")).isTrue();
+        assertThat(sheds.matches("greenshed-1")).isFalse();
+
+        assertThat(failure(XMPP + """
+                access:
+                  things:
+                    "shed north":
+                      readers: [ bob@other.example ]
+                """).getMessage()).contains("gateway.yaml:6:").contains("access.things.shed north: 'shed north' is neither a thing id nor a pattern of one");
+        assertThat(failure(XMPP + """
+                access:
+                  things:
+                    shed:
+                      writers: [ bob@other.example ]
+                """).getMessage()).contains("unknown key 'writers'").contains("allowed here: controllers, readers");
+        assertThat(failure(XMPP + """
+                access:
+                  things:
+                    shed:
+                      readers: [ bob ]
+                """).getMessage()).contains("'bob' is not a bare JID");
+    }
 }

@@ -36,7 +36,9 @@ class ControlOnASessionTest {
     void start() throws Exception {
         ThingRegistry things = new ThingRegistry(new RecordingSink());
         done = Heater.in(things, "heater").done();
-        AccessPolicy access = AccessPolicy.of(new AccessConfig(List.of("owner@example.org"), List.of("reader@example.org")));
+        AccessPolicy access = AccessPolicy.of(new AccessConfig(List.of("owner@example.org"), List.of("reader@example.org"), List.of(
+                new AccessConfig.ThingAccess("heat*", List.of("viewer@elsewhere.example"), List.of("plumber@elsewhere.example")),
+                new AccessConfig.ThingAccess("boiler", List.of(), List.of("boilerman@elsewhere.example")))));
         new ControlService(access, things).sessionStarted(session);
     }
 
@@ -79,5 +81,15 @@ class ControlOnASessionTest {
         assertThat(set(OWNER, "<boolean name='setpoint' value='maybe'/>").getError().getCondition())
                 .isEqualTo(StanzaError.Condition.bad_request);
         assertThat(done).isEmpty();
+    }
+
+    @Test
+    void aControllerOfAThingSetsThatThingOnlyAndAReaderOfItNothing() throws Exception {
+        assertThat(set("plumber@elsewhere.example/van", "<double name='setpoint' value='22'/>").getType()).isEqualTo(IQ.Type.result);
+        assertThat(set("viewer@elsewhere.example/x", "<double name='setpoint' value='21'/>").getError().getCondition())
+                .as("a reader of the thing").isEqualTo(StanzaError.Condition.forbidden);
+        IQ other = set("boilerman@elsewhere.example/x", "<double name='setpoint' value='21'/>");
+        assertThat(other.getError().getCondition()).as("a controller of another thing").isEqualTo(StanzaError.Condition.item_not_found);
+        assertThat(done).singleElement().satisfies(c -> assertThat(c.origin()).isEqualTo("plumber@elsewhere.example/van"));
     }
 }
