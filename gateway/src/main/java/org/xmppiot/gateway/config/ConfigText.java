@@ -43,7 +43,8 @@ public final class ConfigText {
 
     /**
      * {@code yaml} with {@code jid} among {@code access.owners} (and no longer among the readers); the access section is
-     * rewritten, the rest kept. Unchanged when {@code jid} is an owner already.
+     * rewritten but for its {@code things} (kept as written, comments too), the rest kept. Unchanged when {@code jid} is
+     * an owner already.
      */
     public static String withOwner(String yaml, String jid) throws ConfigException {
         ConfigNode access = YamlConfigReader.read("the configuration", yaml).section("access");
@@ -57,7 +58,31 @@ public final class ConfigText {
         readers.removeIf(r -> r.toLowerCase(Locale.ROOT).equals(wanted));
         return withSection(yaml, "access", "access:\n"
                 + "  owners: " + flow(owners) + "   # JIDs that may read and control\n"
-                + "  readers: " + flow(readers) + "   # JIDs that may read\n");
+                + "  readers: " + flow(readers) + "   # JIDs that may read\n"
+                + childText(yaml, "access", "things"));
+    }
+
+    /** The lines of {@code child} under top-level {@code key} as written, re-indented by two; empty when there is none. */
+    private static String childText(String yaml, String key, String child) {
+        List<String> lines = lines(yaml);
+        int[] block = block(lines, key);
+        if (block == null) {
+            return "";
+        }
+        int keys = childIndent(lines, block);
+        StringBuilder out = new StringBuilder();
+        boolean inside = false;
+        for (int i = block[0] + 1; i < block[1]; i++) {
+            String line = lines.get(i);
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#") && indent(line) <= keys) {
+                inside = t.startsWith(child + ":");
+            }
+            if (inside) {
+                out.append("  ").append(line.length() >= keys ? line.substring(Math.min(keys, indent(line))) : line.strip()).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static String flow(List<String> items) {
