@@ -37,6 +37,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.println("  pub/sub:  " + x.pubsub().service() + ", nodes " + x.pubsub().nodePrefix() + "<thing>, access "
                 + x.pubsub().accessModel() + ", max-items " + x.pubsub().maxItems());
         out.println("  access:   owners " + c.access().owners() + ", readers " + c.access().readers());
+        for (var t : c.access().things()) {
+            out.println("    " + t.pattern() + ": readers " + t.readers() + ", controllers " + t.controllers());
+        }
         out.println("  store:    " + c.store().path() + ", up to " + c.store().maxBytes() / 1_000_000 + " MB and "
                 + (c.store().maxAge().toDays() >= 1 ? c.store().maxAge().toDays() + " days" : c.store().maxAge().toMinutes() + " minutes")
                 + ", commit every " + c.store().commitInterval().toMillis() + " ms");
