@@ -131,7 +131,8 @@ public final class ChatCommands implements SessionListener {
             case "list" -> list(from);
             case "read" -> read(from, args);
             case "set" -> set(from, args);
-            case "status" -> status.get();
+            // The status names every thing: not for those given some things only.
+            case "status" -> access.mayRead(from) ? status.get() : "status is for the gateway's owners and readers.";
             case "help", "?" -> help;
             default -> contributed.stream().filter(v -> v.verbs().contains(command)).findFirst()
                     .map(v -> v.run(from, command, args))

@@ -30,7 +30,8 @@ public final class PresenceAccess implements SessionListener {
 
     private SubscribeListener answer() {
         return (from, request) -> {
-            if (access.isKnown(from)) {
+            // Not to those given some things only: presence subscribers get the gateway's status node (PEP), every thing in it.
+            if (access.mayRead(from)) {
                 return SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired;
             }
             log.info("presence subscription from {} refused: not an owner or reader", from);

@@ -46,14 +46,16 @@ class ObserveOnASessionTest {
     private ObserveService observe;
     private Heater heater;
     private BusSubscription observing;
+    private AccessPolicy access;
 
     @BeforeEach
     void start() throws Exception {
         ThingRegistry things = new ThingRegistry(bus);
         heater = Heater.in(things, "heater");
+        Heater.in(things, "boiler");
         store = new ObservationStore(dir.resolve("observers.db"));
         sender = new QosSender(() -> session, Duration.ofMinutes(1));
-        AccessPolicy access = AccessPolicy.of(new AccessConfig(List.of("owner@example.org"), List.of("reader@example.org")));
+        access = AccessPolicy.of(new AccessConfig(List.of("owner@example.org"), List.of("reader@example.org")));
         observe = new ObserveService(ObserveConfig.defaults(), access, things::ids, bus.latest(), store, sender);
         observe.sessionStarted(session);
         observing = bus.subscribe("observe", 1_000, observe);
@@ -74,7 +76,11 @@ class ObserveOnASessionTest {
     }
 
     private IQ subscribe(String from, long seqnr) throws Exception {
-        EventSubscribe request = new EventSubscribe(new ObserveRequest(seqnr, List.of("heater"), List.of(), Set.of(), null, null, false));
+        return subscribe(from, seqnr, List.of("heater"));
+    }
+
+    private IQ subscribe(String from, long seqnr, List<String> things) throws Exception {
+        EventSubscribe request = new EventSubscribe(new ObserveRequest(seqnr, things, List.of(), Set.of(), null, null, false));
         request.setType(IQ.Type.get);
         request.setFrom(JidCreate.from(from));
         request.setTo(session.self());
@@ -127,5 +133,24 @@ class ObserveOnASessionTest {
         assertThat(chat.run(READER, "observing", List.of())).isEqualTo("You observe:\n  heater: temperature changes by 0.5");
         assertThat(chat.run(READER, "unobserve", List.of("heater"))).isEqualTo("Stopped observing heater.");
         assertThat(observe.observations()).isZero();
+    }
+
+    @Test
+    void someoneGivenOneThingObservesThatThingOnlyAndLosesItWithTheShare() throws Exception {
+        String neighbour = "bob@other.example/laptop";
+        access.share(List.of(new AccessPolicy.ThingRight("heater", JidCreate.bareFrom("bob@other.example"), false)));
+        assertThat(subscribe(neighbour, 1).getChildElementName()).isEqualTo("accepted");
+        assertThat(subscribe(neighbour, 2, List.of("boiler")).getError().getCondition())
+                .as("another thing is as absent as one that does not exist").isEqualTo(StanzaError.Condition.item_not_found);
+        assertThat(subscribe(neighbour, 3, List.of()).getError().getCondition())
+                .as("all things: not for someone given some").isEqualTo(StanzaError.Condition.bad_request);
+        heater.reads("20.0");
+        settle();
+        assertThat(eventsTo(neighbour)).hasSize(1);
+
+        access.share(List.of());
+        observe.accessChanged();
+        assertThat(observe.observations()).isZero();
+        assertThat(subscribe(neighbour, 4).getError().getCondition()).isEqualTo(StanzaError.Condition.forbidden);
     }
 }

@@ -92,6 +92,7 @@ class SharingOnASessionTest {
         assertThat(ask(BOB, "list")).isEqualTo("Things:\n  greenhouse: temperature");
         assertThat(ask(BOB, "read shed")).isEqualTo("No thing 'shed'. list shows them.");
         assertThat(ask(BOB, "set greenhouse setpoint 20")).isEqualTo("Only the gateway's owners may set values.");
+        assertThat(ask(BOB, "status")).as("the status names every thing").isEqualTo("status is for the gateway's owners and readers.");
         assertThat(ask(OWNER, "shares")).contains("greenhouse: bob@other.example (allowed by owner@example.org, ")
                 .contains("shed: carol@other.example (reads, by the configuration)");
 
