@@ -101,7 +101,7 @@ final class HealthProbe implements ViewedGateway {
             error = e.getMessage();
         }
         return new Health.Store(s.path().toString(), bytes, unsent, oldest, parts.writer().stored(), s.droppedUnsent(),
-                parts.writer().lost(), error);
+                parts.writer().lost(), parts.writer().lostDiskFull(), error, s.damage());
     }
 
     private Health.Counters counters() {

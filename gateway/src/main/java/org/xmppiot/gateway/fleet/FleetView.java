@@ -73,7 +73,9 @@ public final class FleetView {
             if (!notOnline.isEmpty()) {
                 b.append(" (").append(String.join("; ", notOnline)).append(')');
             }
-            return b.append("; backlog ").append(status.getAttributeValue("backlog")).toString();
+            b.append("; backlog ").append(status.getAttributeValue("backlog"));
+            String damage = status.getAttributeValue("store-damage");
+            return (damage == null ? b : b.append("; ").append(damage)).toString();
         }
     }
 

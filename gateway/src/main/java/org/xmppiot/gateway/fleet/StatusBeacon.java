@@ -85,16 +85,19 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
     }
 
     /**
-     * The payload: {@code <gateway version started time backlog><thing id state reason detail since/>...
+     * The payload: {@code <gateway version started time backlog [store-damage]><thing id state reason detail since/>...
      * <bridge id state detail reason since/>...</gateway>}.
      */
-    StandardExtensionElement payload() {
+    public StandardExtensionElement payload() {
         Health h = health.get();
         StandardExtensionElement.Builder b = StandardExtensionElement.builder("gateway", NODE)
                 .addAttribute("version", h.version())
                 .addAttribute("started", h.started().truncatedTo(ChronoUnit.SECONDS).toString())
                 .addAttribute("time", h.at().truncatedTo(ChronoUnit.SECONDS).toString())
                 .addAttribute("backlog", Long.toString(h.store().unsent()));
+        if (h.store().damage() != null) {
+            b.addAttribute("store-damage", h.store().damage());
+        }
         for (Health.ThingHealth t : h.things()) {
             StandardExtensionElement.Builder thing = StandardExtensionElement.builder("thing", NODE)
                     .addAttribute("id", t.id())

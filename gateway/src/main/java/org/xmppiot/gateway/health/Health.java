@@ -48,10 +48,11 @@ public record Health(Instant at, String version, Instant started, Connection con
 
     /**
      * The store: its file and size, readings waiting to be published (and since when), committed, dropped by its limits,
-     * lost to write errors; {@code error} says why size and backlog are unknown (null when they are known, as -1 otherwise).
+     * lost to a full disk and to other write errors; {@code error} says why size and backlog are unknown (null when they are
+     * known, as -1 otherwise); {@code damage} tells of a damaged store moved aside (null when none).
      */
     public record Store(String path, long bytes, long unsent, Instant oldestUnsent, long stored, long droppedUnsent, long lost,
-                        String error) {
+                        long lostDiskFull, String error, String damage) {
     }
 
     /** What was taken, dropped, refused or withheld on the way, and how many observe subscriptions are held. */

@@ -37,7 +37,10 @@ public final class HealthText {
                 .append(s.error() == null ? Long.toString(s.unsent()) : "unknown (" + s.error() + ")")
                 .append("; refused by the server: ").append(p.refused()).append("; sent late: ").append(p.lateItems()).append(" items");
         b.append("\nStore: ").append(s.stored()).append(" stored, ").append(s.droppedUnsent()).append(" unsent dropped by its limits, ")
-                .append(s.lost()).append(" lost to write errors");
+                .append(s.lostDiskFull()).append(" lost to a full disk, ").append(s.lost()).append(" lost to write errors");
+        if (s.damage() != null) {
+            b.append("\n").append(s.damage());
+        }
         Health.Counters n = h.counters();
         b.append("\nBus: ").append(n.busDrops()).append(" readings dropped by full queues");
         b.append("\nUnreadable stanzas dropped: ").append(n.unreadableStanzas()).append("; requests nobody handles: ")

@@ -42,6 +42,7 @@ final class GatewayMetrics {
                     cb.call(now.counters().busDrops(), "bus_queue_full");
                     cb.call(now.store().droppedUnsent(), "store_limits");
                     cb.call(now.store().lost(), "store_write_error");
+                    cb.call(now.store().lostDiskFull(), "store_disk_full");
                     cb.call(now.publishing().refused(), "refused_by_server");
                 }).register(registry);
         GaugeWithCallback.builder().name("xmppiot_backlog_readings").help("Readings stored and not yet confirmed by the server")
@@ -50,6 +51,8 @@ final class GatewayMetrics {
                         cb.call(now.store().unsent());
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("xmppiot_store_damaged").help("1 while a damaged store is kept beside the new one (see the status page)")
+                .callback(cb -> cb.call(now.store().damage() != null ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("xmppiot_store_bytes").help("Size of the store's database")
                 .callback(cb -> {
                     if (now.store().error() == null) {

@@ -119,6 +119,9 @@ final class StatusJson {
             g.writeStringField("error", s.error());
         }
         g.writeNumberField("stored", s.stored());
+        g.writeNumberField("lostDiskFull", s.lostDiskFull());
+        g.writeNumberField("lostWriteErrors", s.lost());
+        g.writeStringField("damage", s.damage());
         g.writeEndObject();
     }
 

@@ -107,6 +107,12 @@ final class StatusPage {
         } else {
             row(h, "Error", s.error());
         }
+        if (s.damage() != null) {
+            h.append("<dt>Damaged store</dt><dd id=\"store-damage\">").append(escape(s.damage())).append("</dd>");
+        }
+        if (s.lostDiskFull() > 0) {
+            h.append("<dt>Lost to a full disk</dt><dd id=\"lost-disk-full\">").append(s.lostDiskFull()).append(" readings</dd>");
+        }
         h.append("</dl></section>");
     }
 

@@ -53,14 +53,17 @@ public final class ReadingStore implements AutoCloseable {
     private final PreparedStatement selectReadings;
     private final PreparedStatement selectThingReadings;
     private final PreparedStatement deleteOutbox;
+    /** What the user is told of a damaged store moved aside (this start, or one still kept from before); null when none. */
+    private final String damage;
     private long nextId;
     private long droppedUnsent;
     private long droppedHistory;
 
-    private ReadingStore(StoreConfig config, Connection db, StoreLock lock) throws SQLException {
+    private ReadingStore(StoreConfig config, Connection db, StoreLock lock, String damage) throws SQLException {
         this.config = config;
         this.db = db;
         this.lock = lock;
+        this.damage = damage;
         try (Statement s = db.createStatement()) {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS reading (id INTEGER PRIMARY KEY AUTOINCREMENT, thing TEXT NOT NULL, "
                     + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
@@ -120,16 +123,10 @@ public final class ReadingStore implements AutoCloseable {
         // Before anything reads the file: a second gateway must neither write it nor move it aside as damaged.
         StoreLock lock = StoreLock.acquire(file);
         try {
-            String damage = damage(file);
-            if (damage != null) {
-                Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
-                Files.move(file, aside);
-                Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
-                Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
-                log.error("store {} is damaged ({}); moved it to {} and started a new one", file, damage, aside);
-            }
+            String found = damage(file);
+            String sentence = found == null ? keptFromBefore(file) : moveAside(file, found);
             createWithSmallPages(file);
-            return new ReadingStore(config, connect(file), lock);
+            return new ReadingStore(config, connect(file), lock, sentence);
         } catch (SQLException | IOException e) {
             lock.close();
             String why = e.getMessage();
@@ -140,14 +137,61 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves a damaged store and its WAL aside, kept under the time (the readings in it may still be read with sqlite3),
+     * so that a new one can start; the sentence that says so, which the log, chat, the page, /metrics and the fleet show.
+     */
+    private static String moveAside(Path file, String found) throws IOException {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(Instant.now());
+        Path aside = file.resolveSibling(file.getFileName() + DAMAGED + stamp);
+        Files.move(file, aside);
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        if (Files.exists(wal)) {
+            Files.move(wal, aside.resolveSibling(aside.getFileName() + "-wal"));
+        }
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+        String sentence = "The store was damaged (" + found + "): it was moved to " + aside + " and a new one started; readings"
+                + " in it that were not yet published stay there.";
+        log.error("{}", sentence);
+        return sentence;
+    }
+
+    private static final String DAMAGED = ".damaged-";
+
+    /** A damaged store an earlier start moved aside and nobody removed yet, in one sentence; null when there is none. */
+    private static String keptFromBefore(Path file) throws IOException {
+        try (var siblings = Files.list(file.getParent())) {
+            return siblings.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(file.getFileName() + DAMAGED) && !n.endsWith("-wal"))
+                    .sorted(java.util.Comparator.reverseOrder()).findFirst()
+                    .map(n -> "An earlier store was damaged and is kept as " + file.resolveSibling(n)
+                            + "; remove it when its readings are no longer needed.")
+                    .orElse(null);
+        }
+    }
+
+    /** What the user is told of a damaged store moved aside (see {@link #moveAside}); null when there is none. */
+    public String damage() {
+        return damage;
+    }
+
     /** What SQLite finds wrong with an existing file, or null if it is sound (or not there yet). */
     private static String damage(Path file) throws SQLException {
         if (!Files.exists(file)) {
             return null;
         }
-        try (Connection db = connect(file); Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
-            String answer = rs.next() ? rs.getString(1) : "no answer to quick_check";
-            return "ok".equals(answer) ? null : answer;
+        try (Connection db = connect(file); Statement s = db.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+                String answer = rs.next() ? rs.getString(1) : "no answer to quick_check";
+                if (!"ok".equals(answer)) {
+                    return answer;
+                }
+            }
+            // A sound database that is not ours: what a WAL of another database leaves once SQLite has applied it.
+            String missing = missingColumns(s, "reading", "id", "thing", "seq", "taken_at_ns", "fields");
+            missing = missing != null ? missing : missingColumns(s, "outbox", "destination", "first_id", "last_id");
+            return missing;
         } catch (SQLiteException e) {
             SQLiteErrorCode code = e.getResultCode();
             if (code == SQLiteErrorCode.SQLITE_NOTADB || code == SQLiteErrorCode.SQLITE_CORRUPT) {
@@ -155,6 +199,21 @@ public final class ReadingStore implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** "table T lacks the columns ..." when table {@code table} exists without all of {@code columns}; null otherwise. */
+    private static String missingColumns(Statement s, String table, String... columns) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                present.add(rs.getString("name"));
+            }
+        }
+        if (present.isEmpty()) {
+            return null; // Not made yet.
+        }
+        List<String> lacking = java.util.Arrays.stream(columns).filter(c -> !present.contains(c)).toList();
+        return lacking.isEmpty() ? null : "its table " + table + " is not the gateway's: no column " + String.join(", ", lacking);
     }
 
     /**
@@ -530,10 +589,32 @@ public final class ReadingStore implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
+        clearBatches();
         try {
             db.rollback();
-        } catch (SQLException ignored) {
-            // The original failure is what matters.
+        } catch (SQLException gone) {
+            // SQLite ended the transaction itself (it does on a full disk): begin the next one, or the statements of the
+            // next commit would each be committed on their own.
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // "No transaction is active": what is being set right here.
+            }
+            try {
+                db.setAutoCommit(false);
+            } catch (SQLException ignored) {
+                // The next statement fails with the reason, which is what matters.
+            }
+        }
+    }
+
+    private void clearBatches() {
+        for (PreparedStatement s : List.of(insertReading, insertOutbox, extendOutbox)) {
+            try {
+                s.clearBatch();
+            } catch (SQLException ignored) {
+                // A closed statement has no batch left.
+            }
         }
     }
 

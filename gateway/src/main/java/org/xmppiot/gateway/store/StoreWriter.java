@@ -37,6 +37,9 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private final int maxCommit;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong lostDiskFull = new AtomicLong();
+    /** Set while commits fail, so that the first one to succeed again says so. */
+    private volatile boolean failing;
     /** Owned by the bus thread: the item each thing's next reading joins while it is open. */
     private final Map<String, OutboxItem> open = new HashMap<>();
     private final Object lock = new Object();
@@ -137,8 +140,10 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 store.enforceRetention(Instant.now());
                 commit(batch);
             } catch (SQLException again) {
-                lost.addAndGet(batch.size());
-                logFailure(batch.size(), again);
+                boolean full = diskFull(again);
+                (full ? lostDiskFull : lost).addAndGet(batch.size());
+                logFailure(batch.size(), again, full);
+                failing = true;
             }
         }
         keepWithinLimits();
@@ -147,7 +152,17 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private void commit(List<ReadingStore.Pending> batch) throws SQLException {
         store.append(batch, destinations);
         stored.addAndGet(batch.size());
+        if (failing) {
+            failing = false;
+            log.warn("store {} writes again (lost so far: {} to a full disk, {} to other write errors)", store.path(),
+                    lostDiskFull.get(), lost.get());
+        }
         afterCommit.run();
+    }
+
+    /** SQLite's "database or disk is full": the file system has no room (ENOSPC), not a fault of the store. */
+    static boolean diskFull(SQLException e) {
+        return e instanceof org.sqlite.SQLiteException s && s.getResultCode().code == org.sqlite.SQLiteErrorCode.SQLITE_FULL.code;
     }
 
     private void keepWithinLimits() {
@@ -162,11 +177,16 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         }
     }
 
-    private void logFailure(int count, SQLException e) {
+    private void logFailure(int count, SQLException e, boolean full) {
         if (System.nanoTime() - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
             lastFailureLog = System.nanoTime();
-            log.error("store {} could not write {} reading(s), they are lost: {} (lost_total={})", store.path(), count,
-                    e.getMessage(), lost.get());
+            if (full) {
+                log.error("the disk of store {} is full: {} reading(s) could not be stored (lost to a full disk so far: {});"
+                        + " publishing goes on, and storing resumes as soon as there is room", store.path(), count, lostDiskFull.get());
+            } else {
+                log.error("store {} could not write {} reading(s), they are lost: {} (lost_total={})", store.path(), count,
+                        e.getMessage(), lost.get());
+            }
         }
     }
 
@@ -189,8 +209,13 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         return stored.get();
     }
 
-    /** Readings the store could not write even after making room. */
+    /** Readings the store could not write even after making room, for other reasons than a full disk. */
     public long lost() {
         return lost.get();
+    }
+
+    /** Readings the store could not write because the disk was full (even after retention made what room it could). */
+    public long lostDiskFull() {
+        return lostDiskFull.get();
     }
 }
