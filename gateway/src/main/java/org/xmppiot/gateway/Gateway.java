@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
-        path = new ReadingPath(config, store, bus, features.uplink, features.provisioner);
+        path = new ReadingPath(config, store, bus, things, features.uplink, features.provisioner);
         probe = new HealthProbe(new HealthProbe.Parts(() -> live.config().xmpp(), features.uplink, path.publisher, features.provisioner,
                 store, path.writer, bus, things, features.strangers, features.observe, features.onboarding::pendingInvite, features.logins, live::page, features.control), version());
         path.start();

@@ -11,6 +11,7 @@ import org.xmppiot.gateway.config.GatewayConfig;
 import org.xmppiot.gateway.pubsub.NodeProvisioner;
 import org.xmppiot.gateway.pubsub.PubSubPublisher;
 import org.xmppiot.gateway.store.ReadingStore;
+import org.xmppiot.core.thing.ThingRegistry;
 import org.xmppiot.gateway.store.StoreWriter;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
@@ -33,8 +34,10 @@ final class ReadingPath {
     final PubSubPublisher publisher;
     private final BusSubscription storing;
 
-    ReadingPath(GatewayConfig config, ReadingStore store, ReadingBus bus, XmppUplink uplink, NodeProvisioner provisioner) {
+    ReadingPath(GatewayConfig config, ReadingStore store, ReadingBus bus, ThingRegistry things, XmppUplink uplink,
+                NodeProvisioner provisioner) {
         this.store = store;
+        things.continueSequences(sequencesAfter(store));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure, provisioner::target);
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
                 publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
@@ -43,6 +46,28 @@ final class ReadingPath {
 
     void start() {
         publisher.start();
+    }
+
+    /**
+     * Readings go on from the numbers the store kept. After a stop that was not clean (a power cut, a kill) readings
+     * published but not committed may have used the next numbers: at most what the writer holds before it holds up the
+     * bus (twice {@link #MAX_COMMIT}) and one commit under way, so the numbers go on beyond those.
+     */
+    private static ThingRegistry.SequenceMemory sequencesAfter(ReadingStore store) {
+        long gap = store.startedAfterUncleanStop() ? 4L * MAX_COMMIT : 0;
+        if (gap > 0) {
+            log.info("the last run did not stop cleanly: sequence numbers go on {} past what the store kept", gap);
+        }
+        return thing -> {
+            try {
+                long[] kept = store.lastSequences(thing);
+                return new long[] {kept[0] + gap, kept[1] - gap};
+            } catch (java.sql.SQLException e) {
+                log.warn("store cannot say where the sequence numbers of {} stopped ({}); they go on from the time instead", thing,
+                        e.getMessage());
+                return new long[] {System.currentTimeMillis(), -System.currentTimeMillis()};
+            }
+        };
     }
 
     /** Commits what the bus handed over, then gives the publisher a bounded time while {@code connected}; stops it. */

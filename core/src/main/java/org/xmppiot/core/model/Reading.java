@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one thing reported at one moment. The sequence number counts up per thing and driver run;
- * together with the timestamp it names the reading uniquely.
+ * What one thing reported at one moment. The sequence number counts up per thing (the registry numbers what drivers
+ * hand it, on from what a store kept of earlier runs; status readings count down from -1); it names the reading
+ * uniquely among its thing's.
  */
 public record Reading(String thingId, long sequence, Instant timestamp, List<Field> fields) {
 

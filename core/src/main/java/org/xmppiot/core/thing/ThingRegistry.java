@@ -48,8 +48,21 @@ public final class ThingRegistry implements ReadingSink, DriverContext, AutoClos
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong order = new AtomicLong();
-    /** Status readings count down from -1, so they never share a (time, sequence) pair with a driver's readings. */
-    private final AtomicLong statusSequence = new AtomicLong();
+    /**
+     * Each thing's last sequence numbers, {reading, status}: readings count up from 1, status readings down from -1 (so
+     * the two never share a (time, sequence) pair), per thing and across runs, whatever numbers drivers use.
+     */
+    private final Map<String, long[]> sequences = new ConcurrentHashMap<>();
+    private volatile SequenceMemory memory = SequenceMemory.NONE;
+
+    /** Where a thing's sequence numbers go on from: what an earlier run left (a store knows). */
+    @FunctionalInterface
+    public interface SequenceMemory {
+        SequenceMemory NONE = thingId -> new long[] {0, 0};
+
+        /** {the last reading sequence used (0 for none), the last status sequence used (0 for none, else negative)}. */
+        long[] last(String thingId);
+    }
 
     private final Map<Class<?>, Object> shared = new ConcurrentHashMap<>();
     private final Map<String, Bridge> bridges = new ConcurrentHashMap<>();
@@ -214,9 +227,32 @@ public final class ThingRegistry implements ReadingSink, DriverContext, AutoClos
         listeners.add(listener);
     }
 
+    /**
+     * Numbers each thing's readings on from what {@code memory} says an earlier run used, so that no number is used twice
+     * for a thing, also after a restart or a power cut. Things that have reported already go on from the higher of the two.
+     */
+    public void continueSequences(SequenceMemory memory) {
+        this.memory = memory;
+        sequences.forEach((id, s) -> {
+            long[] last = memory.last(id);
+            synchronized (s) {
+                s[0] = Math.max(s[0], last[0]);
+                s[1] = Math.min(s[1], last[1]);
+            }
+        });
+    }
+
+    private long[] sequences(String thingId) {
+        return sequences.computeIfAbsent(thingId, id -> memory.last(id).clone());
+    }
+
+    /** Renumbered in the thing's own sequence (drivers count from 1 at every start), then onto the bus in that order. */
     @Override
     public void accept(Reading reading) {
-        bus.accept(reading);
+        long[] s = sequences(reading.thingId());
+        synchronized (s) {
+            bus.accept(new Reading(reading.thingId(), ++s[0], reading.timestamp(), reading.fields()));
+        }
     }
 
     @Override
@@ -241,7 +277,10 @@ public final class ThingRegistry implements ReadingSink, DriverContext, AutoClos
         } else {
             log.warn("thing '{}' is {}", thingId, status);
         }
-        bus.accept(statusReading(thingId, status, now.since()));
+        long[] s = sequences(thingId);
+        synchronized (s) {
+            bus.accept(statusReading(thingId, --s[1], status, now.since()));
+        }
         for (StatusListener l : listeners) {
             try {
                 l.statusChanged(now, previous);
@@ -251,14 +290,14 @@ public final class ThingRegistry implements ReadingSink, DriverContext, AutoClos
         }
     }
 
-    private Reading statusReading(String thingId, ThingStatus status, Instant at) {
+    private static Reading statusReading(String thingId, long sequence, ThingStatus status, Instant at) {
         Set<Quality> quality = switch (status.state()) {
             case OFFLINE -> Set.of(Quality.AUTOMATIC_READOUT, Quality.ERROR);
             case ONLINE -> status.reason() == null ? Set.of(Quality.AUTOMATIC_READOUT) : Set.of(Quality.AUTOMATIC_READOUT, Quality.WARNING);
             default -> Set.of(Quality.AUTOMATIC_READOUT);
         };
         Field field = new Field(STATUS_FIELD, new FieldValue.StringValue(status.toString()), quality, Category.STATUS);
-        return new Reading(thingId, statusSequence.decrementAndGet(), at.truncatedTo(ChronoUnit.MILLIS), List.of(field));
+        return new Reading(thingId, sequence, at.truncatedTo(ChronoUnit.MILLIS), List.of(field));
     }
 
     /**

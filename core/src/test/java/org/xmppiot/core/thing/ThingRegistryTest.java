@@ -125,4 +125,21 @@ class ThingRegistryTest {
         assertThat(registry.title("kitchen-sensor")).isEqualTo("Kitchen Sensor");
         assertThrows(IllegalStateException.class, () -> registry.add(thing("hall"), new Dimmer()));
     }
+
+    @Test
+    void readingsAreNumberedPerThingOnFromWhatAnEarlierRunLeftWhateverTheDriversCount() {
+        registry.status("hall", ThingStatus.online()); // Not registered: ignored, numbers nothing.
+        registry.accept(reading("hall", 1));
+        registry.continueSequences(thing -> thing.equals("hall") ? new long[] {500, -7} : new long[] {40, 0});
+        registry.accept(reading("hall", 1)); // A driver that started again counts from 1.
+        registry.accept(reading("porch", 1));
+        registry.accept(reading("porch", 99));
+        assertThat(bus.readings()).extracting(r -> r.thingId() + "#" + r.sequence())
+                .containsExactly("hall#1", "hall#501", "porch#41", "porch#42");
+    }
+
+    private static org.xmppiot.core.model.Reading reading(String thing, long driverSequence) {
+        return new org.xmppiot.core.model.Reading(thing, driverSequence, java.time.Instant.parse("2026-12-03T10:00:00Z"),
+                List.of(org.xmppiot.core.model.Field.readout("level", new org.xmppiot.core.model.FieldValue.NumericValue(BigDecimal.ONE, "%"))));
+    }
 }

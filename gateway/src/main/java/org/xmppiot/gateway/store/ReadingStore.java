@@ -171,6 +171,24 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
+    /** Whether the gateway that used this store before stopped without closing it (a kill, a crash, a power cut). */
+    public boolean startedAfterUncleanStop() {
+        return lock.uncleanBefore();
+    }
+
+    /** {the highest reading sequence of {@code thing} kept (0 for none), the lowest status sequence kept (0 for none)}. */
+    public synchronized long[] lastSequences(String thing) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT coalesce(max(CASE WHEN seq > 0 THEN seq END), 0), "
+                + "coalesce(min(CASE WHEN seq < 0 THEN seq END), 0) FROM reading WHERE thing = ?")) {
+            q.setString(1, thing);
+            try (ResultSet rs = q.executeQuery()) {
+                long[] last = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+                db.commit(); // Ends the read transaction, so the WAL can be checkpointed.
+                return last;
+            }
+        }
+    }
+
     /** What the user is told of a damaged store moved aside (see {@link #moveAside}); null when there is none. */
     public String damage() {
         return damage;

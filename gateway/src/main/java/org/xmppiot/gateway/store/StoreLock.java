@@ -20,10 +20,20 @@ final class StoreLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final boolean uncleanBefore;
 
-    private StoreLock(FileChannel channel, FileLock lock) {
+    private StoreLock(FileChannel channel, FileLock lock, boolean uncleanBefore) {
         this.channel = channel;
         this.lock = lock;
+        this.uncleanBefore = uncleanBefore;
+    }
+
+    /**
+     * Whether the gateway that used the store before did not stop cleanly (killed, crashed, a power cut): its PID is
+     * still in the file, which a clean stop empties.
+     */
+    boolean uncleanBefore() {
+        return uncleanBefore;
     }
 
     /** Takes the lock of the store {@code file}, or throws the sentence that says who holds it. */
@@ -48,10 +58,11 @@ final class StoreLock implements AutoCloseable {
                 throw new StoreException("another gateway" + (holder.isEmpty() ? "" : " (PID " + holder + ")") + " is using " + file
                         + "; stop it first (systemctl stop xmpp-iot-gateway), or give this one its own store.path", null);
             }
+            boolean unclean = !holder(channel).isEmpty();
             byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(pid), 0);
-            return new StoreLock(channel, lock);
+            return new StoreLock(channel, lock, unclean);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StoreException("cannot lock the store " + file + " through " + lockFile + ": " + e.getMessage(), e);
@@ -80,6 +91,11 @@ final class StoreLock implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            channel.truncate(0); // A clean stop: the next start need not allow for readings published and not committed.
+        } catch (IOException ignored) {
+            // Then the next start allows for them, which costs nothing but a gap in the numbers.
+        }
         try {
             lock.release();
         } catch (IOException ignored) {
