@@ -55,19 +55,11 @@ class ChatOnASessionTest {
         new ChatCommands(access, bus.latest(), things, () -> "All well.", List.of(ECHO)).sessionStarted(session);
     }
 
-    private String ask(String from, String line) {
-        int before = session.chatTo(from).size();
-        session.chat(from, line);
-        List<String> answers = session.chatTo(from);
-        assertThat(answers).as("one answer to '%s'", line).hasSize(before + 1);
-        return answers.get(before);
-    }
-
     @Test
     void aStrangerIsToldItIsNotAllowedAndLearnsNothing() {
         heater.reads("21.5");
         for (String line : List.of("list", "read heater", "set heater setpoint 20", "status", "echo hi")) {
-            assertThat(ask(STRANGER, line)).isEqualTo("Sorry, you are not allowed to use this gateway. Ask its owner to add you as a reader.");
+            assertThat(session.ask(STRANGER, line)).isEqualTo("Sorry, you are not allowed to use this gateway. Ask its owner to add you as a reader.");
         }
         assertThat(heater.done()).isEmpty();
     }
@@ -75,21 +67,21 @@ class ChatOnASessionTest {
     @Test
     void aReaderListsAndReadsButDoesNotSet() {
         heater.reads("21.5");
-        assertThat(ask(READER, "list")).isEqualTo("Things:\n  heater: temperature");
-        assertThat(ask(READER, "read heater")).contains("temperature").contains("21.5 °C");
-        assertThat(ask(READER, "read attic")).isEqualTo("No thing 'attic'. list shows them.");
-        assertThat(ask(READER, "set heater setpoint 20")).isEqualTo("Only the gateway's owners may set values.");
-        assertThat(ask(READER, "status")).isEqualTo("All well.");
+        assertThat(session.ask(READER, "list")).isEqualTo("Things:\n  heater: temperature");
+        assertThat(session.ask(READER, "read heater")).contains("temperature").contains("21.5 °C");
+        assertThat(session.ask(READER, "read attic")).isEqualTo("No thing 'attic'. list shows them.");
+        assertThat(session.ask(READER, "set heater setpoint 20")).isEqualTo("Only the gateway's owners may set values.");
+        assertThat(session.ask(READER, "status")).isEqualTo("All well.");
         assertThat(heater.done()).isEmpty();
     }
 
     @Test
     void anOwnerSetsWithinTheRangeAndContributedVerbsAreAnsweredAndListed() {
-        assertThat(ask(OWNER, "set heater setpoint 20")).isEqualTo("Done: heater setpoint = 20.");
-        assertThat(ask(OWNER, "set heater setpoint 99")).startsWith("Not done: ").contains("5").contains("30");
+        assertThat(session.ask(OWNER, "set heater setpoint 20")).isEqualTo("Done: heater setpoint = 20.");
+        assertThat(session.ask(OWNER, "set heater setpoint 99")).startsWith("Not done: ").contains("5").contains("30");
         assertThat(heater.done()).singleElement().satisfies(c -> assertThat(c.origin()).isEqualTo(OWNER));
-        assertThat(ask(OWNER, "echo hello there")).isEqualTo(OWNER + " said hello there");
-        assertThat(ask(OWNER, "help")).contains("  read <thing>").contains("  echo <words>        say them back").endsWith("this text");
-        assertThat(ask(OWNER, "frobnicate")).startsWith("Unknown command 'frobnicate'.\nCommands:");
+        assertThat(session.ask(OWNER, "echo hello there")).isEqualTo(OWNER + " said hello there");
+        assertThat(session.ask(OWNER, "help")).contains("  read <thing>").contains("  echo <words>        say them back").endsWith("this text");
+        assertThat(session.ask(OWNER, "frobnicate")).startsWith("Unknown command 'frobnicate'.\nCommands:");
     }
 }

@@ -39,8 +39,8 @@ class HttpsPageNetnsTest {
             Path config = config("  password-file: page.password\n");
             Path log = dir.resolve("gateway.log");
             startGateway(ns, config, log);
-            Matcher shown = SHOWN.matcher(read(log));
-            assertThat(shown.find()).as(read(log)).isTrue();
+            Matcher shown = SHOWN.matcher(Namespace.read(log));
+            assertThat(shown.find()).as(Namespace.read(log)).isTrue();
             String fingerprint = shown.group(1);
             String pin = shown.group(2);
             assertThat(Files.getPosixFilePermissions(dir.resolve("http-tls.p12"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -69,7 +69,7 @@ class HttpsPageNetnsTest {
         try (Namespace ns = Namespace.create("xmppiot-xlogin-", ADDRESS)) {
             Path log = dir.resolve("gateway.log");
             startGateway(ns, config(""), log);
-            assertThat(read(log)).contains("(login by XMPP account)");
+            assertThat(Namespace.read(log)).contains("(login by XMPP account)");
             Namespace.Outcome script = ns.run(List.of(curl, "-sS", "-k", "--max-time", "20", "-D", "-",
                     "https://" + ADDRESS + ":8443/api/status"));
             assertThat(script.output()).startsWith("HTTP/1.1 401").doesNotContain("WWW-Authenticate").doesNotContain("\"connected\"")
@@ -86,7 +86,7 @@ class HttpsPageNetnsTest {
     private static void startGateway(Namespace ns, Path config, Path log) throws Exception {
         ns.start(Namespace.gateway("run", "--config", config.toString()), log);
         Await.until("the page on https://" + ADDRESS + ":8443/ in the log", Await.GENEROUS,
-                () -> read(log).contains("status page on https://" + ADDRESS + ":8443/"));
+                () -> Namespace.read(log).contains("status page on https://" + ADDRESS + ":8443/"));
     }
 
     /**
@@ -119,13 +119,5 @@ class HttpsPageNetnsTest {
                   port: 8443
                 %s""".formatted(ADDRESS, httpExtra), StandardCharsets.UTF_8);
         return config;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 }

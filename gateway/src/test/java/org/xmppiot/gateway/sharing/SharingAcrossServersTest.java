@@ -47,17 +47,17 @@ class SharingAcrossServersTest {
             Path log = dir.resolve("gateway.log");
             ns.start(Namespace.gateway("run", "--config", config(servers.caFile()).toString()), log);
             Await.until("the gateway's nodes on pubsub.home.test", Await.GENEROUS,
-                    () -> read(log).contains("node=gateway/greenhouse access updated") && read(log).contains("node=gateway/shed access updated"));
+                    () -> Namespace.read(log).contains("node=gateway/greenhouse access updated") && Namespace.read(log).contains("node=gateway/shed access updated"));
 
             Path script = Path.of("src/test/python/sharing_across_servers.py").toAbsolutePath();
             Namespace.Outcome played = ns.run(List.of("/usr/bin/python3", script.toString(), HOME.address(), AWAY.address(),
                     servers.caFile().toString(), "gateway@home.test/gw", "pubsub.home.test", "gateway/greenhouse", "greenhouse", "shed",
                     Integer.toString(SPAMMERS)), 900);
             System.out.println(played.output());
-            assertThat(played.code()).as(played.output() + "\n--- gateway log:\n" + read(log) + "\n--- home.test:\n"
+            assertThat(played.code()).as(played.output() + "\n--- gateway log:\n" + Namespace.read(log) + "\n--- home.test:\n"
                     + servers.log(HOME.domain())).isZero();
             assertThat(played.output()).contains("ok revoked: the subscription ended").contains("ok denied:").contains("all steps done");
-            assertThat(read(log)).contains("sharing: alice@home.test allowed bob@away.test to read greenhouse")
+            assertThat(Namespace.read(log)).contains("sharing: alice@home.test allowed bob@away.test to read greenhouse")
                     .contains("subscriptions ended: [bob@away.test");
             // Kept beside the store, not in the configuration; empty again after the revoke.
             assertThat(Files.readString(dir.resolve("shares"))).doesNotContain("bob@away.test");
@@ -93,13 +93,5 @@ class SharingAcrossServersTest {
                       - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
                 """.formatted(HOME.address(), caFile), StandardCharsets.UTF_8);
         return config;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 }

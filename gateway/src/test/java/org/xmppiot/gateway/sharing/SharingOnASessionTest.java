@@ -59,14 +59,6 @@ class SharingOnASessionTest {
                 thing -> "'gateway/" + thing + "' on pubsub.example.org", now::get);
     }
 
-    private String ask(String from, String line) {
-        int before = session.chatTo(from).size();
-        session.chat(from, line);
-        List<String> answers = session.chatTo(from);
-        assertThat(answers).as("one answer to '%s'", line).hasSize(before + 1);
-        return answers.get(before);
-    }
-
     private List<String> toOwner() {
         return session.chatTo("owner@example.org");
     }
@@ -74,26 +66,26 @@ class SharingOnASessionTest {
     @Test
     void anOwnerAllowsByNumberTheShareOutlivesARestartAndRevokeEndsIt() throws Exception {
         heater.reads("21.5");
-        assertThat(ask(BOB, "read greenhouse")).isEqualTo("Sorry, you are not allowed to use this gateway. "
+        assertThat(session.ask(BOB, "read greenhouse")).isEqualTo("Sorry, you are not allowed to use this gateway. "
                 + "To ask its owners for one of its things, send: request <thing>");
-        assertThat(ask(BOB, "request greenhouse"))
+        assertThat(session.ask(BOB, "request greenhouse"))
                 .isEqualTo("Asked the gateway's owners to let you read greenhouse; you are told here when they answer.");
         assertThat(toOwner()).containsExactly("bob@other.example asks to read greenhouse. Reply: allow 1 / deny 1");
-        assertThat(ask(BOB, "request greenhouse")).isEqualTo("Your request to read greenhouse is with the owners already.");
-        assertThat(ask(BOB, "allow 1")).as("only owners answer").isEqualTo("Sorry, you are not allowed to use this gateway. "
+        assertThat(session.ask(BOB, "request greenhouse")).isEqualTo("Your request to read greenhouse is with the owners already.");
+        assertThat(session.ask(BOB, "allow 1")).as("only owners answer").isEqualTo("Sorry, you are not allowed to use this gateway. "
                 + "To ask its owners for one of its things, send: request <thing>");
 
-        assertThat(ask(OWNER, "allow 1")).isEqualTo("Allowed: bob@other.example reads greenhouse (revoke bob@other.example greenhouse ends it).");
+        assertThat(session.ask(OWNER, "allow 1")).isEqualTo("Allowed: bob@other.example reads greenhouse (revoke bob@other.example greenhouse ends it).");
         Await.until("the requester told", () -> session.chatTo(BOB).stream().anyMatch(m -> m.startsWith("The owners allowed you")));
         assertThat(session.chatTo(BOB)).last().isEqualTo("The owners allowed you to read greenhouse: send read greenhouse, "
                 + "or subscribe to pub/sub node 'gateway/greenhouse' on pubsub.example.org.");
         assertThat(applied.get()).as("node affiliations and observers brought in line").isEqualTo(1);
-        assertThat(ask(BOB, "read greenhouse")).contains("21.5 °C");
-        assertThat(ask(BOB, "list")).isEqualTo("Things:\n  greenhouse: temperature");
-        assertThat(ask(BOB, "read shed")).isEqualTo("No thing 'shed'. list shows them.");
-        assertThat(ask(BOB, "set greenhouse setpoint 20")).isEqualTo("Only the gateway's owners may set values.");
-        assertThat(ask(BOB, "status")).as("the status names every thing").isEqualTo("status is for the gateway's owners and readers.");
-        assertThat(ask(OWNER, "shares")).contains("greenhouse: bob@other.example (allowed by owner@example.org, ")
+        assertThat(session.ask(BOB, "read greenhouse")).contains("21.5 °C");
+        assertThat(session.ask(BOB, "list")).isEqualTo("Things:\n  greenhouse: temperature");
+        assertThat(session.ask(BOB, "read shed")).isEqualTo("No thing 'shed'. list shows them.");
+        assertThat(session.ask(BOB, "set greenhouse setpoint 20")).isEqualTo("Only the gateway's owners may set values.");
+        assertThat(session.ask(BOB, "status")).as("the status names every thing").isEqualTo("status is for the gateway's owners and readers.");
+        assertThat(session.ask(OWNER, "shares")).contains("greenhouse: bob@other.example (allowed by owner@example.org, ")
                 .contains("shed: carol@other.example (reads, by the configuration)");
 
         // A restart: a new policy from the same configuration, and the shares from their file.
@@ -103,20 +95,20 @@ class SharingOnASessionTest {
         assertThat(restarted.mayRead(JidCreate.from(BOB), "shed")).isFalse();
         assertThat(restarted.readersOf("greenhouse")).extracting(Object::toString).containsExactly("owner@example.org", "bob@other.example");
 
-        assertThat(ask(OWNER, "revoke bob@other.example")).isEqualTo("Revoked: bob@other.example no longer reads greenhouse.");
+        assertThat(session.ask(OWNER, "revoke bob@other.example")).isEqualTo("Revoked: bob@other.example no longer reads greenhouse.");
         assertThat(access.mayRead(JidCreate.from(BOB), "greenhouse")).isFalse();
         assertThat(Files.readString(dir.resolve("shares"))).doesNotContain("bob@other.example");
-        assertThat(ask(OWNER, "revoke carol@other.example"))
+        assertThat(session.ask(OWNER, "revoke carol@other.example"))
                 .isEqualTo("carol@other.example reads shed by the configuration (access.things); remove them there.");
     }
 
     @Test
     void denyTellsTheRequesterAndAThingThatDoesNotExistIsAskedForLikeAnyOther() {
-        ask(BOB, "request greenhouse");
-        assertThat(ask(OWNER, "deny 1")).isEqualTo("Denied: bob@other.example does not read greenhouse.");
+        session.ask(BOB, "request greenhouse");
+        assertThat(session.ask(OWNER, "deny 1")).isEqualTo("Denied: bob@other.example does not read greenhouse.");
         assertThat(session.chatTo(BOB)).last().isEqualTo("The owners of this gateway declined your request to read greenhouse.");
-        assertThat(ask(OWNER, "deny 1")).isEqualTo("deny <n>: no request 1 is waiting (shares lists them).");
-        assertThat(ask(BOB, "request attic"))
+        assertThat(session.ask(OWNER, "deny 1")).isEqualTo("deny <n>: no request 1 is waiting (shares lists them).");
+        assertThat(session.ask(BOB, "request attic"))
                 .isEqualTo("Asked the gateway's owners to let you read attic; you are told here when they answer.");
         assertThat(toOwner()).hasSize(1);
         assertThat(access.mayRead(JidCreate.fromOrThrowUnchecked(BOB), "greenhouse")).isFalse();
@@ -125,17 +117,17 @@ class SharingOnASessionTest {
     @Test
     void fewRequestsPerAccountAndPerDomainReachTheOwnersInAnHour() {
         for (int i = 0; i < 20; i++) {
-            ask("user" + i + "@other.example/bot", "request " + (i % 2 == 0 ? "greenhouse" : "shed"));
+            session.ask("user" + i + "@other.example/bot", "request " + (i % 2 == 0 ? "greenhouse" : "shed"));
         }
         assertThat(toOwner()).hasSize(RequestLimits.PER_DOMAIN);
-        assertThat(ask("user99@other.example/bot", "request greenhouse")).isEqualTo("Too many requests just now; try again in an hour.");
-        assertThat(ask("dave@third.example/x", "request greenhouse")).startsWith("Asked");
-        ask("dave@third.example/x", "request shed");
-        assertThat(ask("dave@third.example/x", "request attic")).as("%d per account", RequestLimits.PER_JID)
+        assertThat(session.ask("user99@other.example/bot", "request greenhouse")).isEqualTo("Too many requests just now; try again in an hour.");
+        assertThat(session.ask("dave@third.example/x", "request greenhouse")).startsWith("Asked");
+        session.ask("dave@third.example/x", "request shed");
+        assertThat(session.ask("dave@third.example/x", "request attic")).as("%d per account", RequestLimits.PER_JID)
                 .isEqualTo("Too many requests just now; try again in an hour.");
         assertThat(toOwner()).hasSize(RequestLimits.PER_DOMAIN + 2);
 
         now.addAndGet(RequestLimits.WINDOW.toNanos());
-        assertThat(ask("user99@other.example/bot", "request greenhouse")).as("an hour later").startsWith("Asked");
+        assertThat(session.ask("user99@other.example/bot", "request greenhouse")).as("an hour later").startsWith("Asked");
     }
 }

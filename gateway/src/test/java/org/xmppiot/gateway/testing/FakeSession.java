@@ -71,6 +71,17 @@ public final class FakeSession implements Session {
                 .setBody(body).build());
     }
 
+    /** Delivers a chat {@code line} from {@code from} and returns the one answer sent back to it (fails on none or more). */
+    public String ask(String from, String line) {
+        int before = chatTo(from).size();
+        chat(from, line);
+        List<String> answers = chatTo(from);
+        if (answers.size() != before + 1) {
+            throw new AssertionError("expected one answer to '" + line + "', got " + answers.subList(before, answers.size()));
+        }
+        return answers.get(before);
+    }
+
     /** Everything the feature sent, in order. */
     public List<Stanza> sent() {
         return sent;

@@ -61,6 +61,15 @@ public final class Namespace implements AutoCloseable {
         return run(command, 120);
     }
 
+    /** A file's text, or "" while it is not there (a log the process has not written yet). */
+    public static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     /** The gateway's command line ({@code run}, {@code doctor}, ...) on this test's class path. */
     public static List<String> gateway(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
