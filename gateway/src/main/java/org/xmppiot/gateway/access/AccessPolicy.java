@@ -33,7 +33,7 @@ public final class AccessPolicy {
     /** One JID that may read (or, with {@code control}, also control) the things {@code pattern} matches. */
     public record ThingRight(String pattern, BareJid jid, boolean control) {
         boolean covers(String thing) {
-            return new AccessConfig.ThingAccess(pattern, List.of(), List.of()).matches(thing);
+            return AccessConfig.ThingAccess.matches(pattern, thing);
         }
     }
 
@@ -172,6 +172,15 @@ public final class AccessPolicy {
         }
         BareJid bare = from.asBareJid();
         return rights().stream().anyMatch(r -> r.jid().equals(bare));
+    }
+
+    /** The same for a JID kept as text (a stored subscription's subscriber); text that is no JID is not known. */
+    public boolean isKnown(CharSequence jid) {
+        try {
+            return isKnown(JidCreate.from(jid));
+        } catch (XmppStringprepException e) {
+            return false;
+        }
     }
 
     /** Whether {@code from} may control some thing (an owner, or a controller of one). */

@@ -35,6 +35,11 @@ public record AccessConfig(List<String> owners, List<String> readers, List<Thing
         }
 
         public boolean matches(String thing) {
+            return matches(pattern, thing);
+        }
+
+        /** Whether thing id {@code thing} is what {@code pattern} (a thing id, {@code *} for any run of characters) names. */
+        public static boolean matches(String pattern, String thing) {
             return glob(pattern, 0, thing, 0);
         }
 

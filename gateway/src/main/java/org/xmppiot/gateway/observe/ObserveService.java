@@ -145,7 +145,7 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
      * and sends the current values at once if asked.
      */
     public void subscribe(String subscriber, ObserveRequest r, boolean byChat) throws Refusal {
-        if (!isKnown(subscriber)) {
+        if (!access.isKnown(subscriber)) {
             throw new Refusal(StanzaError.Condition.forbidden, "only the gateway's owners and readers may subscribe");
         }
         if (!access.mayRead(subscriber) && r.nodes().isEmpty()) {
@@ -303,14 +303,6 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
     private boolean allowed(String subscriber, ObserveRequest request) {
         return access.mayRead(subscriber)
                 || !request.nodes().isEmpty() && request.nodes().stream().allMatch(n -> access.mayRead(subscriber, n));
-    }
-
-    private boolean isKnown(String subscriber) {
-        try {
-            return access.isKnown(org.jxmpp.jid.impl.JidCreate.from(subscriber));
-        } catch (org.jxmpp.stringprep.XmppStringprepException e) {
-            return false;
-        }
     }
 
     /** The access policy changed: whoever may no longer read loses their subscriptions, here and in the store. */
