@@ -182,7 +182,8 @@ public final class ChatCommands implements SessionListener {
     }
 
     private String set(String from, List<String> args) {
-        if (!access.isOwner(from) && !(args.size() >= 1 && access.mayControl(from, args.get(0)))) {
+        // Owners, and controllers of the thing named.
+        if (args.isEmpty() ? !access.isOwner(from) : !access.mayControl(from, args.get(0))) {
             return "Only the gateway's owners may set values.";
         }
         if (args.size() < 3) {
