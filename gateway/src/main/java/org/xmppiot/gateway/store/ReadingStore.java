@@ -252,8 +252,11 @@ public final class ReadingStore implements AutoCloseable {
     private static Connection connect(Path file) throws SQLException {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // FULL: a commit is on the medium when it returns, so "taken" means kept even on power loss.
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        // FULL: a commit is on the medium when it returns, so "taken" means kept even on power loss. The power-cut
+        // harness runs the gateway once with another level (XMPP_IOT_STORE_SYNCHRONOUS=OFF) to show that it can tell.
+        String level = System.getenv("XMPP_IOT_STORE_SYNCHRONOUS");
+        sqlite.setSynchronous(level == null || level.isBlank() ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.valueOf(level.strip().toUpperCase(java.util.Locale.ROOT)));
         sqlite.setBusyTimeout(10_000);
         return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
     }
