@@ -36,11 +36,11 @@ install_missing qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap mkfs.
 
 started=$(date +%s)
 log() { echo "[power-cut $(( $(date +%s) - started ))s] $*"; }
-qemu_pid= prosody_pid= watcher_pid=
+qemu_pid= prosody_pid= watcher_pid= srv=
 cleanup() {
     for pid in $qemu_pid $watcher_pid $prosody_pid; do kill -9 "$pid" 2>/dev/null || true; done
     umount "$work/root/proc" 2>/dev/null || true
-    if [ -z "${KEEP_VM:-}" ]; then rm -rf "$work"; fi
+    if [ -z "${KEEP_VM:-}" ]; then rm -rf "$work" "${srv:-}"; fi
 }
 trap cleanup EXIT
 rm -rf "$work"
@@ -69,7 +69,8 @@ fi
 # 2. The host's XMPP server: Prosody on 127.0.0.1 with a certificate for "localhost" from a CA made here; the guest
 #    reaches it as 10.0.2.2 and checks the certificate against that CA.
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-srv="$work/prosody"
+# Its own directory under /tmp: Prosody runs as its own user, who may not enter the build's directories.
+srv=$(mktemp -d /tmp/xmpp-iot-power-cut-prosody.XXXXXX)
 mkdir -p "$srv/data"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=power-cut test CA" \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
@@ -104,6 +105,7 @@ setpriv --reuid=prosody --regid=prosody --init-groups prosody -F --config "$srv/
 prosody_pid=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
 gateway_password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "Prosody did not start:" >&2; cat "$srv/prosody.out" "$srv/prosody.log" >&2; exit 1; }
 prosodyctl --config "$srv/prosody.cfg.lua" register gateway localhost "$gateway_password" >/dev/null
 prosodyctl --config "$srv/prosody.cfg.lua" register watcher localhost watcher-password >/dev/null
 log "Prosody on 127.0.0.1:$port (PID $prosody_pid)"
