@@ -37,14 +37,6 @@ public final class OutboxItem {
         this.capacity = capacity;
     }
 
-    /** An item of readings that are all known already, closed at once (a batch written as a whole). */
-    public static OutboxItem of(List<Reading> readings) {
-        OutboxItem item = new OutboxItem(readings.get(0).thingId(), readings.size());
-        readings.forEach(item::add);
-        item.close();
-        return item;
-    }
-
     /** Items begin in the order their first readings came; this says which came first. */
     public long order() {
         return order;
@@ -59,8 +51,15 @@ public final class OutboxItem {
         return thingId;
     }
 
-    /** Adds a reading; false when the item is closed (sent or full) and a new one must be begun. */
+    /**
+     * Adds a reading; false when the item is closed (sent or full) and a new one must be begun. A status reading
+     * (negative sequence) and a measurement never share an item: the item's seqnr is its first reading's, and the
+     * readings after it follow on from that number, so a subscriber can tell each reading's sequence.
+     */
     public synchronized boolean add(Reading reading) {
+        if (!closed && !readings.isEmpty() && (reading.sequence() < 0) != (readings.get(0).sequence() < 0)) {
+            closed = true;
+        }
         if (closed) {
             return false;
         }

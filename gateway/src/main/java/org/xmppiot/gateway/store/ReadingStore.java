@@ -281,12 +281,17 @@ public final class ReadingStore implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(readings.size());
         List<OutboxItem> items = new ArrayList<>();
         for (List<Reading> ofThing : byThing.values()) {
-            for (int from = 0; from < ofThing.size(); from += readingsPerItem) {
-                OutboxItem item = OutboxItem.of(ofThing.subList(from, Math.min(ofThing.size(), from + readingsPerItem)));
-                items.add(item);
-                item.readings().forEach(r -> batch.add(new Pending(r, item)));
+            OutboxItem item = null;
+            for (Reading r : ofThing) {
+                if (item == null || !item.add(r)) {
+                    item = new OutboxItem(r.thingId(), readingsPerItem);
+                    item.add(r);
+                    items.add(item);
+                }
+                batch.add(new Pending(r, item));
             }
         }
+        items.forEach(OutboxItem::close);
         append(batch, destinations);
         return items.stream().map(OutboxItem::asStored).toList();
     }

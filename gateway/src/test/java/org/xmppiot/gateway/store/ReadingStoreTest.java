@@ -89,6 +89,26 @@ class ReadingStoreTest {
     }
 
     @Test
+    void aStatusReadingTravelsInAnItemOfItsOwnSoEveryItemsSeqnrsFollowOnFromItsFirst() throws Exception {
+        List<Reading> measured = readings("a", 4, T0, Duration.ofMillis(10));
+        Reading offline = new Reading("a", -1, T0.plusMillis(15), List.of(Field.status("status", "offline")));
+        List<Reading> arriving = List.of(measured.get(0), measured.get(1), offline, measured.get(2), measured.get(3));
+        try (ReadingStore store = ReadingStore.open(config())) {
+            List<List<Reading>> begun = new ArrayList<>();
+            List<OutboxItem> items = new ArrayList<>();
+            try (StoreWriter writer = new StoreWriter(store, 50, PUBSUB, items::add, () -> { }, Duration.ZERO, 100)) {
+                writer.accept(arriving);
+            }
+            items.forEach(item -> begun.add(item.readings()));
+            List<List<Reading>> expected = List.of(measured.subList(0, 2), List.of(offline), measured.subList(2, 4));
+            assertThat(begun).isEqualTo(expected);
+            assertThat(store.pending("pubsub", 0, 100)).extracting(StoredItem::readings).isEqualTo(expected);
+            // The same when a batch is written as a whole.
+            assertThat(store.append(arriving, 50, PUBSUB)).extracting(StoredItem::readings).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void whatWasCommittedIsThereAfterReopeningAndIdsAreNeverReused() throws Exception {
         List<StoredItem> first;
         try (ReadingStore store = ReadingStore.open(config())) {
