@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing (Prosody, socat, openssl, iproute2, curl, JDK 17, Maven,
-# python3-slixmpp, ejabberd, python3-pymodbus, python3-dbusmock and dbus-daemon, chromium and chromium-driver, promtool (unpacked from Debian's prometheus package), Prosody's SQLite driver, debootstrap for the package test), then builds and tests all modules
+# python3-slixmpp, ejabberd, python3-pymodbus, python3-dbusmock and dbus-daemon, chromium and chromium-driver, promtool (unpacked from Debian's prometheus package), Prosody's SQLite driver, debootstrap for the package test, QEMU for the power-cut test), then builds and tests all modules
 # with Maven. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
 install_missing prosody:prosody prosodyctl:prosody socat:socat openssl:openssl javac:openjdk-17-jdk-headless mvn:maven ip:iproute2 curl:curl \
-    debootstrap:debootstrap
+    debootstrap:debootstrap qemu-system-x86_64:qemu-system-x86 mkfs.ext4:e2fsprogs
 # An XMPP client on another library (Debian's Python 3 with slixmpp) checks that others read what we publish.
 /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || install_packages python3-slixmpp
 # Prosody keeps pub/sub items in SQLite for the tests that publish thousands of items across restarts: its

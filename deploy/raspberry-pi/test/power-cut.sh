@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Pulls the plug on a machine that runs the gateway's package as a Pi does: a Debian 12 virtual machine (its own
 # kernel, systemd, the .deb installed with its hardened unit, the store on the machine's own disk) is killed with
-# SIGKILL, which loses everything the guest had not written to its disk, CYCLES times, each at a random moment while
-# readings flow. The XMPP server (a Prosody this script starts on the host's 127.0.0.1) is reached through QEMU's user
+# SIGKILL, which loses everything the guest had not written to its disk, CYCLES times while readings flow. The cuts
+# take turns: at a random moment; aimed by the guest itself (an immediate reset by sysrq, no sync, as soon as it sees
+# the file change) at a commit writing the log, at a checkpoint copying the log into the store, and at the first
+# commit that writes the log again from its start after a checkpoint emptied it (a WAL reset). The store has no
+# VACUUM to aim at. The XMPP server (a Prosody this script starts on the host's 127.0.0.1) is reached through QEMU's user
 # network. After every boot, and at the end, it checks what a power cut must never cost:
 #   - the service came up by itself, the store passes PRAGMA integrity_check as the cut left it, no store was found
 #     damaged, and readings reach the node again;
@@ -134,6 +137,7 @@ xmpp:
   ca-file: ca.pem
   pubsub:
     service: pubsub.localhost
+    readings-per-item: 50
 access:
   readers: [ watcher@localhost ]
 store:
@@ -174,13 +178,44 @@ while true; do
     echo "POWERCUT-BACKLOG $(runuser -u xmpp-iot-gateway -- sqlite3 /var/lib/xmpp-iot-gateway/readings.db 'SELECT count(*) FROM outbox' 2>&1)" > /dev/ttyS0
 done
 EOF
-chmod 0755 "$root/usr/local/sbin/powercut-check" "$root/usr/local/sbin/powercut-report"
+# Cuts the power when the harness asks (it listens on the host for the moment it wants), aimed at what it names. The
+# cut is an immediate reset without sync (sysrq b; QEMU runs with -no-reboot, so it ends as after SIGKILL).
+cat > "$root/usr/local/sbin/powercut-aim" <<'AIM'
+#!/bin/bash
+db=/var/lib/xmpp-iot-gateway/readings.db
+port=$(sed -n 's/.*powercut.aim_port=\([0-9]*\).*/\1/p' /proc/cmdline)
+ref=/run/powercut-aim
+cut() {
+    local now=${EPOCHREALTIME/./}
+    echo "POWERCUT-CUT $((now / 1000)) $aim: $1" > /dev/ttyS0
+    echo b > /proc/sysrq-trigger
+}
+store() { runuser -u xmpp-iot-gateway -- sqlite3 -cmd '.timeout 10000' "$db" "$@"; }
+until { read -r aim <&3; } 2>/dev/null 3<>"/dev/tcp/10.0.2.2/$port"; do sleep 0.5; done
+touch "$ref"
+case "$aim" in
+    commit)
+        until [ "$db-wal" -nt "$ref" ]; do :; done
+        cut "a commit writing the log" ;;
+    checkpoint)
+        store 'PRAGMA wal_checkpoint(PASSIVE)' > /dev/null &
+        until [ "$db" -nt "$ref" ] || ! kill -0 $! 2>/dev/null; do :; done
+        if [ "$db" -nt "$ref" ]; then cut "a checkpoint writing the store"; else cut "after a checkpoint that wrote nothing"; fi ;;
+    wal-reset)
+        store 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+        touch "$ref"
+        until [ "$db-wal" -nt "$ref" ]; do :; done
+        cut "the first commit writing the emptied log from its start" ;;
+esac
+AIM
+chmod 0755 "$root/usr/local/sbin/powercut-check" "$root/usr/local/sbin/powercut-report" "$root/usr/local/sbin/powercut-aim"
 printf '[Unit]\nBefore=%s.service\n[Service]\nType=oneshot\nExecStart=/usr/local/sbin/powercut-check\n[Install]\nWantedBy=multi-user.target\n' \
     "$name" > "$root/etc/systemd/system/powercut-check.service"
 printf '[Unit]\nAfter=%s.service\n[Service]\nExecStart=/usr/local/sbin/powercut-report\n[Install]\nWantedBy=multi-user.target\n' \
     "$name" > "$root/etc/systemd/system/powercut-report.service"
-ln -sf /etc/systemd/system/powercut-check.service "$root/etc/systemd/system/multi-user.target.wants/"
-ln -sf /etc/systemd/system/powercut-report.service "$root/etc/systemd/system/multi-user.target.wants/"
+printf '[Unit]\nAfter=%s.service\n[Service]\nExecStart=/usr/local/sbin/powercut-aim\n[Install]\nWantedBy=multi-user.target\n' \
+    "$name" > "$root/etc/systemd/system/powercut-aim.service"
+for unit in check report aim; do ln -sf "/etc/systemd/system/powercut-$unit.service" "$root/etc/systemd/system/multi-user.target.wants/"; done
 cp "$root"/boot/vmlinuz-* "$work/vmlinuz"
 cp "$root"/boot/initrd.img-* "$work/initrd.img"
 mkfs.ext4 -q -F -L root -d "$root" "$work/disk.raw" 3G
@@ -191,13 +226,14 @@ log "guest image made ($(du -h "$work/disk.raw" | cut -f1) used)"
 /usr/bin/python3 "$here/power_cut_watch.py" watch 127.0.0.1 "$port" "$srv/ca.pem" "$work/items.txt" > "$work/watch.log" 2>&1 &
 watcher_pid=$!
 
+aim_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 accel=tcg
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
 boot() { # boot N: starts the guest; its serial console goes to console-N.log
     : > "$work/console-$1.log"
     qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 -display none -monitor none -no-reboot \
         -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-        -append "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=0" \
+        -append "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=0 powercut.aim_port=$aim_port" \
         -drive "file=$work/disk.raw,format=raw,if=virtio,cache=writethrough" \
         -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
         -serial "file:$work/console-$1.log" > "$work/qemu-$1.log" 2>&1 &
@@ -214,6 +250,26 @@ wait_for() { # wait_for FILE PATTERN SECONDS: the first line of FILE matching PA
     return 1
 }
 items() { wc -l < "$work/items.txt" 2>/dev/null || echo 0; }
+aims=(random commit checkpoint wal-reset)
+aim_at() { # aim_at WHAT: the guest cuts its own power at WHAT; the time of the cut (the guest's clock) goes to cuts.txt
+    /usr/bin/python3 -c 'import socket, sys
+s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+c, _ = s.accept()
+c.sendall(sys.argv[2].encode() + b"\n")
+c.close()' "$aim_port" "$1" &
+    local listener=$! deadline=$(( $(date +%s) + 180 ))
+    while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    kill -9 "$qemu_pid" "$listener" 2>/dev/null || true
+    wait "$qemu_pid" "$listener" 2>/dev/null || true
+    local at
+    at=$(sed -n 's/^POWERCUT-CUT \([0-9]*\) .*/\1/p' "$work/console-$cycle.log" | head -1)
+    if [ -n "$at" ]; then
+        echo "$at" >> "$work/cuts.txt"
+    else
+        date +%s%3N >> "$work/cuts.txt"
+        fail "boot $cycle: the guest did not cut its power at $1 within 180 s"
+    fi
+}
 failures=0
 fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
 
@@ -244,11 +300,19 @@ for cycle in $(seq 1 "$cycles"); do
     # flush its commits would go unnoticed.)
     kill -STOP "$prosody_pid"
     sleep "$(( 15 + RANDOM % 10 )).$(( RANDOM % 10 ))"
-    kill -9 "$qemu_pid"
-    wait "$qemu_pid" 2>/dev/null || true
-    date +%s%3N >> "$work/cuts.txt"
+    aim=${aims[$(( (cycle - 1) % ${#aims[@]} ))]}
+    if [ "$aim" = random ]; then
+        kill -9 "$qemu_pid"
+        wait "$qemu_pid" 2>/dev/null || true
+        date +%s%3N >> "$work/cuts.txt"
+        how="plug pulled at a random moment"
+    else
+        aim_at "$aim"
+        how=$(sed -n 's/^POWERCUT-CUT [0-9]* //p' "$work/console-$cycle.log" | tr -d '\r')
+        how=${how:-"no aimed cut: plug pulled"}
+    fi
     kill -CONT "$prosody_pid"
-    log "cycle $cycle: booted to readings in $((flowing - booted)) s ($accel); $(($(items) - before)) items this boot; server silent, plug pulled"
+    log "cycle $cycle: booted to readings in $((flowing - booted)) s ($accel); $(($(items) - before)) items this boot; server silent; $how"
 done
 
 # 6. A last boot empties the store onto the node; then every reading is checked.

@@ -2,7 +2,8 @@
 """The power-cut harness's view from the XMPP side, on another library than the gateway's (slixmpp).
 
   watch HOST PORT CA_FILE ITEMS   subscribes as watcher@localhost to the thing's node (again until it exists) and
-                                  appends every item it gets to ITEMS: "<item id> <seqnr> <epoch ms> <readings>"
+                                  appends every item it gets to ITEMS: "<item id> <seqnr> <epoch ms,...>", the time of each
+                                  reading in it (the item's readings follow on from its seqnr)
   check ITEMS CUTS                checks the items against the cut times (epoch ms, one a line): no sequence number
                                   of two readings, and no reading missing but those of the durability window before
                                   a cut. Exit code 0 only when both hold.
@@ -43,20 +44,27 @@ def watch(host, port, ca, path):
                 try:
                     await self["xep_0060"].subscribe(SERVICE, NODE, timeout=30)
                     print("subscribed", flush=True)
+                    # What was published before the subscription, as far as the node keeps it.
+                    kept = await self["xep_0060"].get_items(SERVICE, NODE, timeout=30)
+                    for item in kept["pubsub"]["items"]:
+                        self.record(item)
                     return
                 except Exception as e:  # The node is made by the gateway's first boot.
                     print("not yet subscribed:", repr(e), flush=True)
                     await asyncio.sleep(3)
 
         def published(self, message):
-            item = message["pubsub_event"]["items"]["item"]
+            self.record(message["pubsub_event"]["items"]["item"])
+
+        def record(self, item):
             fields = item.xml.find("{%s}fields" % SD)
             if fields is None:
                 return
             stamps = fields.findall("{%s}node/{%s}timestamp" % (SD, SD))
             if not stamps:
                 return
-            out.write("%s %s %d %d\n" % (item["id"], fields.get("seqnr"), epoch_ms(stamps[0].get("value")), len(stamps)))
+            times = ",".join(str(epoch_ms(stamp.get("value"))) for stamp in stamps)
+            out.write("%s %s %s\n" % (item["id"], fields.get("seqnr"), times))
 
     client = Watcher()
     client.connect(address=(host, int(port)))
@@ -66,12 +74,12 @@ def watch(host, port, ca, path):
 def check(items_path, cuts_path):
     by_seq = {}
     for line in open(items_path):
-        item_id, seq, at, count = line.split()
-        seq, at, count = int(seq), int(at), int(count)
+        item_id, seq, times = line.split()
+        seq = int(seq)
         if seq <= 0:
-            continue  # status readings
-        for k in range(count):
-            by_seq.setdefault(seq + k, {})[item_id] = at
+            continue  # status readings, in items of their own
+        for k, at in enumerate(times.split(",")):
+            by_seq.setdefault(seq + k, {})[item_id] = int(at)
     cuts = [int(line) for line in open(cuts_path) if line.strip()]
     problems = []
     for seq, items in by_seq.items():
