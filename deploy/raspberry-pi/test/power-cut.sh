@@ -19,7 +19,8 @@
 # Needs root (debootstrap, chroot) and Debian's package mirror (DEBIAN_MIRROR). KVM is used when /dev/kvm is usable,
 # plain emulation otherwise. The guest's root file system is made once and kept in XMPP_IOT_GATEWAY_VM_CACHE
 # (default /var/cache/xmpp-iot-gateway-vm). POWERCUT_SYNC=OFF runs the gateway with SQLite's synchronous=OFF (commits
-# not flushed), which the checks must catch.
+# not flushed), which the checks must catch. POWERCUT_BOOT_LIMIT=S fails a boot (with KVM) whose readings reach the
+# subscriber more than S seconds after power-on; without it the time is reported only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../../scripts/lib/packages.sh"
@@ -251,6 +252,7 @@ wait_for() { # wait_for FILE PATTERN SECONDS: the first line of FILE matching PA
 }
 items() { wc -l < "$work/items.txt" 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
+boot_limit=${POWERCUT_BOOT_LIMIT:-}
 aim_at() { # aim_at WHAT: the guest cuts its own power at WHAT; the time of the cut (the guest's clock) goes to cuts.txt
     /usr/bin/python3 -c 'import socket, sys
 s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
@@ -278,21 +280,22 @@ fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
 for cycle in $(seq 1 "$cycles"); do
     boot "$cycle"
     booted=$(date +%s)
+    before=$(items)
     check=$(wait_for "$work/console-$cycle.log" POWERCUT-CHECK 900) || { tail -30 "$work/console-$cycle.log"; exit 1; }
     case "$check" in
         *"integrity=ok damaged=0"* | *"integrity=no-store damaged=0"*) ;;
         *) fail "boot $cycle: the store as the cut left it: $check" ;;
     esac
     wait_for "$work/console-$cycle.log" "POWERCUT-ACTIVE active" 900 >/dev/null || { fail "boot $cycle: the service did not come up"; break; }
-    before=$(items)
     deadline=$(( $(date +%s) + 600 ))
+    while [ "$(items)" -le "$before" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    flowing=$(date +%s)
     while [ "$(items)" -lt $((before + 200)) ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
     [ "$(items)" -ge $((before + 200)) ] || { fail "boot $cycle: no readings reached the node"; tail -20 "$work/watch.log"; }
-    flowing=$(date +%s)
-    # Within 30 s of power-on on a machine with KVM; emulation (no KVM) boots several times slower, so there it is only
-    # reported.
-    if [ "$accel" = kvm ] && [ $((flowing - booted)) -gt 30 ]; then
-        fail "boot $cycle: readings reached the node $((flowing - booted)) s after power-on (more than 30 s)"
+    # A subscriber sees readings again within BOOT_LIMIT s of power-on (scripts/power-cut.sh: 30) on a machine with KVM;
+    # emulation boots several times slower, and `mvn verify` does not judge by a machine's speed: there it is reported.
+    if [ "$accel" = kvm ] && [ -n "$boot_limit" ] && [ $((flowing - booted)) -gt "$boot_limit" ]; then
+        fail "boot $cycle: readings reached the subscriber $((flowing - booted)) s after power-on (more than $boot_limit s)"
     fi
     # The server falls silent (SIGSTOP) for a while before the cut, as a link does: readings then pile up in the
     # store, unpublished, and only what the store made durable can reach the node after the cut. (While the
@@ -312,7 +315,7 @@ for cycle in $(seq 1 "$cycles"); do
         how=${how:-"no aimed cut: plug pulled"}
     fi
     kill -CONT "$prosody_pid"
-    log "cycle $cycle: booted to readings in $((flowing - booted)) s ($accel); $(($(items) - before)) items this boot; server silent; $how"
+    log "cycle $cycle: power-on to readings at the subscriber in $((flowing - booted)) s ($accel); $(($(items) - before)) items this boot; server silent; $how"
 done
 
 # 6. A last boot empties the store onto the node; then every reading is checked.

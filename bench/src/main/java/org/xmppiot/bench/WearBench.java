@@ -18,11 +18,17 @@ import org.xmppiot.gateway.demo.ProsodyServer;
  * What the store costs an SD card: bytes the gateway process writes per reading ({@code write_bytes} of
  * /proc/PID/io: what reaches the block layer, WAL, checkpoints and all) and its fsyncs per minute (strace),
  * with the default store settings, one simulated thing at 1, 10, 100 and 1,000 readings/s, publishing to a
- * Prosody so that items are confirmed as in normal running.
+ * Prosody so that items are confirmed as in normal running. At 1 and 100 readings/s also with SQLite's
+ * {@code synchronous=NORMAL} instead of the store's FULL, to show what the power-cut guarantee costs.
  */
 final class WearBench {
 
-    record Step(int rate, double seconds, long readings, long bytesWritten, long fsyncs) {
+    /** @param synchronous SQLite's level for the run: FULL is the store's own; NORMAL does not sync commits. */
+    record Step(int rate, String synchronous, double seconds, long readings, long bytesWritten, long fsyncs) {
+
+        boolean storeDefaults() {
+            return synchronous.equals(FULL);
+        }
 
         double bytesPerReading() {
             return readings == 0 ? Double.NaN : (double) bytesWritten / readings;
@@ -38,6 +44,8 @@ final class WearBench {
     }
 
     private static final int[] RATES = {1, 10, 100, 1000};
+    private static final int[] NORMAL_RATES = {1, 100};
+    private static final String FULL = "FULL";
 
     private final Path jar;
     private final List<String> jvmOptions;
@@ -63,14 +71,17 @@ final class WearBench {
     List<Step> run(ProsodyServer server, BenchXmpp xmpp) throws Exception {
         List<Step> steps = new ArrayList<>();
         for (int rate : RATES) {
-            Duration window = rate <= 10 ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
-            steps.add(step(xmpp, rate, window));
+            steps.add(step(xmpp, rate, FULL));
+        }
+        for (int rate : NORMAL_RATES) {
+            steps.add(step(xmpp, rate, "NORMAL"));
         }
         return steps;
     }
 
-    private Step step(BenchXmpp xmpp, int rate, Duration window) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("wear-" + rate));
+    private Step step(BenchXmpp xmpp, int rate, String synchronous) throws Exception {
+        Duration window = rate <= 10 ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
+        Path dir = Files.createDirectories(work.resolve("wear-" + rate + "-" + synchronous));
         Path db = dir.resolve("wear.db");
         String interval = rate >= 1000 ? "1ms" : (1000 / rate) + "ms";
         Path file = dir.resolve("wear.yaml");
@@ -83,7 +94,11 @@ final class WearBench {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "run", "-c", file.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("wear.log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("wear.log").toFile());
+        if (!synchronous.equals(FULL)) {
+            builder.environment().put("XMPP_IOT_STORE_SYNCHRONOUS", synchronous);
+        }
+        Process process = builder.start();
         try {
             Thread.sleep(5_000); // Started, connected, nodes made: what is measured is steady running.
             long bytes0 = writeBytes(process.pid());
@@ -97,9 +112,9 @@ final class WearBench {
             strace.destroy(); // SIGTERM: strace detaches and prints its counts.
             strace.waitFor(10, TimeUnit.SECONDS);
             long readings = rows(db) - readings0;
-            Step s = new Step(rate, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")));
-            System.out.printf(Locale.ROOT, "   %5d readings/s: %8.0f bytes written per reading, %6.1f fsyncs/min, %8.1f MB/day%n",
-                    rate, s.bytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
+            Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")));
+            System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading, %6.1f fsyncs/min, %8.1f MB/day%n",
+                    rate, synchronous, s.bytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
             return s;
         } finally {
             process.destroy();
