@@ -23,8 +23,16 @@ import org.xmppiot.gateway.demo.ProsodyServer;
  */
 final class WearBench {
 
-    /** @param synchronous SQLite's level for the run: FULL is the store's own; NORMAL does not sync commits. */
-    record Step(int rate, String synchronous, double seconds, long readings, long bytesWritten, long fsyncs) {
+    /**
+     * @param synchronous       SQLite's level for the run: FULL is the store's own; NORMAL does not sync commits
+     * @param fileSystemBytes   what the store's own file system wrote to its device, journal included, once flushed;
+     *                          -1 when not measured (not root)
+     */
+    record Step(int rate, String synchronous, double seconds, long readings, long bytesWritten, long fsyncs, long fileSystemBytes) {
+
+        double fileSystemBytesPerReading() {
+            return readings == 0 || fileSystemBytes < 0 ? Double.NaN : (double) fileSystemBytes / readings;
+        }
 
         boolean storeDefaults() {
             return synchronous.equals(FULL);
@@ -82,7 +90,13 @@ final class WearBench {
     private Step step(BenchXmpp xmpp, int rate, String synchronous) throws Exception {
         Duration window = rate <= 10 ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
         Path dir = Files.createDirectories(work.resolve("wear-" + rate + "-" + synchronous));
-        Path db = dir.resolve("wear.db");
+        try (StoreFileSystem fs = StoreFileSystem.mount(dir)) {
+            return step(xmpp, rate, synchronous, window, dir, fs);
+        }
+    }
+
+    private Step step(BenchXmpp xmpp, int rate, String synchronous, Duration window, Path dir, StoreFileSystem fs) throws Exception {
+        Path db = fs == null ? dir.resolve("wear.db") : fs.path("wear.db");
         String interval = rate >= 1000 ? "1ms" : (1000 / rate) + "ms";
         Path file = dir.resolve("wear.yaml");
         // The store's defaults (commit interval, size, age); only the path is set.
@@ -101,6 +115,7 @@ final class WearBench {
         Process process = builder.start();
         try {
             Thread.sleep(5_000); // Started, connected, nodes made: what is measured is steady running.
+            long fs0 = flushed(fs, db);
             long bytes0 = writeBytes(process.pid());
             long readings0 = rows(db);
             Process strace = new ProcessBuilder("strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-p", Long.toString(process.pid()))
@@ -109,12 +124,14 @@ final class WearBench {
             Thread.sleep(window.toMillis());
             long bytes = writeBytes(process.pid()) - bytes0;
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long fsBytes = fs == null ? -1 : flushed(fs, db) - fs0;
             strace.destroy(); // SIGTERM: strace detaches and prints its counts.
             strace.waitFor(10, TimeUnit.SECONDS);
             long readings = rows(db) - readings0;
-            Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")));
-            System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading, %6.1f fsyncs/min, %8.1f MB/day%n",
-                    rate, synchronous, s.bytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
+            Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")), fsBytes);
+            System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading (file system: %6.0f),"
+                            + " %6.1f fsyncs/min, %8.1f MB/day%n",
+                    rate, synchronous, s.bytesPerReading(), s.fileSystemBytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
             return s;
         } finally {
             process.destroy();
@@ -122,6 +139,22 @@ final class WearBench {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * The file system's bytes written so far, after writing back what it still held dirty (syncfs): with commits that
+     * are not synced, the kernel writes them back later, and that is what the card gets.
+     */
+    private static long flushed(StoreFileSystem fs, Path db) throws IOException, InterruptedException {
+        if (fs == null) {
+            return -1;
+        }
+        Process sync = new ProcessBuilder("sync", "-f", db.getParent().toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!sync.waitFor(60, TimeUnit.SECONDS) || sync.exitValue() != 0) {
+            throw new IOException("sync -f " + db.getParent() + " failed");
+        }
+        return fs.bytesWritten();
     }
 
     private static long writeBytes(long pid) throws IOException {
