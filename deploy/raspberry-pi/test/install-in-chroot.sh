@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the built package into a fresh Debian 12 root file system and checks what a user relies on: the
-# service user and its groups, a password file only that user can read, the conffiles, check-config as the
+# signed apt repository (apt-repo.sh) apt installs from, and the ones it refuses (another key, an index changed after
+# signing), the service user and its groups, a password file only that user can read, the conffiles, check-config as the
 # service user, native libraries unpacked into the service's own directory, the systemd units accepted by
 # systemd-analyze, the import of a configuration from the boot partition (valid and invalid), and that
 # remove keeps the data while purge leaves nothing behind.
@@ -28,7 +29,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "this test needs root for debootstrap and chroot: run it as root (CI does) or install sudo" >&2
     exit 1
 fi
-install_missing debootstrap:debootstrap
+install_missing debootstrap:debootstrap gpg:gnupg
 
 failures=0
 pass() { echo "ok    $*"; }
@@ -42,7 +43,10 @@ equal() { # equal DESCRIPTION EXPECTED ACTUAL
 }
 in_root() { chroot "$root" "$@"; }
 
+keys=$(mktemp -d /tmp/xmpp-iot-apt-keys.XXXXXX)
 cleanup() {
+    for home in "$keys"/*/; do GNUPGHOME=$home gpgconf --kill gpg-agent 2>/dev/null || true; done
+    rm -rf "$keys"
     umount "$root/dev/pts" "$root/proc" 2>/dev/null || true
     if [ -z "${KEEP_CHROOT:-}" ]; then rm -rf "$root"; fi
 }
@@ -67,16 +71,48 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 in_root groupadd --system gpio
 in_root groupadd --system bluetooth  # made by the bluez package, which minbase lacks
 
-# 2. Install with apt, which fetches the Java runtime the package depends on. systemd first, as on a real system:
-#    its tools check the units below, and the maintainer scripts enable the service through it.
-cp "$deb" "$root/tmp/$name.deb"
-echo "apt-get install $(basename "$deb") ..."
+# 2. Install with apt from a signed repository made by apt-repo.sh, as a Pi gets its updates; apt also fetches the
+#    Java runtime the package depends on. systemd first, as on a real system: its tools check the units below, and
+#    the maintainer scripts enable the service through it.
+signing_key() { # signing_key NAME: a throwaway signing key in its own keyring, $keys/NAME
+    mkdir -m 0700 "$keys/$1"
+    GNUPGHOME="$keys/$1" gpg --batch --passphrase '' --quick-gen-key "$1 <$1@test.invalid>" ed25519 sign 1d 2>/dev/null
+}
+signing_key releases
+signing_key someone-else
+GNUPGHOME="$keys/releases" bash "$here/../apt-repo.sh" --key releases@test.invalid "$root/srv/apt" "$deb"
+install -m 0644 "$root/srv/apt/$name-archive-keyring.gpg" "$root/usr/share/keyrings/"
+sources() { # sources REPO: the only source of the gateway's packages, checked against the release key
+    echo "deb [signed-by=/usr/share/keyrings/$name-archive-keyring.gpg] file:/srv/$1 ./" > "$root/etc/apt/sources.list.d/$name.list"
+}
+# A copy signed by another key, and a copy whose index was changed after signing: apt takes neither.
+GNUPGHOME="$keys/someone-else" bash "$here/../apt-repo.sh" --key someone-else@test.invalid "$root/srv/apt-other" "$deb" >/dev/null
+cp -r "$root/srv/apt" "$root/srv/apt-changed"
+sed -i 's/^Description: .*/Description: something else/' "$root/srv/apt-changed/Packages"
+ours_only=(-o "Dir::Etc::sourcelist=sources.list.d/$name.list" -o Dir::Etc::sourceparts=-)
+sources apt-other
+if out=$(in_root apt-get update "${ours_only[@]}" 2>&1) && ! grep -q "NO_PUBKEY\|not signed" <<< "$out"; then
+    fail "apt took a repository signed by another key: $out"
+else
+    check "apt refuses a repository signed by another key" grep -q "NO_PUBKEY\|not signed" <<< "$out"
+fi
+sources apt-changed
+if out=$(in_root apt-get update "${ours_only[@]}" 2>&1) && ! grep -q "Hash Sum mismatch\|unexpected size" <<< "$out"; then
+    fail "apt took an index changed after signing: $out"
+else
+    check "apt refuses an index changed after signing" grep -q "Hash Sum mismatch\|unexpected size" <<< "$out"
+fi
+rm -rf "$root/srv/apt-other" "$root/srv/apt-changed"
+sources apt
+echo "apt-get install $name from the signed repository ..."
 in_root apt-get update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd > "$root.install.log" 2>&1 ||
     { tail -30 "$root.install.log"; exit 1; }
-if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/$name.deb" >> "$root.install.log" 2>&1; then
+if ! in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$name" >> "$root.install.log" 2>&1; then
     tail -30 "$root.install.log"; exit 1
 fi
+equal "installed from the signed repository" "file:/srv/apt ./ Packages" \
+    "$(in_root apt-cache policy "$name" | sed -n 's/^ *[0-9]* \(file:[^ ]* [^ ]* Packages\)$/\1/p' | head -1)"
 grep "$name:" "$root.install.log" || true
 equal "package installed" "install ok installed" "$(in_root dpkg-query -W -f='${Status}' $name)"
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' $name)
