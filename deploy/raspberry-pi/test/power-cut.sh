@@ -250,7 +250,7 @@ wait_for() { # wait_for FILE PATTERN SECONDS: the first line of FILE matching PA
     echo "no '$2' in $1 within $3 s" >&2
     return 1
 }
-items() { wc -l < "$work/items.txt" 2>/dev/null || echo 0; }
+items() { { wc -l < "$work/items.txt"; } 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
 boot_limit=${POWERCUT_BOOT_LIMIT:-}
 aim_at() { # aim_at WHAT: the guest cuts its own power at WHAT; the time of the cut (the guest's clock) goes to cuts.txt

@@ -153,8 +153,9 @@ class DamagedStoreTest {
                 run("/bin/sh", "-c", "dd if=/dev/zero of=" + filler + " bs=64k 2>/dev/null; true");
 
                 for (int i = 0; i < 20 && writer.lostDiskFull() == 0; i++) {
+                    long accounted = accounted(writer) + 200;
                     writer.accept(readings("tank", 200));
-                    Thread.sleep(100);
+                    Await.until("the readings stored or counted as lost", () -> accounted(writer) >= accounted);
                 }
                 Await.until("readings lost to the full disk", () -> writer.lostDiskFull() > 0);
                 assertThat(writer.lost()).as("no other cause").isZero();
@@ -175,5 +176,10 @@ class DamagedStoreTest {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + " failed (the test needs root): " + out);
         }
+    }
+
+    /** Every reading the writer was given ends up stored or counted as lost, by one cause or another. */
+    private static long accounted(StoreWriter writer) {
+        return writer.stored() + writer.lost() + writer.lostDiskFull();
     }
 }
