@@ -29,6 +29,7 @@ public final class Observation {
     private final Map<String, String> lastSentText = new HashMap<>();
     private Instant lastEvent;
     private Instant lastEvaluated = Instant.MIN;
+    private long lastEvaluatedSequence = Long.MIN_VALUE;
 
     /**
      * @param byChat   made by a chat command: events go out as chat messages people can read
@@ -69,13 +70,14 @@ public final class Observation {
 
     /**
      * The event this reading makes, holding only the fields asked for, or null when it makes none.
-     * Readings older than one already judged are ignored.
+     * Readings older than one already judged are ignored, and so is the one already judged; another reading of the
+     * same millisecond (its own sequence number) is judged.
      */
     public synchronized Reading evaluate(Reading reading) {
-        if (!reading.thingId().equals(thingId) || !reading.timestamp().isAfter(lastEvaluated)) {
+        if (!reading.thingId().equals(thingId) || !isNew(reading)) {
             return null;
         }
-        lastEvaluated = reading.timestamp();
+        judged(reading);
         Duration sinceLast = Duration.between(lastEvent, reading.timestamp());
         boolean maxDue = request.maxInterval() != null && sinceLast.compareTo(request.maxInterval()) >= 0;
         boolean minPassed = request.minInterval() == null || sinceLast.compareTo(request.minInterval()) >= 0;
@@ -94,10 +96,20 @@ public final class Observation {
     /** The event for the current values, sent when asked for at once ({@code req}). */
     public synchronized Reading now(Reading current) {
         lastEvent = current.timestamp();
-        lastEvaluated = current.timestamp();
+        judged(current);
         remember(current);
         Reading event = selected(current);
         return event.fields().isEmpty() ? null : event;
+    }
+
+    private boolean isNew(Reading reading) {
+        int order = reading.timestamp().compareTo(lastEvaluated);
+        return order > 0 || order == 0 && reading.sequence() != lastEvaluatedSequence;
+    }
+
+    private void judged(Reading reading) {
+        lastEvaluated = reading.timestamp();
+        lastEvaluatedSequence = reading.sequence();
     }
 
     private boolean changed(Reading reading) {
