@@ -1,7 +1,5 @@
 package org.xmppiot.gateway;
 
-import java.util.List;
-
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +76,8 @@ public final class Gateway implements AutoCloseable {
         }
         path = new ReadingPath(config, store, bus, things, features.uplink, features.provisioner);
         probe = new HealthProbe(new HealthProbe.Parts(() -> live.config().xmpp(), features.uplink, path.publisher, features.provisioner,
-                store, path.writer, bus, things, features.strangers, features.observe, features.onboarding::pendingInvite, features.logins, live::page, features.control), version());
+                store, path.writer, bus, things, features.strangers, features.observe, features.onboarding::pendingInvite, features.logins, live::page, features.control,
+                features.updates::lastResult), version());
         path.start();
         features.uplink.start();
         try {

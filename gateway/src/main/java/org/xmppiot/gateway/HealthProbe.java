@@ -35,7 +35,7 @@ final class HealthProbe implements ViewedGateway {
     record Parts(Supplier<XmppConfig> xmpp, XmppUplink uplink, PubSubPublisher publisher, NodeProvisioner provisioner,
                  ReadingStore store, StoreWriter writer, ReadingBus bus, ThingRegistry things, StrangerReplies strangers,
                  ObserveService observe, Supplier<String> ownerInvite, org.xmppiot.gateway.feature.LoginConfirmer logins,
-                 Supplier<String> page, org.xmppiot.gateway.feature.PageControls controls) {
+                 Supplier<String> page, org.xmppiot.gateway.feature.PageControls controls, Supplier<Health.Update> update) {
     }
 
     private final Parts parts;
@@ -50,7 +50,7 @@ final class HealthProbe implements ViewedGateway {
     @Override
     public Health health() {
         return new Health(Instant.now(), version, started, connection(), publishing(), store(), counters(), things(),
-                parts.things().bridges(), parts.page().get());
+                parts.things().bridges(), parts.page().get(), parts.update().get());
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.xmppiot.gateway.access.AccessPolicy;
 import org.xmppiot.gateway.adhoc.CommandResponder;
 import org.xmppiot.gateway.adhoc.ConfigReplacer;
 import org.xmppiot.gateway.adhoc.ManagedGateway;
+import org.xmppiot.gateway.update.UpdateDirectory;
+import org.xmppiot.gateway.update.UpdateReports;
 import org.xmppiot.gateway.chat.ChatCommands;
 import org.xmppiot.gateway.config.AccessConfig;
 import org.xmppiot.gateway.config.GatewayConfig;
@@ -56,6 +58,7 @@ final class XmppFeatures implements AutoCloseable {
     final HttpAuthConfirmations logins;
     final ControlService control;
     private final Sharing sharing;
+    final UpdateReports updates;
     private final BusSubscription observing;
 
     XmppFeatures(GatewayConfig config, ThingRegistry things, ReadingBus bus, ReadingStore store, ManagedGateway managed,
@@ -84,14 +87,16 @@ final class XmppFeatures implements AutoCloseable {
             observations.close();
             throw new StoreException("cannot read the owners' shares from " + stateDir.resolve("shares") + ": " + e.getMessage(), e);
         }
-        CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer, sharing));
         beacon = new StatusBeacon(things, health, StatusBeacon.HEARTBEAT);
+        // The package's update helper shares this directory with the gateway (see deploy/raspberry-pi).
+        updates = new UpdateReports(new UpdateDirectory(stateDir.resolve("update")), access, health, beacon::publishSoon);
+        CommandResponder commands = new CommandResponder(access, CommandResponder.managementCommands(managed, replacer, sharing, updates));
         // Only a gateway that can write its configuration (the run command's) takes an owner by invite.
         onboarding = new Onboarding(access, new OnboardingState(stateDir), things::ids,
                 replacer instanceof Ownership o ? o : null);
         logins = new HttpAuthConfirmations(access);
         control = new ControlService(access, things);
-        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins, sharing,
+        uplink = new XmppUplink(config.xmpp(), List.of(provisioner, new PresenceAccess(access), beacon, observe, onboarding, logins, sharing, updates,
                 new ChatCommands(access, bus.latest(), things, managed::status, List.of(new ObserveChatVerbs(observe), sharing)),
                 new SensorDataService(access, things::ids, bus.latest(), store),
                 control,
@@ -133,5 +138,6 @@ final class XmppFeatures implements AutoCloseable {
         observations.close();
         onboarding.close();
         sharing.close();
+        updates.close();
     }
 }

@@ -72,17 +72,21 @@ public final class CommandResponder implements SessionListener, DiscoNodes {
     }
 
     /**
-     * The gateway's commands: list, status, restart-driver, replace-config when a replacer is given, and request (anyone
-     * asks the owners for a thing) when {@code requests} takes them.
+     * The gateway's commands: list, status, restart-driver, replace-config when a replacer is given, request (anyone
+     * asks the owners for a thing) when {@code requests} takes them, and update when {@code updates} does.
      */
     public static List<ManagementCommand> managementCommands(ManagedGateway gateway, org.xmppiot.gateway.adhoc.ConfigReplacer replacer,
-                                                             org.xmppiot.gateway.feature.AccessRequests requests) {
+                                                             org.xmppiot.gateway.feature.AccessRequests requests,
+                                                             org.xmppiot.gateway.feature.Updates updates) {
         List<ManagementCommand> all = new ArrayList<>(List.of(new ListThings(gateway), new GatewayStatus(gateway), new RestartDriver(gateway)));
         if (replacer != null) {
             all.add(new ReplaceConfig(replacer));
         }
         if (requests != null) {
             all.add(new RequestAccess(requests));
+        }
+        if (updates != null) {
+            all.add(new UpdateGateway(updates));
         }
         return all;
     }

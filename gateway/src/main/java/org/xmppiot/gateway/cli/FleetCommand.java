@@ -20,7 +20,7 @@ import org.xmppiot.gateway.fleet.StatusBeacon;
 import org.xmppiot.gateway.xmpp.XmppFailures;
 
 /** {@code fleet}: the owner's gateways with their presence and last status, from the owner's presence subscriptions. */
-@Command(name = "fleet", subcommands = FleetPushCommand.class, description = {
+@Command(name = "fleet", subcommands = {FleetPushCommand.class, FleetUpdateCommand.class}, description = {
         "List the gateways this account owns: online or not, and each one's last status (things, reasons, backlog).",
         "Uses the xmpp section of the configuration file: an owner's account, not a gateway's."})
 final class FleetCommand implements Callable<Integer> {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.config.XmppConfig;
 import org.xmppiot.gateway.fleet.FleetPush;
+import org.xmppiot.gateway.fleet.GatewayAnswer;
 import org.xmppiot.gateway.xmpp.XmppFailures;
 
 /** {@code fleet push FILE --to JID...}: one configuration to many gateways, with the outcome of each. */
@@ -42,7 +43,7 @@ final class FleetPushCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         XmppConfig xmpp = GatewayConfigLoader.loadXmpp(config.file);
         String yaml = Files.readString(document, StandardCharsets.UTF_8);
-        List<FleetPush.Result> results;
+        List<GatewayAnswer> results;
         try {
             results = FleetPush.push(xmpp, yaml, targets, line -> {
                 out.println(line);
@@ -52,7 +53,7 @@ final class FleetPushCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(XmppFailures.describe(e, xmpp));
             return ExitCodes.RUNTIME_FAILURE;
         }
-        long accepted = results.stream().filter(r -> r.outcome() == FleetPush.Outcome.ACCEPTED).count();
+        long accepted = results.stream().filter(r -> r.outcome() == GatewayAnswer.Outcome.ACCEPTED).count();
         out.println(accepted + " of " + results.size() + " accepted; refused and unreachable gateways keep their configuration.");
         return accepted == results.size() ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
     }

@@ -7,18 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
-import org.jivesoftware.smack.roster.Roster;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.pep.PepManager;
-import org.jxmpp.jid.BareJid;
-import org.jxmpp.jid.impl.JidCreate;
 
 import org.xmppiot.gateway.config.XmppConfig;
-import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
  * What an owner sees of their gateways: every contact of the owner's account that publishes a {@link StatusBeacon},
@@ -82,62 +74,22 @@ public final class FleetView {
     private FleetView() {
     }
 
-    private static boolean canSee(Roster roster, String jid) {
-        try {
-            var entry = roster.getEntry(JidCreate.bareFrom(jid));
-            return entry != null && entry.canSeeHisPresence();
-        } catch (org.jxmpp.stringprep.XmppStringprepException e) {
-            return true; // not a JID: nothing to wait for
-        }
-    }
-
-    private static void waitFor(long deadline, java.util.function.BooleanSupplier done) throws InterruptedException {
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
-
     /**
      * Connects as the owner ({@code config}, resource {@code fleet}), asks each of {@code add} for its presence
      * (gateways grant it to their owners), listens until every contact whose presence it sees has reported (at most
      * {@code time}) and returns the gateways heard, sorted by JID.
      */
     public static List<Gateway> gather(XmppConfig config, List<String> add, Duration time) throws Exception {
-        StatusBeacon.register();
-        Map<String, StandardExtensionElement> statuses = new ConcurrentHashMap<>();
-        XMPPTCPConnection c = XmppConnectionFactory.create(config.withResource("fleet"));
-        PepManager.getInstanceFor(c).addPepEventListener(StatusBeacon.NODE, StandardExtensionElement.class,
-                (from, element, id, message) -> statuses.put(from.asBareJid().toString(), element));
-        Roster roster = Roster.getInstanceFor(c);
-        roster.setSubscriptionMode(Roster.SubscriptionMode.accept_all);
-        c.connect().login();
-        try {
-            if (!roster.isLoaded()) {
-                roster.reloadAndWait(); // which contacts to wait for comes from it
-            }
-            for (String jid : add) {
-                BareJid gateway = JidCreate.bareFrom(jid);
-                if (roster.getEntry(gateway) == null || !roster.getEntry(gateway).canSeeHisPresence()) {
-                    roster.createItemAndRequestSubscription(gateway, gateway.getLocalpartOrNull() == null ? jid : gateway.getLocalpartOrThrow().toString(), null);
-                }
-            }
+        try (FleetSession fleet = FleetSession.open(config, "fleet")) {
             long deadline = System.nanoTime() + time.toNanos();
-            if (!add.isEmpty()) {
-                // Once the subscriptions are granted, say we are here again: PEP then hands over the last statuses.
-                waitFor(deadline, () -> add.stream().allMatch(j -> canSee(roster, j)));
-                c.sendStanza(c.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available).build());
-            }
+            fleet.follow(add, deadline);
             // Done when every contact whose presence we see has reported, or when the time is up.
-            waitFor(deadline, () -> roster.getEntries().stream().filter(e -> e.canSeeHisPresence())
-                    .allMatch(e -> statuses.containsKey(e.getJid().toString())));
+            FleetSession.waitFor(deadline, () -> fleet.contacts().stream().allMatch(j -> fleet.status(j) != null));
             List<Gateway> out = new ArrayList<>();
-            for (Map.Entry<String, StandardExtensionElement> e : new TreeMap<>(statuses).entrySet()) {
-                BareJid jid = JidCreate.bareFrom(e.getKey());
-                out.add(new Gateway(e.getKey(), roster.getPresence(jid).isAvailable(), e.getValue()));
+            for (Map.Entry<String, StandardExtensionElement> e : new TreeMap<>(fleet.statuses()).entrySet()) {
+                out.add(new Gateway(e.getKey(), fleet.online(e.getKey()), e.getValue()));
             }
             return out;
-        } finally {
-            c.disconnect();
         }
     }
 }

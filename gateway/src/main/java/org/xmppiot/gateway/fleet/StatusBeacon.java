@@ -77,6 +77,11 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
 
     @Override
     public void statusChanged(Thing thing, ThingStatus previous) {
+        publishSoon();
+    }
+
+    /** Something the status tells changed: published a second later, with whatever else changes in that second. */
+    public void publishSoon() {
         synchronized (this) {
             if (pending == null || pending.isDone()) {
                 pending = timer.schedule(this::publish, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,7 +91,7 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
 
     /**
      * The payload: {@code <gateway version started time backlog [store-damage]><thing id state reason detail since/>...
-     * <bridge id state detail reason since/>...</gateway>}.
+     * <bridge id state detail reason since/>...[<update id outcome from to>text</update>]</gateway>}.
      */
     public StandardExtensionElement payload() {
         Health h = health.get();
@@ -110,6 +115,11 @@ public final class StatusBeacon implements SessionListener, StatusListener, Auto
                 thing.addAttribute("detail", t.status().detail().label());
             }
             b.addElement(thing.build());
+        }
+        if (h.update() != null) {
+            Health.Update u = h.update();
+            b.addElement(StandardExtensionElement.builder("update", NODE).addAttribute("id", u.id()).addAttribute("outcome", u.outcome())
+                    .addAttribute("from", u.from()).addAttribute("to", u.to()).setText(u.text()).build());
         }
         for (Bridge bridge : h.bridges()) {
             StandardExtensionElement.Builder e = StandardExtensionElement.builder("bridge", NODE)

@@ -13,10 +13,10 @@ import org.xmppiot.core.thing.Bridge;
  * so chat and ad-hoc {@code status}, the page, the JSON API, /metrics and the fleet beacon never disagree and none of
  * them reaches into the running parts. Bridges are the shared buses things are reached through (a Modbus bus), with
  * their own status. {@code page} says where the local page is served and, over HTTPS, its certificate's fingerprint
- * (null when there is no page).
+ * (null when there is no page). {@code update} is how the last update of the package went (null when there was none).
  */
 public record Health(Instant at, String version, Instant started, Connection connection, Publishing publishing, Store store,
-                     Counters counters, List<ThingHealth> things, List<Bridge> bridges, String page) {
+                     Counters counters, List<ThingHealth> things, List<Bridge> bridges, String page, Update update) {
 
     public Health {
         things = List.copyOf(things);
@@ -64,6 +64,18 @@ public record Health(Instant at, String version, Instant started, Connection con
     public record ThingHealth(String id, String name, ThingStatus status, Instant since, boolean discovered, Map<String, Long> rejected) {
         public ThingHealth {
             rejected = Map.copyOf(rejected);
+        }
+    }
+
+    /**
+     * The last update of the gateway's package, as its update helper reported it: {@code id} names the attempt from
+     * version {@code from} to {@code to}, {@code outcome} is one of {@code updating}, {@code updated}, {@code rolled-back}
+     * (back on {@code from}), {@code failed} (nothing installed), and {@code text} says it for people ("Rolled back from
+     * 0.3.0 to 0.2.0: ...").
+     */
+    public record Update(String id, String outcome, String from, String to, String text) {
+        public boolean finished() {
+            return !"updating".equals(outcome);
         }
     }
 

@@ -46,6 +46,9 @@ public final class HealthText {
         b.append("\nUnreadable stanzas dropped: ").append(n.unreadableStanzas()).append("; requests nobody handles: ")
                 .append(n.unhandledRequests()).append("; replies to strangers withheld: ").append(n.strangerRepliesWithheld());
         b.append("\nObservers: ").append(n.observers()).append(" subscriptions");
+        if (h.update() != null) {
+            b.append("\nLast update: ").append(h.update().text());
+        }
         if (h.page() != null) {
             b.append("\nPage: ").append(h.page());
         }
