@@ -132,6 +132,10 @@ check "the service user can read the password" in_root runuser -u $name -- cat /
 check "other users cannot read the password" bash -c "! chroot '$root' runuser -u nobody -- cat /etc/$name/password"
 equal "configuration directory is the service's to write" "770 root $name" "$(in_root stat -c '%a %U %G' /etc/$name)"
 equal "state directory" "750 $name $name" "$(in_root stat -c '%a %U %G' /var/lib/$name)"
+equal "the directory it shares with the update helper" "750 $name $name" "$(in_root stat -c '%a %U %G' /var/lib/$name/update)"
+equal "the update helper, root's to run" "755 root" "$(in_root stat -c '%a %U' /usr/lib/$name/update)"
+check "the update helper's units are enabled" test -L "$root/etc/systemd/system/paths.target.wants/$name-update.path" -a \
+    -L "$root/etc/systemd/system/multi-user.target.wants/$name-update.service"
 check "class-data archive written at installation" test -s "$root/var/cache/$name/classes.jsa"
 
 # 4. The command line, as the service user, with the shipped configuration.
@@ -184,9 +188,10 @@ out=$(in_root runuser -u nobody -- $name doctor 2>&1) && fail "doctor as nobody 
 doctor_says "as another user, it names the user to run it as" "fix: run doctor as the gateway's user: sudo -u $name xmpp-iot-gateway doctor"
 
 # 5. The systemd units.
-if out=$(in_root systemd-analyze verify /lib/systemd/system/$name.service /lib/systemd/system/$name-import.service 2>&1) &&
-        [ -z "$out" ]; then
-    pass "systemd-analyze verify accepts both units"
+units=(/lib/systemd/system/$name.service /lib/systemd/system/$name-import.service /lib/systemd/system/$name-update.path
+       /lib/systemd/system/$name-update.service)
+if out=$(in_root systemd-analyze verify "${units[@]}" 2>&1) && [ -z "$out" ]; then
+    pass "systemd-analyze verify accepts the four units"
 else
     fail "systemd-analyze verify: $out"
 fi
@@ -262,7 +267,8 @@ check "remove: the user stays" in_root getent passwd $name
 uid=$(in_root id -u $name)
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $name > /dev/null
 for path in /etc/$name /etc/default/$name /var/lib/$name /var/cache/$name /lib/systemd/system/$name.service \
-        /etc/systemd/system/multi-user.target.wants/$name.service /usr/bin/$name; do
+        /etc/systemd/system/multi-user.target.wants/$name.service /usr/bin/$name /var/lib/$name-update \
+        /etc/systemd/system/paths.target.wants/$name-update.path /etc/systemd/system/multi-user.target.wants/$name-update.service; do
     check "purge: $path is gone" test ! -e "$root$path"
 done
 check "purge: the user is gone" bash -c "! chroot '$root' getent passwd $name"

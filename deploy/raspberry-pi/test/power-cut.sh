@@ -35,6 +35,7 @@ debs=("$target"/${name}_*_all.deb)
 deb=${debs[0]}
 [ -f "$deb" ] || { echo "no package in $target; build it first (mvn package)" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "the power-cut harness needs root (debootstrap, chroot): run it as root, as CI does" >&2; exit 1; }
+. "$here/vm.sh"
 install_missing qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap mkfs.ext4:e2fsprogs openssl:openssl prosody:prosody
 /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || install_packages python3-slixmpp
 
@@ -51,106 +52,15 @@ rm -rf "$work"
 mkdir -p "$work" "$cache"
 
 # 1. The guest's root file system, made once: Debian 12 with its kernel, systemd, Java and sqlite3 (for the checks).
-recipe="bookworm minbase systemd-sysv,linux-image-amd64,openjdk-17-jre-headless,sqlite3,udev,iproute2,procps networkd-dhcp v1"
-rootfs="$cache/rootfs-$(echo "$recipe" | sha256sum | cut -c1-12).tar"
-if [ ! -f "$rootfs" ]; then
-    log "making the guest's root file system (once; kept as $rootfs) ..."
-    fresh="$work/fresh"
-    debootstrap --variant=minbase --include="$(echo "$recipe" | cut -d' ' -f3)" bookworm "$fresh" "$mirror" \
-        > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; exit 1; }
-    echo powercut > "$fresh/etc/hostname"
-    echo "/dev/vda / ext4 defaults,errors=remount-ro 0 1" > "$fresh/etc/fstab"
-    printf '[Match]\nName=en*\n\n[Network]\nDHCP=yes\n' > "$fresh/etc/systemd/network/10-wired.network"
-    ln -sf /lib/systemd/system/systemd-networkd.service "$fresh/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
-    ln -sf /lib/systemd/system/systemd-networkd-wait-online.service \
-        "$fresh/etc/systemd/system/network-online.target.wants/systemd-networkd-wait-online.service" 2>/dev/null ||
-        { mkdir -p "$fresh/etc/systemd/system/network-online.target.wants" &&
-          ln -sf /lib/systemd/system/systemd-networkd-wait-online.service "$fresh/etc/systemd/system/network-online.target.wants/"; }
-    tar -cf "$rootfs.part" -C "$fresh" . && mv "$rootfs.part" "$rootfs"
-    rm -rf "$fresh"
-fi
+vm_rootfs
 
 # 2. The host's XMPP server: Prosody on 127.0.0.1 with a certificate for "localhost" from a CA made here; the guest
 #    reaches it as 10.0.2.2 and checks the certificate against that CA.
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# Its own directory under /tmp: Prosody runs as its own user, who may not enter the build's directories.
-srv=$(mktemp -d /tmp/xmpp-iot-power-cut-prosody.XXXXXX)
-mkdir -p "$srv/data"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=power-cut test CA" \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-    -keyout "$srv/ca.key" -out "$srv/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -keyout "$srv/tls.key" -out "$srv/tls.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,DNS:pubsub.localhost\nextendedKeyUsage=serverAuth\n' > "$srv/tls.ext"
-openssl x509 -req -in "$srv/tls.csr" -CA "$srv/ca.pem" -CAkey "$srv/ca.key" -CAcreateserial -days 2 -extfile "$srv/tls.ext" \
-    -out "$srv/tls.crt" 2>/dev/null
-cat > "$srv/prosody.cfg.lua" <<EOF
-pidfile = "$srv/prosody.pid"
-data_path = "$srv/data"
-log = { { levels = { min = "info" }, to = "file", filename = "$srv/prosody.log" } }
-interfaces = { "127.0.0.1" }
-c2s_ports = { $port }
-c2s_direct_tls_ports = { }
-s2s_ports = { }
-component_ports = { }
-http_ports = { }
-https_ports = { }
-modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "pep", "smacks" }
-modules_disabled = { "s2s" }
-c2s_require_encryption = true
-authentication = "internal_hashed"
-ssl = { certificate = "$srv/tls.crt", key = "$srv/tls.key" }
-VirtualHost "localhost"
-Component "pubsub.localhost" "pubsub"
-    admins = { "gateway@localhost" }
-    pubsub_max_items = 1000
-EOF
-chown -R prosody:prosody "$srv"
-setpriv --reuid=prosody --regid=prosody --init-groups prosody -F --config "$srv/prosody.cfg.lua" > "$srv/prosody.out" 2>&1 &
-prosody_pid=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
-gateway_password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
-(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "Prosody did not start:" >&2; cat "$srv/prosody.out" "$srv/prosody.log" >&2; exit 1; }
-prosodyctl --config "$srv/prosody.cfg.lua" register gateway localhost "$gateway_password" >/dev/null
-prosodyctl --config "$srv/prosody.cfg.lua" register watcher localhost watcher-password >/dev/null
-log "Prosody on 127.0.0.1:$port (PID $prosody_pid)"
+vm_prosody watcher:watcher-password
 
 # 3. This run's guest: the root file system, the package installed as on a Pi, a configuration for 100 readings a
 #    second, two small units that report to the serial console, all made into an ext4 image without mounting it.
-root="$work/root"
-mkdir -p "$root"
-tar -xf "$rootfs" -C "$root"
-cp "$deb" "$root/tmp/$name.deb"
-mount -t proc proc "$root/proc"
-chroot "$root" dpkg -i "/tmp/$name.deb" > "$work/dpkg.log" 2>&1 || { tail -20 "$work/dpkg.log"; exit 1; }
-umount "$root/proc"
-rm "$root/tmp/$name.deb"
-cp "$srv/ca.pem" "$root/etc/$name/ca.pem"
-echo "$gateway_password" > "$root/etc/$name/password"
-chroot "$root" chown "root:$name" "/etc/$name/password"
-chmod 0640 "$root/etc/$name/password"
-cat > "$root/etc/$name/gateway.yaml" <<EOF
-xmpp:
-  jid: gateway@localhost
-  password-file: password
-  server: 10.0.2.2
-  port: $port
-  tls: required
-  ca-file: ca.pem
-  pubsub:
-    service: pubsub.localhost
-    readings-per-item: 50
-access:
-  readers: [ watcher@localhost ]
-store:
-  path: /var/lib/$name/readings.db
-  commit-interval: 2s
-things:
-  - id: tank
-    driver: simulated
-    interval: 10ms
-    fields:
-      - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
-EOF
+vm_guest_root "$deb" "  readers: [ watcher@localhost ]"
 if [ -n "${POWERCUT_SYNC:-}" ]; then
     mkdir -p "$root/etc/systemd/system/$name.service.d"
     printf '[Service]\nEnvironment=XMPP_IOT_STORE_SYNCHRONOUS=%s\n' "$POWERCUT_SYNC" > "$root/etc/systemd/system/$name.service.d/sync.conf"
@@ -212,44 +122,17 @@ AIM
 chmod 0755 "$root/usr/local/sbin/powercut-check" "$root/usr/local/sbin/powercut-report" "$root/usr/local/sbin/powercut-aim"
 printf '[Unit]\nBefore=%s.service\n[Service]\nType=oneshot\nExecStart=/usr/local/sbin/powercut-check\n[Install]\nWantedBy=multi-user.target\n' \
     "$name" > "$root/etc/systemd/system/powercut-check.service"
-printf '[Unit]\nAfter=%s.service\n[Service]\nExecStart=/usr/local/sbin/powercut-report\n[Install]\nWantedBy=multi-user.target\n' \
-    "$name" > "$root/etc/systemd/system/powercut-report.service"
-printf '[Unit]\nAfter=%s.service\n[Service]\nExecStart=/usr/local/sbin/powercut-aim\n[Install]\nWantedBy=multi-user.target\n' \
-    "$name" > "$root/etc/systemd/system/powercut-aim.service"
-for unit in check report aim; do ln -sf "/etc/systemd/system/powercut-$unit.service" "$root/etc/systemd/system/multi-user.target.wants/"; done
-cp "$root"/boot/vmlinuz-* "$work/vmlinuz"
-cp "$root"/boot/initrd.img-* "$work/initrd.img"
-mkfs.ext4 -q -F -L root -d "$root" "$work/disk.raw" 3G
-rm -rf "$root"
-log "guest image made ($(du -h "$work/disk.raw" | cut -f1) used)"
+ln -sf /etc/systemd/system/powercut-check.service "$root/etc/systemd/system/multi-user.target.wants/"
+vm_unit powercut-report After /usr/local/sbin/powercut-report
+vm_unit powercut-aim After /usr/local/sbin/powercut-aim
+vm_image
 
 # 4. A subscriber on the host that keeps every item the node gets, across all boots.
 /usr/bin/python3 "$here/power_cut_watch.py" watch 127.0.0.1 "$port" "$srv/ca.pem" "$work/items.txt" > "$work/watch.log" 2>&1 &
 watcher_pid=$!
 
 aim_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-accel=tcg
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
-boot() { # boot N: starts the guest; its serial console goes to console-N.log
-    : > "$work/console-$1.log"
-    qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 -display none -monitor none -no-reboot \
-        -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-        -append "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=0 powercut.aim_port=$aim_port" \
-        -drive "file=$work/disk.raw,format=raw,if=virtio,cache=writethrough" \
-        -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
-        -serial "file:$work/console-$1.log" > "$work/qemu-$1.log" 2>&1 &
-    qemu_pid=$!
-}
-wait_for() { # wait_for FILE PATTERN SECONDS: the first line of FILE matching PATTERN
-    local deadline=$(( $(date +%s) + $3 ))
-    while [ "$(date +%s)" -lt "$deadline" ]; do
-        if grep -a -m1 "$2" "$1" 2>/dev/null; then return 0; fi
-        kill -0 "$qemu_pid" 2>/dev/null || { echo "the guest stopped" >&2; return 1; }
-        sleep 1
-    done
-    echo "no '$2' in $1 within $3 s" >&2
-    return 1
-}
+boot() { vm_boot "$1" "powercut.aim_port=$aim_port"; }
 items() { { wc -l < "$work/items.txt"; } 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
 boot_limit=${POWERCUT_BOOT_LIMIT:-}

@@ -145,7 +145,7 @@ class AdHocCommandsTest {
     @Order(1)
     void clientsDiscoverTheCommandsTheirRoleMayRun() throws Exception {
         try (Client owner = new Client("owner"); Client reader = new Client("reader"); Client stranger = new Client("stranger")) {
-            assertThat(owner.commandNodes()).containsExactly("list", "status", "restart-driver", "replace-config");
+            assertThat(owner.commandNodes()).containsExactly("list", "status", "restart-driver", "replace-config", "update");
             assertThat(reader.commandNodes()).containsExactly("list", "status");
             assertThat(stranger.commandNodes()).as("a stranger may only ask for access").containsExactly("request");
             assertThat(ServiceDiscoveryManager.getInstanceFor(owner.connection)
@@ -188,6 +188,11 @@ class AdHocCommandsTest {
             AdHocCommandNote unknown = owner.fillIn("restart-driver", "thing", "boiler2");
             assertThat(unknown.getType()).isEqualTo(AdHocCommandNote.Type.error);
             assertThat(unknown.getValue()).isEqualTo("Not restarted: no configured thing 'boiler2'.");
+
+            // Updates need the package's update helper, which a gateway run from a build does not have.
+            AdHocCommandNote update = owner.fillIn("update", "version", "0.2.0");
+            assertThat(update.getType()).isEqualTo(AdHocCommandNote.Type.error);
+            assertThat(update.getValue()).startsWith("Not updated: this gateway has no update helper (it was not installed from its Debian package;");
         }
     }
 
