@@ -208,14 +208,7 @@ wait_for "$work/console-$final.log" "POWERCUT-ACTIVE active" 900 >/dev/null || f
 before=$(items)
 deadline=$(( $(date +%s) + 600 ))
 while [ "$(items)" -lt $((before + 200)) ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
-: > "$work/console-$final.log.seen"
 # An empty outbox from now on: what the store kept from before the cuts is on the node.
-tail -n 0 -f "$work/console-$final.log" > "$work/console-$final.log.seen" &
-follower=$!
-wait_for "$work/console-$final.log.seen" "POWERCUT-BACKLOG 0[[:space:]]*$" 900 >/dev/null || fail "last boot: the store was not emptied"
-kill "$follower" 2>/dev/null || true
-kill -9 "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true
-sleep 2
-/usr/bin/python3 "$here/power_cut_watch.py" check "$work/items.txt" "$work/cuts.txt" || failures=$((failures + 1))
+vm_check_when_empty "$final" "POWERCUT-BACKLOG 0[[:space:]]*$"
 log "$cycles cycles, $(items) items, $failures failure(s), $((($(date +%s) - started) / 60)) min, accelerator $accel${POWERCUT_SYNC:+, synchronous=$POWERCUT_SYNC}"
 [ "$failures" -eq 0 ]

@@ -203,13 +203,6 @@ helper_said 2
 flowing "after the cut"
 
 # 7. Once the store is empty, every reading is on the node but those of the durability window before the cut.
-: > "$work/console-2.seen"
-tail -n 0 -f "$work/console-2.log" > "$work/console-2.seen" &
-follower=$!
-wait_for "$work/console-2.seen" "UPDATE-STATE .*backlog=0[[:space:]]*$" 900 >/dev/null || fail "the store was not emptied"
-kill "$follower" 2>/dev/null || true
-kill -9 "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true
-sleep 2
-/usr/bin/python3 "$here/power_cut_watch.py" check "$work/items.txt" "$work/cuts.txt" || failures=$((failures + 1))
+vm_check_when_empty 2 "UPDATE-STATE .*backlog=0[[:space:]]*$"
 log "$(items) items, $failures failure(s), $((($(date +%s) - started) / 60)) min, accelerator $accel"
 [ "$failures" -eq 0 ]

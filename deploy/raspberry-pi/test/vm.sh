@@ -48,7 +48,7 @@ s2s_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "pep", "smacks", "offline" }
+modules_enabled = { "roster", "saslauth", "tls", "disco", "ping", "pep", "smacks" }
 modules_disabled = { "s2s" }
 c2s_require_encryption = true
 authentication = "internal_hashed"
@@ -154,4 +154,18 @@ wait_for() {
     done
     echo "no '$2' in $1 within $3 s" >&2
     return 1
+}
+
+# vm_check_when_empty N PATTERN: once guest N's console shows PATTERN (an empty store) from now on, stops the guest and
+# checks every item the subscriber got against the cuts in cuts.txt (power_cut_watch.py); counts failures.
+vm_check_when_empty() {
+    local seen="$work/console-$1.seen" follower
+    : > "$seen"
+    tail -n 0 -f "$work/console-$1.log" > "$seen" &
+    follower=$!
+    wait_for "$seen" "$2" 900 >/dev/null || fail "boot $1: the store was not emptied"
+    kill "$follower" 2>/dev/null || true
+    kill -9 "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true
+    sleep 2
+    /usr/bin/python3 "$here/power_cut_watch.py" check "$work/items.txt" "$work/cuts.txt" || failures=$((failures + 1))
 }
