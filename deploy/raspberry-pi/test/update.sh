@@ -93,14 +93,13 @@ xmpp:
 EOF
 fleet() { java -jar "$work/host/usr/share/$name/$name.jar" fleet "$@" -c "$work/owner.yaml"; }
 
-# 3. The guest: version N installed, apt pointed at the repository only, the health gate's bound, and units that report
+# 3. The guest: version N installed, apt pointed at the repository only (the health gate keeps its bound, 180 s), units that report
 #    to the serial console (the package's state, what the helper says) and cut the power when the harness asks.
 vm_guest_root "$work/${name}_${v1}_all.deb" "  owners: [ owner@localhost ]
   readers: [ watcher@localhost ]"
 rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
 install -m 0644 "$work/repo/$name-archive-keyring.gpg" "$root/usr/share/keyrings/"
 echo "deb [signed-by=/usr/share/keyrings/$name-archive-keyring.gpg] http://10.0.2.2:$repo_port ./" > "$root/etc/apt/sources.list.d/$name.list"
-echo "UPDATE_HEALTH_TIMEOUT=120" >> "$root/etc/default/$name"
 cat > "$root/usr/local/sbin/update-report" <<'EOF'
 #!/bin/sh
 while true; do
@@ -165,7 +164,7 @@ log "fleet update $v3 (built broken) ..."
 out=$(fleet update "$v3" --to gateway@localhost --wait 20m 2>&1) || true
 echo "$out" | sed 's/^/    /'
 expect "N+2 rolled back with the reason" \
-    "^gateway@localhost: rolled back: Rolled back from $r3 to $r2: not connected and publishing within 120 s\.$" "$out"
+    "^gateway@localhost: rolled back: Rolled back from $r3 to $r2: not connected and publishing within 180 s\.$" "$out"
 running "N+1 runs again" "version=$r2/ii active=active result=rolled-back"
 flowing "version $v2 after the rollback"
 helper_said 1
