@@ -76,7 +76,8 @@ public final class UpdateDirectory {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
-            log.warn("the update helper's result in {} is unreadable: {}", dir, e.getMessage());
+            log.warn("the update helper's result in {} cannot be read ({}): the last update's outcome is not shown until the"
+                    + " helper writes it again", dir, e.getMessage());
             return null;
         }
         if (r.get("id") == null || r.get("outcome") == null) {

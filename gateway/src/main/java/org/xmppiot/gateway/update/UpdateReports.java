@@ -102,7 +102,8 @@ public final class UpdateReports implements Updates, SessionListener, AutoClosea
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            log.warn("the update directory {} cannot be written: {}", dir.path(), e.getMessage());
+            log.warn("the update directory {} cannot be written ({}): an update now would be rolled back; give it back to the"
+                    + " service's user (the package's postinst makes it)", dir.path(), e.getMessage());
         }
     }
 
