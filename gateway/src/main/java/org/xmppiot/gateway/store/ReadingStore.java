@@ -56,6 +56,8 @@ public final class ReadingStore implements AutoCloseable {
     /** What the user is told of a damaged store moved aside (this start, or one still kept from before); null when none. */
     private final String damage;
     private long nextId;
+    /** False while (or if, after an error) commits are not synced as configured: readings are then not written until they are. */
+    private boolean syncedAsConfigured = true;
     private long droppedUnsent;
     private long droppedHistory;
 
@@ -64,17 +66,9 @@ public final class ReadingStore implements AutoCloseable {
         this.db = db;
         this.lock = lock;
         this.damage = damage;
+        StoreLayout.prepare(db, config.path().toString());
         try (Statement s = db.createStatement()) {
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS reading (id INTEGER PRIMARY KEY AUTOINCREMENT, thing TEXT NOT NULL, "
-                    + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
-            s.executeUpdate("CREATE INDEX IF NOT EXISTS reading_by_thing_time ON reading (thing, taken_at_ns)");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
-                    + "last_id INTEGER NOT NULL, thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
-            addOutboxColumnsOfOlderStores(s);
-            try (ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reading'), 0), "
-                    + "coalesce((SELECT max(id) FROM reading), 0))")) {
-                nextId = rs.next() ? rs.getLong(1) + 1 : 1;
-            }
+            nextId = StoreLayout.nextId(s);
         }
         db.setAutoCommit(false);
         db.commit();
@@ -88,22 +82,6 @@ public final class ReadingStore implements AutoCloseable {
         selectThingReadings = db.prepareStatement("SELECT thing, seq, taken_at_ns, fields FROM reading WHERE id BETWEEN ? AND ? "
                 + "AND thing = ? ORDER BY id");
         deleteOutbox = db.prepareStatement("DELETE FROM outbox WHERE destination = ? AND first_id = ?");
-    }
-
-    /** Stores written before items could grow held contiguous ranges only; their entries keep working (thing unset). */
-    private static void addOutboxColumnsOfOlderStores(Statement s) throws SQLException {
-        java.util.Set<String> columns = new java.util.HashSet<>();
-        try (ResultSet rs = s.executeQuery("PRAGMA table_info(outbox)")) {
-            while (rs.next()) {
-                columns.add(rs.getString("name"));
-            }
-        }
-        if (!columns.contains("thing")) {
-            s.executeUpdate("ALTER TABLE outbox ADD COLUMN thing TEXT");
-        }
-        if (!columns.contains("readings")) {
-            s.executeUpdate("ALTER TABLE outbox ADD COLUMN readings INTEGER");
-        }
     }
 
     /**
@@ -126,7 +104,13 @@ public final class ReadingStore implements AutoCloseable {
             String found = damage(file);
             String sentence = found == null ? keptFromBefore(file) : moveAside(file, found);
             createWithSmallPages(file);
-            return new ReadingStore(config, connect(file), lock, sentence);
+            Connection db = connect(file);
+            try {
+                return new ReadingStore(config, db, lock, sentence);
+            } catch (SQLException e) {
+                db.close();
+                throw e;
+            }
         } catch (SQLException | IOException e) {
             lock.close();
             String why = e.getMessage();
@@ -206,6 +190,9 @@ public final class ReadingStore implements AutoCloseable {
                     return answer;
                 }
             }
+            if (StoreLayout.version(s) > StoreLayout.VERSION) {
+                return null; // Sound, of a newer version: refused when opened, never moved aside as damaged.
+            }
             // A sound database that is not ours: what a WAL of another database leaves once SQLite has applied it.
             String missing = missingColumns(s, "reading", "id", "thing", "seq", "taken_at_ns", "fields");
             missing = missing != null ? missing : missingColumns(s, "outbox", "destination", "first_id", "last_id");
@@ -221,12 +208,7 @@ public final class ReadingStore implements AutoCloseable {
 
     /** "table T lacks the columns ..." when table {@code table} exists without all of {@code columns}; null otherwise. */
     private static String missingColumns(Statement s, String table, String... columns) throws SQLException {
-        java.util.Set<String> present = new java.util.HashSet<>();
-        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
-            while (rs.next()) {
-                present.add(rs.getString("name"));
-            }
-        }
+        java.util.Set<String> present = StoreLayout.columns(s, table);
         if (present.isEmpty()) {
             return null; // Not made yet.
         }
@@ -249,14 +231,20 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
+    private static final SQLiteConfig.SynchronousMode SYNCHRONOUS = synchronousLevel();
+
+    private static SQLiteConfig.SynchronousMode synchronousLevel() {
+        String level = System.getenv("XMPP_IOT_STORE_SYNCHRONOUS");
+        return level == null || level.isBlank() ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.valueOf(level.strip().toUpperCase(java.util.Locale.ROOT));
+    }
+
     private static Connection connect(Path file) throws SQLException {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // FULL: a commit is on the medium when it returns, so "taken" means kept even on power loss. The power-cut
         // harness runs the gateway once with another level (XMPP_IOT_STORE_SYNCHRONOUS=OFF) to show that it can tell.
-        String level = System.getenv("XMPP_IOT_STORE_SYNCHRONOUS");
-        sqlite.setSynchronous(level == null || level.isBlank() ? SQLiteConfig.SynchronousMode.FULL
-                : SQLiteConfig.SynchronousMode.valueOf(level.strip().toUpperCase(java.util.Locale.ROOT)));
+        sqlite.setSynchronous(SYNCHRONOUS);
         sqlite.setBusyTimeout(10_000);
         return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
     }
@@ -303,6 +291,9 @@ public final class ReadingStore implements AutoCloseable {
      * nothing of it is kept, in the store or in the items.
      */
     public synchronized void append(List<Pending> batch, Collection<String> destinations) throws SQLException {
+        if (!syncedAsConfigured) {
+            synchronous(SYNCHRONOUS);
+        }
         Map<OutboxItem, long[]> touched = new LinkedHashMap<>(); // item -> first id, last id, count in this batch
         long id = nextId;
         for (Pending p : batch) {
@@ -417,11 +408,17 @@ public final class ReadingStore implements AutoCloseable {
         }
     }
 
-    /** Takes confirmed items out of the destination's outbox, in one transaction. */
+    /**
+     * Takes confirmed items out of the destination's outbox, in one transaction that is not synced on its own: the next
+     * commit of readings syncs it with them. A power cut before that may only send those items once more, under the
+     * same ids (the node replaces them), and it spares the card a sync, and a journal commit of its file system, per
+     * confirmation batch.
+     */
     public synchronized void remove(String destination, Collection<Long> firstIds) throws SQLException {
         if (firstIds.isEmpty()) {
             return;
         }
+        synchronous(SQLiteConfig.SynchronousMode.NORMAL);
         try {
             for (long id : firstIds) {
                 deleteOutbox.setString(1, destination);
@@ -433,7 +430,24 @@ public final class ReadingStore implements AutoCloseable {
         } catch (SQLException e) {
             rollbackQuietly();
             throw e;
+        } finally {
+            synchronous(SYNCHRONOUS);
         }
+    }
+
+    /** Sets how commits are synced; SQLite allows it between transactions only (the connection is always in one otherwise). */
+    private void synchronous(SQLiteConfig.SynchronousMode mode) throws SQLException {
+        if (mode.compareTo(SYNCHRONOUS) > 0) {
+            mode = SYNCHRONOUS; // Never more than configured (the power-cut harness runs with OFF once).
+        }
+        syncedAsConfigured = false;
+        db.setAutoCommit(true);
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA synchronous = " + mode.getValue());
+        } finally {
+            db.setAutoCommit(false);
+        }
+        syncedAsConfigured = mode == SYNCHRONOUS;
     }
 
     /** The store id of the newest reading written so far (0 for an empty store). */
@@ -574,6 +588,7 @@ public final class ReadingStore implements AutoCloseable {
             outbox.executeUpdate();
             readings.setLong(1, boundary);
             int deleted = readings.executeUpdate();
+            keepIdsAbove(boundary);
             db.commit();
             droppedHistory += deleted;
             droppedUnsent += lost;
@@ -585,6 +600,14 @@ public final class ReadingStore implements AutoCloseable {
         } catch (SQLException e) {
             rollbackQuietly();
             throw e;
+        }
+    }
+
+    /** Ids are never given twice, even once retention deleted every reading (ids name items in the outbox). */
+    private void keepIdsAbove(long deletedUpTo) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("DELETE FROM id_floor");
+            s.executeUpdate("INSERT INTO id_floor VALUES (" + (deletedUpTo + 1) + ")");
         }
     }
 

@@ -1,0 +1,150 @@
+package org.xmppiot.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.config.StoreConfig;
+
+/** The store's version on real SQLite files: older stores are upgraded with everything in them, newer ones refused. */
+class StoreLayoutTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-20T10:15:30.123456789Z");
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("readings.db");
+    }
+
+    private StoreConfig config() {
+        return new StoreConfig(file(), StoreConfig.DEFAULT_MAX_BYTES, StoreConfig.DEFAULT_MAX_AGE, Duration.ZERO);
+    }
+
+    private static Reading reading(long seq) {
+        return new Reading("boiler", seq, T0.plusSeconds(seq), List.of(Field.readout("power", FieldValue.NumericValue.of(1000 + seq, 1, "W"))));
+    }
+
+    /**
+     * A store as versions before 2 wrote it: AUTOINCREMENT, readings 1..10 of which 1..4 are confirmed, and ids up to 50
+     * given once (readings 11..50 deleted by retention, as a counter in sqlite_sequence shows).
+     */
+    private void writeVersionZeroStore() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode = WAL");
+            s.executeUpdate("CREATE TABLE reading (id INTEGER PRIMARY KEY AUTOINCREMENT, thing TEXT NOT NULL, "
+                    + "seq INTEGER NOT NULL, taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
+            s.executeUpdate("CREATE INDEX reading_by_thing_time ON reading (thing, taken_at_ns)");
+            s.executeUpdate("CREATE TABLE outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, "
+                    + "thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO reading (thing, seq, taken_at_ns, fields) VALUES (?, ?, ?, ?)")) {
+                for (long seq = 1; seq <= 10; seq++) {
+                    Reading r = reading(seq);
+                    insert.setString(1, r.thingId());
+                    insert.setLong(2, r.sequence());
+                    insert.setLong(3, ReadingStore.nanos(r.timestamp()));
+                    insert.setBytes(4, FieldsCodec.encode(r.fields()));
+                    insert.executeUpdate();
+                }
+            }
+            s.executeUpdate("INSERT INTO outbox VALUES ('pubsub', 5, 7, 'boiler', 3), ('pubsub', 8, 10, 'boiler', 3)");
+            s.executeUpdate("UPDATE sqlite_sequence SET seq = 50 WHERE name = 'reading'");
+        }
+    }
+
+    private String readingTableSql() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'reading'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private int userVersion() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
+            return StoreLayout.version(s);
+        }
+    }
+
+    @Test
+    void anOlderStoreIsUpgradedWithEveryReadingItsOutboxAndItsIds() throws Exception {
+        writeVersionZeroStore();
+
+        try (ReadingStore store = ReadingStore.open(config())) {
+            List<StoredItem> pending = store.pending("pubsub", 0, 100);
+            assertThat(pending).extracting(StoredItem::firstId).containsExactly(5L, 8L);
+            List<Reading> unsent = new ArrayList<>();
+            pending.forEach(i -> unsent.addAll(i.readings()));
+            assertThat(unsent).containsExactly(reading(5), reading(6), reading(7), reading(8), reading(9), reading(10));
+            assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).hasSize(10);
+            assertThat(store.unsent("pubsub")).isEqualTo(6);
+
+            List<StoredItem> next = store.append(List.of(reading(11)), 1, List.of("pubsub"));
+            assertThat(next.get(0).firstId()).as("above every id given before, deleted ones too").isEqualTo(51);
+        }
+        assertThat(readingTableSql()).doesNotContainIgnoringCase("AUTOINCREMENT");
+        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
+
+        try (ReadingStore store = ReadingStore.open(config())) {
+            assertThat(store.lastId()).isEqualTo(51);
+            assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).hasSize(11);
+        }
+    }
+
+    @Test
+    void aNewStoreIsMadeAtTheCurrentVersionWithoutAutoincrement() throws Exception {
+        try (ReadingStore store = ReadingStore.open(config())) {
+            store.append(List.of(reading(1), reading(2)), 1, List.of("pubsub"));
+        }
+        assertThat(readingTableSql()).doesNotContainIgnoringCase("AUTOINCREMENT");
+        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
+    }
+
+    @Test
+    void idsStayAboveAllGivenAfterRetentionDeletedEverythingAndTheGatewayRestarted() throws Exception {
+        long last;
+        try (ReadingStore store = ReadingStore.open(config())) {
+            last = store.append(List.of(reading(1), reading(2), reading(3)), 1, List.of("pubsub")).get(2).lastId();
+            store.enforceRetention(T0.plus(Duration.ofDays(365)));
+            assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).isEmpty();
+        }
+        try (ReadingStore store = ReadingStore.open(config())) {
+            assertThat(store.append(List.of(reading(4)), 1, List.of("pubsub")).get(0).firstId()).isGreaterThan(last);
+        }
+    }
+
+    @Test
+    void aStoreOfANewerVersionIsRefusedSayingWhatToDoAndLeftAsItIs() throws Exception {
+        try (ReadingStore store = ReadingStore.open(config())) {
+            store.append(List.of(reading(1)), 1, List.of("pubsub"));
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
+            s.executeUpdate("PRAGMA user_version = " + (StoreLayout.VERSION + 1));
+        }
+
+        StoreException e = assertThrows(StoreException.class, () -> ReadingStore.open(config()));
+
+        assertThat(e.getMessage()).contains(file().toString()).contains("newer version")
+                .contains("store version " + (StoreLayout.VERSION + 1)).contains("install that version again");
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("damaged"));
+        }
+        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION + 1);
+    }
+}
