@@ -40,6 +40,8 @@ public final class BusSubscription implements AutoCloseable {
     /** Readings queued or in the consumer's hands: what drain() waits for. */
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean closed;
+    /** Put in the queue by close() to wake the thread; never handed to the consumer. */
+    private static final Reading WAKE = new Reading("", 0, java.time.Instant.EPOCH, List.of());
 
     BusSubscription(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer, Runnable onClose) {
         if (capacity < 1 || maxBatch < 1) {
@@ -88,12 +90,13 @@ public final class BusSubscription implements AutoCloseable {
         while (!closed || !queue.isEmpty()) {
             Reading first;
             try {
-                first = queue.poll(200, TimeUnit.MILLISECONDS);
+                // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
+                first = closed ? queue.poll() : queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (first == null) {
+            if (first == null || first == WAKE) {
                 continue;
             }
             // Waiting before the queue is drained lets what arrives meanwhile join this batch.
@@ -110,6 +113,9 @@ public final class BusSubscription implements AutoCloseable {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
+            if (closed) {
+                batch.removeIf(r -> r == WAKE); // Only close() puts it there; never counted as pending either.
+            }
             try {
                 consumer.accept(List.copyOf(batch));
                 delivered.addAndGet(batch.size());
@@ -154,6 +160,7 @@ public final class BusSubscription implements AutoCloseable {
             return;
         }
         closed = true;
+        queue.offer(WAKE); // Ends a take() that waits; a full queue needs no waking.
         onClose.run();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));

@@ -301,7 +301,7 @@ public final class GatewayConfigLoader {
         String accessModel = p.choice("access-model", "whitelist", PubSubConfig.ACCESS_MODELS);
         int maxItems = p.integer("max-items", 10, 1, 1_000_000);
         boolean persist = p.bool("persist-items", true);
-        int perItem = p.integer("readings-per-item", 1, 1, 1000);
+        int perItem = p.integer("readings-per-item", PubSubConfig.DEFAULT_READINGS_PER_ITEM, 1, 1000);
         return new PubSubConfig(service, prefix, accessModel, maxItems, persist, perItem);
     }
 

@@ -60,6 +60,23 @@ public final class SensorDataFields implements ExtensionElement {
         return readings;
     }
 
+    /**
+     * The readings of a gateway's pub/sub item, each with its own sequence number: an item's {@code seqnr} is its first
+     * reading's and the measurements after it follow on from it (a status reading travels alone). {@link #readings()}
+     * gives every reading the element's {@code seqnr}, which is right for a read-out's answer, where it names the request.
+     */
+    public List<Reading> itemReadings() {
+        if (seqnr <= 0 || readings.size() < 2) {
+            return readings;
+        }
+        List<Reading> numbered = new java.util.ArrayList<>(readings.size());
+        for (int i = 0; i < readings.size(); i++) {
+            Reading r = readings.get(i);
+            numbered.add(new Reading(r.thingId(), seqnr + i, r.timestamp(), r.fields()));
+        }
+        return numbered;
+    }
+
     /** The XEP-0203 stamp of a late delivery, or null when sent on time. */
     public Instant delayedSince() {
         return delayedSince;

@@ -65,6 +65,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private static final long ACK_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int ACK_FLUSH_COUNT = 256;
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private static final long MISSING_NODE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
@@ -414,7 +415,8 @@ public final class PubSubPublisher implements AutoCloseable {
         lock.lock();
         try {
             if (!woken && !closed) {
-                wake.await(confirmed.isEmpty() ? POLL.toMillis() : 50, TimeUnit.MILLISECONDS);
+                // Connected with nothing to do, a new reading or an answer wakes it: a rare look suffices.
+                wake.await(!confirmed.isEmpty() ? 50 : idle ? IDLE_POLL.toMillis() : POLL.toMillis(), TimeUnit.MILLISECONDS);
             }
             woken = false;
         } finally {

@@ -110,9 +110,12 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 try {
                     while (!closed && (uncommitted.isEmpty()
                             || uncommitted.size() < maxCommit && System.nanoTime() - oldestUncommitted < commitIntervalNanos)) {
-                        long wait = uncommitted.isEmpty() ? 200 : TimeUnit.NANOSECONDS.toMillis(
-                                commitIntervalNanos - (System.nanoTime() - oldestUncommitted));
-                        lock.wait(Math.max(1, wait));
+                        if (uncommitted.isEmpty()) {
+                            lock.wait(); // accept() and close() notify: no wake-ups while no reading comes.
+                        } else {
+                            lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(
+                                    commitIntervalNanos - (System.nanoTime() - oldestUncommitted))));
+                        }
                     }
                 } catch (InterruptedException e) {
                     return;

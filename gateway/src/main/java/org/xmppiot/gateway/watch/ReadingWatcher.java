@@ -98,7 +98,7 @@ public final class ReadingWatcher implements AutoCloseable {
         public void handlePublishedItems(ItemPublishEvent<Item> event) {
             for (Item item : event.getItems()) {
                 if (item instanceof PayloadItem<?> p && p.getPayload() instanceof SensorDataFields fields) {
-                    fields.readings().forEach(onReading);
+                    fields.itemReadings().forEach(onReading);
                 }
             }
         }

@@ -145,7 +145,7 @@ class GatewayConfigLoaderTest {
                 """;
         GatewayConfig c = GatewayConfigLoader.load(write(minimal), drivers);
         assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofSeconds(2)));
-        assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(1);
+        assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(50);
 
         assertThat(failure(minimal + "store:\n  max-size: 64 megs\n").getMessage())
                 .contains("store.max-size").contains("'64 megs' is not a size").contains("64MB");

@@ -135,6 +135,20 @@ class SensorDataFieldsTest {
     }
 
     @Test
+    void anItemOfSeveralReadingsGivesEachItsOwnSeqnrWhileAReadoutAnswerKeepsTheRequests() throws Exception {
+        List<Reading> batch = List.of(
+                new Reading("meter", 7, T, List.of(Field.readout("power", FieldValue.NumericValue.of(1200, 0, "W")))),
+                new Reading("meter", 8, T.plusSeconds(1), List.of(Field.readout("power", FieldValue.NumericValue.of(1250, 0, "W")))),
+                new Reading("meter", 9, T.plusSeconds(2), List.of(Field.readout("power", FieldValue.NumericValue.of(1300, 0, "W")))));
+        SensorDataFields parsed = parse(new SensorDataFields(7, true, batch).toXML().toString());
+
+        assertThat(parsed.itemReadings()).isEqualTo(batch);
+        assertThat(parsed.readings()).extracting(Reading::sequence).containsOnly(7L);
+        Reading status = new Reading("meter", -3, T, List.of(Field.status("status", "online")));
+        assertThat(parse(SensorDataFields.of(status).toXML().toString()).itemReadings()).containsExactly(status);
+    }
+
+    @Test
     void badValuesAreParsingErrorsNamingTheField() {
         SmackParsingException e = assertThrows(SmackParsingException.class, () -> parse(
                 "<fields xmlns='urn:xmpp:iot:sensordata' seqnr='1'><node nodeId='a'><timestamp value='2026-01-01T00:00:00Z'>"
