@@ -35,5 +35,16 @@ echo "== A fleet on a two-node ejabberd cluster: 5, 20 and 50 gateways, one node
 java -cp "$cp" org.xmppiot.bench.ClusterScaleBench "$PWD" "$work/cluster" | tee "$work/cluster.txt"
 { echo; echo "## A fleet on a two-node ejabberd cluster"; echo; grep '^|' "$work/cluster.txt"; } >> "$results/RESULTS.md"
 
+echo "== Against a slow server: Prosody's default file storage, 100 readings/s for 5 minutes, the gateway's defaults"
+java -cp "$cp" org.xmppiot.bench.SlowServerBench "$PWD" "$work/slow" | tee "$work/slow.txt"
+{ echo; echo "## Against a slow server (Prosody's default file storage)"; echo
+  echo "| settings | offered | backlog every 30 s (readings) | most | readings missed at the subscriber | items |"
+  echo "|---|---|---|---|---|---|"; grep '^|' "$work/slow.txt"; } >> "$results/RESULTS.md"
+
+echo "== Start to first publish, with and without the package's class-data archive"
+java -cp "$cp" org.xmppiot.bench.StartBench "$PWD" "$work/start" | tee "$work/start.txt"
+{ echo; echo "## Start to first publish"; echo
+  echo "| JVM | median s | rounds s |"; echo "|---|---|---|"; grep '^|' "$work/start.txt"; } >> "$results/RESULTS.md"
+
 gnuplot -e "results='$results'" bench/e2e.gp
 echo "Results: $results/RESULTS.md and $results/e2e.png"

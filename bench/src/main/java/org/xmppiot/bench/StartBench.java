@@ -1,0 +1,140 @@
+package org.xmppiot.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import org.xmppiot.gateway.demo.ProsodyServer;
+
+/**
+ * Start to first publish with the package's JVM options, with and without the class-data archive the package makes
+ * at installation (the same command as its postinst, {@code check-config} under {@code -XX:ArchiveClassesAtExit}):
+ * from starting the JVM to the subscriber's first item, a fresh store and node each round, median of the rounds.
+ *
+ * <pre>java -cp ... org.xmppiot.bench.StartBench REPO WORK [rounds]</pre>
+ */
+public final class StartBench {
+
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final Path work;
+    private final int rounds;
+
+    StartBench(Path jar, List<String> jvmOptions, Path work, int rounds) {
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.work = work;
+        this.rounds = rounds;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(args[0]).toAbsolutePath();
+        Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost")
+                .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
+        try (ProsodyServer server = ProsodyServer.start(options)) {
+            StartBench bench = new StartBench(repo.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(repo),
+                    work, rounds);
+            for (String row : bench.run(new BenchXmpp(server, work))) {
+                System.out.println(row);
+            }
+        }
+    }
+
+    /** The result rows: without the archive, with it. */
+    List<String> run(BenchXmpp xmpp) throws Exception {
+        Path archive = work.resolve("classes.jsa");
+        Files.deleteIfExists(archive);
+        Path config = config(xmpp, "archive");
+        Process training = new ProcessBuilder(command(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off"), "check-config", "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(work.resolve("archive.log").toFile()).start();
+        if (!training.waitFor(5, TimeUnit.MINUTES) || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("no class-data archive was written; see " + work.resolve("archive.log"));
+        }
+        // The most an archive can give: the classes of a real run, archived when it stops.
+        Path full = work.resolve("run-classes.jsa");
+        Files.deleteIfExists(full);
+        firstPublish(xmpp, List.of("-XX:ArchiveClassesAtExit=" + full, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        List<String> rows = new ArrayList<>();
+        rows.add(row("package's JVM options, no class-data archive", xmpp, List.of()));
+        rows.add(row("package's JVM options and its class-data archive (" + Files.size(archive) / (1024 * 1024) + " MiB)", xmpp,
+                sharing(archive)));
+        if (Files.isRegularFile(full)) {
+            rows.add(row("package's JVM options and an archive of a whole run's classes (" + Files.size(full) / (1024 * 1024)
+                    + " MiB; the most an archive gives)", xmpp, sharing(full)));
+        }
+        return rows;
+    }
+
+    private static List<String> sharing(Path archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    }
+
+    private int round;
+
+    private String row(String name, BenchXmpp xmpp, List<String> extra) throws Exception {
+        double[] seconds = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            seconds[i] = firstPublish(xmpp, extra);
+        }
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        String all = String.join(", ", Arrays.stream(seconds).mapToObj(s -> String.format(Locale.ROOT, "%.2f", s)).toList());
+        System.out.println("   " + name + ": " + all + " s");
+        return String.format(Locale.ROOT, "| %s | %.2f | %s |", name, sorted[rounds / 2], all);
+    }
+
+    /** Seconds from starting the gateway to the first item the subscriber gets. */
+    private double firstPublish(BenchXmpp xmpp, List<String> extra) throws Exception {
+        String name = "start-" + (++round);
+        Path config = config(xmpp, name);
+        try (Subscriber subscriber = new Subscriber(xmpp, name, System.nanoTime(), new LatencyRecorder())) {
+            long started = System.nanoTime();
+            Process process = new ProcessBuilder(command(extra, "run", "-c", config.toString())).redirectErrorStream(true)
+                    .redirectOutput(work.resolve(name + ".log").toFile()).start();
+            try {
+                subscriber.subscribe(List.of("bench/" + name + "/dev1"), Duration.ofSeconds(60));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (subscriber.firstItemNanos() == 0 && System.nanoTime() < deadline && process.isAlive()) {
+                    Thread.sleep(2);
+                }
+                if (subscriber.firstItemNanos() == 0) {
+                    throw new IllegalStateException("no item within 60 s; see " + work.resolve(name + ".log"));
+                }
+                return (subscriber.firstItemNanos() - started) / 1e9;
+            } finally {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private Path config(BenchXmpp xmpp, String name) throws Exception {
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, "store:\n  path: " + work.resolve(name + ".db") + "\n" + xmpp.xmppSection(BenchXmpp.GATEWAY)
+                + "    node-prefix: bench/" + name + "/\n"
+                + "access:\n  readers: [ reader@localhost ]\n"
+                + "things:\n  - { id: dev1, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }\n",
+                StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private List<String> command(List<String> extra, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(extra);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+}
