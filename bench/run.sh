@@ -2,7 +2,7 @@
 # The whole comparison in one command: bash bench/run.sh
 # Installs what it needs (Prosody, socat, JDK 17, Maven, Node.js/npm, gnuplot; Node-RED 4 and the peers' npm
 # packages from the npm registry), builds the gateway, runs JMH and the end-to-end comparison, and writes
-# bench/results/RESULTS.md, e2e.csv, jmh.txt and e2e.png. Takes about 10 minutes on a 2-core machine.
+# bench/results/RESULTS.md, e2e.csv, jmh.txt and e2e.png. Takes about 25 minutes on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
@@ -45,6 +45,12 @@ echo "== Start to first publish, with and without the package's class-data archi
 java -cp "$cp" org.xmppiot.bench.StartBench "$PWD" "$work/start" | tee "$work/start.txt"
 { echo; echo "## Start to first publish"; echo
   echo "| JVM | median s | rounds s |"; echo "|---|---|---|"; grep '^|' "$work/start.txt"; } >> "$results/RESULTS.md"
+
+echo "== Idle cost: one reading a second"
+java -cp "$cp" org.xmppiot.bench.IdleCostBench "$PWD" "$work/idle" | tee "$work/idle.txt"
+{ echo; echo "## Idle cost: one simulated thing at 1 reading/s"; echo
+  echo "| build | gateway CPU, share of a core | per reading | Prosody CPU | RSS |"; echo "|---|---|---|---|---|"
+  grep '^|' "$work/idle.txt"; } >> "$results/RESULTS.md"
 
 gnuplot -e "results='$results'" bench/e2e.gp
 echo "Results: $results/RESULTS.md and $results/e2e.png"

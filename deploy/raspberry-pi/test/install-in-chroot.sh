@@ -137,6 +137,10 @@ equal "the update helper, root's to run" "755 root" "$(in_root stat -c '%a %U' /
 check "the update helper's units are enabled" test -L "$root/etc/systemd/system/paths.target.wants/$name-update.path" -a \
     -L "$root/etc/systemd/system/multi-user.target.wants/$name-update.service"
 check "class-data archive written at installation" test -s "$root/var/cache/$name/classes.jsa"
+# Made from the class list the package ships: the classes of a running gateway (the publisher among them), not only
+# those the command line loads, and mapped by every start.
+check "the archive holds a running gateway's classes" bash -c "chroot '$root' env GATEWAY_JAVA_OPTS=-XX:+PrintSharedArchiveAndExit \
+    $name | grep -q 'org.xmppiot.gateway.pubsub.PubSubPublisher app_loader'"
 
 # 4. The command line, as the service user, with the shipped configuration.
 if out=$(in_root runuser -u $name -- $name check-config 2>&1); then

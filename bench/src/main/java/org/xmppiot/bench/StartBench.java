@@ -14,7 +14,8 @@ import org.xmppiot.gateway.demo.ProsodyServer;
 
 /**
  * Start to first publish with the package's JVM options, with and without the class-data archive the package makes
- * at installation (the same command as its postinst, {@code check-config} under {@code -XX:ArchiveClassesAtExit}):
+ * at installation (as its postinst does: the class list it ships, archived with {@code -Xshare:dump}), and with the
+ * archive packages made before (the classes {@code check-config} loads, under {@code -XX:ArchiveClassesAtExit}):
  * from starting the JVM to the subscriber's first item, a fresh store and node each round, median of the rounds.
  *
  * <pre>java -cp ... org.xmppiot.bench.StartBench REPO WORK [rounds]</pre>
@@ -25,8 +26,10 @@ public final class StartBench {
     private final List<String> jvmOptions;
     private final Path work;
     private final int rounds;
+    private final Path classList;
 
-    StartBench(Path jar, List<String> jvmOptions, Path work, int rounds) {
+    StartBench(Path jar, List<String> jvmOptions, Path work, int rounds, Path classList) {
+        this.classList = classList;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
         this.work = work;
@@ -41,37 +44,51 @@ public final class StartBench {
                 .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
             StartBench bench = new StartBench(repo.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(repo),
-                    work, rounds);
+                    work, rounds, repo.resolve("deploy/raspberry-pi/src/deb/classes.lst"));
             for (String row : bench.run(new BenchXmpp(server, work))) {
                 System.out.println(row);
             }
         }
     }
 
-    /** The result rows: without the archive, with it. */
+    /** The result rows: without an archive, with the one packages made before, with the one the package makes now. */
     List<String> run(BenchXmpp xmpp) throws Exception {
-        Path archive = work.resolve("classes.jsa");
-        Files.deleteIfExists(archive);
+        Path commandLine = work.resolve("check-config.jsa");
+        Files.deleteIfExists(commandLine);
         Path config = config(xmpp, "archive");
-        Process training = new ProcessBuilder(command(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off"), "check-config", "--config", config.toString()))
-                .redirectErrorStream(true).redirectOutput(work.resolve("archive.log").toFile()).start();
-        if (!training.waitFor(5, TimeUnit.MINUTES) || !Files.isRegularFile(archive)) {
-            throw new IllegalStateException("no class-data archive was written; see " + work.resolve("archive.log"));
-        }
-        // The most an archive can give: the classes of a real run, archived when it stops.
-        Path full = work.resolve("run-classes.jsa");
-        Files.deleteIfExists(full);
-        firstPublish(xmpp, List.of("-XX:ArchiveClassesAtExit=" + full, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        dump(command(List.of("-XX:ArchiveClassesAtExit=" + commandLine, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), "check-config",
+                "--config", config.toString()), commandLine);
+        // What the package's postinst does: this JVM archives the class list shipped with the package.
+        Path listed = work.resolve("classes.jsa");
+        Files.deleteIfExists(listed);
+        List<String> dump = command(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + listed,
+                "-Xlog:cds=off"));
+        dump(dump, listed);
         List<String> rows = new ArrayList<>();
         rows.add(row("package's JVM options, no class-data archive", xmpp, List.of()));
-        rows.add(row("package's JVM options and its class-data archive (" + Files.size(archive) / (1024 * 1024) + " MiB)", xmpp,
-                sharing(archive)));
-        if (Files.isRegularFile(full)) {
-            rows.add(row("package's JVM options and an archive of a whole run's classes (" + Files.size(full) / (1024 * 1024)
-                    + " MiB; the most an archive gives)", xmpp, sharing(full)));
+        rows.add(row("an archive of the classes check-config loads (packages before 2026-12-03), " + mib(commandLine), xmpp,
+                sharing(commandLine)));
+        rows.add(row("the package's archive: the classes of a running gateway (classes.lst), " + mib(listed), xmpp, sharing(listed)));
+        if (System.getenv("START_BENCH_WHOLE_RUN") != null) {
+            // For comparison: what the archive of one whole run of this very configuration gives (made when it stops).
+            Path run = work.resolve("run.jsa");
+            Files.deleteIfExists(run);
+            firstPublish(xmpp, List.of("-XX:ArchiveClassesAtExit=" + run, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            rows.add(row("an archive of a whole run of this configuration, " + mib(run), xmpp, sharing(run)));
         }
         return rows;
+    }
+
+    private void dump(List<String> command, Path archive) throws Exception {
+        Path log = work.resolve(archive.getFileName() + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("no class-data archive " + archive + " was written; see " + log);
+        }
+    }
+
+    private static String mib(Path archive) throws java.io.IOException {
+        return Files.size(archive) / (1024 * 1024) + " MiB";
     }
 
     private static List<String> sharing(Path archive) {
@@ -122,8 +139,8 @@ public final class StartBench {
     private Path config(BenchXmpp xmpp, String name) throws Exception {
         Path file = work.resolve(name + ".yaml");
         Files.writeString(file, "store:\n  path: " + work.resolve(name + ".db") + "\n" + xmpp.xmppSection(BenchXmpp.GATEWAY)
-                + "    node-prefix: bench/" + name + "/\n"
-                + "access:\n  readers: [ reader@localhost ]\n"
+                // Open nodes: a subscription made while a node is new stays (a whitelist set after creating it drops it).
+                + "    node-prefix: bench/" + name + "/\n    access-model: open\n"
                 + "things:\n  - { id: dev1, driver: simulated, interval: 100ms, fields: [ { name: power, unit: W } ] }\n",
                 StandardCharsets.UTF_8);
         return file;
