@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * older one, and a file of a newer version refused, since this version cannot know what that one changed.
  *
  * <p>Versions: 0, stores made before versions were kept, numbered readings with AUTOINCREMENT, which rewrites a page
- * of {@code sqlite_sequence} in every commit; 2 numbers them from the highest id kept (and {@code id_floor} once
+ * of {@code sqlite_sequence} in every commit; 1 numbers them from the highest id kept (and {@code id_floor} once
  * retention deleted everything), one page less per commit for the card. Stores of version 0 are rebuilt at start.
  */
 final class StoreLayout {
 
-    static final int VERSION = 2;
+    static final int VERSION = 1;
 
     private static final Logger log = LoggerFactory.getLogger(StoreLayout.class);
     private static final String READING_COLUMNS = "(id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
