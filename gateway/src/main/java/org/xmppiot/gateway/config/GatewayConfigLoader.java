@@ -38,7 +38,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> XMPP_KEYS = Set.of("jid", "password-file", "password-env", "resource", "server", "servers",
             "port", "tls", "ca-file", "connect-timeout", "reconnect-max-delay", "keepalive", "stall-after", "ping-timeout", "pubsub");
     private static final Set<String> PUBSUB_KEYS = Set.of("service", "node-prefix", "access-model", "max-items", "persist-items",
-            "readings-per-item");
+            "readings-per-item", "item-interval");
     private static final Set<String> ACCESS_KEYS = Set.of("owners", "readers", "things");
     private static final Set<String> THING_ACCESS_KEYS = Set.of("readers", "controllers");
     private static final Pattern THING_PATTERN = Pattern.compile("[A-Za-z0-9*][A-Za-z0-9_.*-]{0,63}");
@@ -302,7 +302,8 @@ public final class GatewayConfigLoader {
         int maxItems = p.integer("max-items", 10, 1, 1_000_000);
         boolean persist = p.bool("persist-items", true);
         int perItem = p.integer("readings-per-item", PubSubConfig.DEFAULT_READINGS_PER_ITEM, 1, 1000);
-        return new PubSubConfig(service, prefix, accessModel, maxItems, persist, perItem);
+        Duration itemInterval = p.duration("item-interval", PubSubConfig.DEFAULT_ITEM_INTERVAL, Duration.ZERO, Duration.ofSeconds(10));
+        return new PubSubConfig(service, prefix, accessModel, maxItems, persist, perItem, itemInterval);
     }
 
     private static Secret password(ConfigNode x, Path configFile) throws ConfigException {

@@ -6,7 +6,16 @@ package org.xmppiot.gateway.config;
  * (1 = an item per reading; more, the default, lets items grow while publishing is behind).
  */
 public record PubSubConfig(String service, String nodePrefix, String accessModel, int maxItems, boolean persistItems,
-                           int readingsPerItem) {
+                           int readingsPerItem, java.time.Duration itemInterval) {
+
+    /**
+     * While readings come faster than this, the store and the observers take them in one batch per interval, so a busy
+     * thing's node gets an item per interval holding that interval's readings (up to {@link #readingsPerItem}); a reading
+     * after a quiet spell still goes at once. What a publish costs both ends (a stanza, its answer, a notification per
+     * subscriber) and every hand-over between threads is then paid per batch instead of per reading at high rates, for at
+     * most this much more latency.
+     */
+    public static final java.time.Duration DEFAULT_ITEM_INTERVAL = java.time.Duration.ofMillis(50);
 
     /**
      * Items take more readings only while they wait for a publish slot, so under light load an item still carries one

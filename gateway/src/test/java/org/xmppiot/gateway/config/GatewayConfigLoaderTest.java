@@ -93,6 +93,7 @@ class GatewayConfigLoaderTest {
                     max-items: 5
                     persist-items: false
                     readings-per-item: 20
+                    item-interval: 20ms
                 access:
                   owners: [ alice@example.org ]
                   readers: [ bob@example.org, alice@example.org ]
@@ -114,7 +115,8 @@ class GatewayConfigLoaderTest {
         assertThat(x.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(x.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(2));
         assertThat(x.liveness()).isEqualTo(new XmppConfig.Liveness(Duration.ofMinutes(5), Duration.ofSeconds(45), Duration.ofSeconds(3)));
-        assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false, 20));
+        assertThat(x.pubsub()).isEqualTo(new PubSubConfig("ps.example.org", "site1/", "presence", 5, false, 20,
+                Duration.ofMillis(20)));
         assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org");
         assertThat(c.busQueueCapacity()).isEqualTo(500);
         assertThat(c.store()).isEqualTo(new StoreConfig(dir.resolve("data/readings.db").toAbsolutePath(), 1_500_000_000L,

@@ -149,19 +149,58 @@ class PubSubPublishingTest {
         assertThat(gateway.publisher().failed()).isZero();
 
         // Read the node back from the server: every reading taken must be there, once, with its values.
-        GatewayConfig owner = GatewayConfigLoader.load(file, DRIVERS);
+        List<Reading> stored = new ArrayList<>();
+        itemsOn(file, "restart/meter").forEach(stored::addAll);
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(taken);
+    }
+
+    @Test
+    void readingsFasterThanTheItemIntervalShareItemsInOrder() throws Exception {
+        // 100 readings/s and an item at most every 200 ms: about 20 readings per item instead of one each.
+        Path file = prosody.writeConfig(dir, "gateway", """
+                    node-prefix: batched/
+                    max-items: 1000
+                    item-interval: 200ms
+                things:
+                  - id: meter
+                    driver: simulated
+                    interval: 10ms
+                    fields:
+                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
+                """);
+        List<Reading> taken = new CopyOnWriteArrayList<>();
+        try (Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS)) {
+            gateway.bus().subscribe("test-recorder", 100_000, taken::add);
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
+            Await.until("300 readings published", () -> gateway.publisher().published() >= 300);
+        }
+        List<List<Reading>> items = itemsOn(file, "batched/meter");
+        List<Reading> stored = new ArrayList<>();
+        items.forEach(stored::addAll);
+        assertThat(stored).as("every reading once").containsExactlyInAnyOrderElementsOf(taken);
+        for (List<Reading> item : items) {
+            int first = taken.indexOf(item.get(0));
+            assertThat(item).as("an item's readings, in the order taken").containsExactlyElementsOf(taken.subList(first, first + item.size()));
+        }
+        // Items form as the readings come, so their sizes vary; far fewer items than readings is the point.
+        assertThat(items.size()).as("items for %d readings", taken.size()).isLessThanOrEqualTo(taken.size() / 4);
+    }
+
+    /** The items the server holds on {@code node}, each as the readings it carries; checks each item's id. */
+    private List<List<Reading>> itemsOn(Path gatewayConfig, String node) throws Exception {
+        GatewayConfig owner = GatewayConfigLoader.load(gatewayConfig, DRIVERS);
         org.jivesoftware.smack.tcp.XMPPTCPConnection c = org.xmppiot.gateway.xmpp.XmppConnectionFactory.create(owner.xmpp().withResource("check"));
         try {
             c.connect().login();
-            org.jivesoftware.smackx.pubsub.LeafNode node = org.jivesoftware.smackx.pubsub.PubSubManager
-                    .getInstanceFor(c, org.jxmpp.jid.impl.JidCreate.bareFrom("pubsub.localhost")).getLeafNode("restart/meter");
-            List<org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.iotdata.SensorDataFields>> items = node.getItems();
-            List<Reading> stored = new ArrayList<>();
-            for (var item : items) {
+            org.jivesoftware.smackx.pubsub.LeafNode leaf = org.jivesoftware.smackx.pubsub.PubSubManager
+                    .getInstanceFor(c, org.jxmpp.jid.impl.JidCreate.bareFrom("pubsub.localhost")).getLeafNode(node);
+            List<List<Reading>> items = new ArrayList<>();
+            for (org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.iotdata.SensorDataFields> item : leaf.<org.jivesoftware.smackx.pubsub.PayloadItem<org.xmppiot.gateway.iotdata.SensorDataFields>>getItems()) {
                 assertThat(item.getId()).isEqualTo(PubSubPublisher.itemId(item.getPayload().readings().get(0)));
-                stored.addAll(item.getPayload().itemReadings());
+                items.add(item.getPayload().itemReadings());
             }
-            assertThat(stored).containsExactlyInAnyOrderElementsOf(taken);
+            return items;
         } finally {
             c.disconnect();
         }
