@@ -94,11 +94,15 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (uncommitted.isEmpty()) {
+            boolean wasEmpty = uncommitted.isEmpty();
+            if (wasEmpty) {
                 oldestUncommitted = System.nanoTime();
             }
             uncommitted.addAll(taken);
-            lock.notifyAll();
+            // The commit thread sleeps until its interval is up: it needs waking only to start one, or to commit early.
+            if (wasEmpty || uncommitted.size() >= maxCommit) {
+                lock.notifyAll();
+            }
         }
         begun.forEach(newItem);
     }
