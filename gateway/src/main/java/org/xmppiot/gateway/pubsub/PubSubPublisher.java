@@ -103,6 +103,9 @@ public final class PubSubPublisher implements AutoCloseable {
 
     // Owned by the publisher thread alone.
     private XMPPTCPConnection session;
+    /** The answers to this session's publishes. */
+    private PublishAnswers<Flight> answers;
+    private long lastExpiry = System.nanoTime();
     private long sessionNumber;
     /** The newest outbox entry sent on this session; the next ones come after it. */
     private long cursor;
@@ -194,6 +197,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
+                expireUnanswered();
                 handleResults();
                 flushConfirmed(false);
                 XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
@@ -223,14 +227,34 @@ public final class PubSubPublisher implements AutoCloseable {
                 pause();
             }
         }
+        if (answers != null) {
+            answers.close();
+        }
         handleResults();
         flushConfirmed(true);
+    }
+
+    /** Publishes unanswered for {@link #ANSWER_TIMEOUT_MILLIS} are sent again; looked for once a second. */
+    private void expireUnanswered() {
+        if (answers != null && System.nanoTime() - lastExpiry >= TimeUnit.SECONDS.toNanos(1)) {
+            lastExpiry = System.nanoTime();
+            answers.expire(TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MILLIS));
+        }
     }
 
     /** On a new session, every unconfirmed item is sent again from the oldest, in order. */
     private void newSession(XMPPTCPConnection connection) {
         session = connection;
-        sessionNumber++;
+        long number = ++sessionNumber;
+        if (answers != null) {
+            answers.close();
+        }
+        answers = new PublishAnswers<>(connection, a -> {
+            if (a.error() == null) {
+                roundTrips.accept(a.roundTripNanos() / 1e9);
+            }
+            answered(new Result(number, a.publish(), a.error()));
+        });
         // Items from memory go back to the front, in order; the store's are read again from its oldest entry.
         List<Flight> unanswered = new ArrayList<>(awaiting);
         unanswered.addAll(resend);
@@ -311,15 +335,8 @@ public final class PubSubPublisher implements AutoCloseable {
         SensorDataFields payload = new SensorDataFields(first.sequence(), true, flight.readings(), late ? taken : null);
         PayloadItem<SensorDataFields> published = new PayloadItem<>(itemId(first), node, payload);
         PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, published));
-        long number = sessionNumber;
         awaiting.add(flight);
-        long sentAt = System.nanoTime();
-        connection.sendIqRequestAsync(request, ANSWER_TIMEOUT_MILLIS)
-                .onSuccess(result -> {
-                    roundTrips.accept((System.nanoTime() - sentAt) / 1e9);
-                    answered(new Result(number, flight, null));
-                })
-                .onError(e -> answered(new Result(number, flight, e)));
+        answers.send(request, flight);
     }
 
     private void answered(Result result) {

@@ -31,14 +31,20 @@ final class SessionLiveness implements AutoCloseable {
     private volatile boolean closed;
     private final org.jivesoftware.smack.StanzaListener sent = s -> lastSent = System.currentTimeMillis();
 
-    /** Watches {@code connection} (to {@code server}) on {@code scheduler}; {@code onDead} gets the sentence once. */
+    /**
+     * Watches {@code connection} (to {@code server}) on {@code scheduler}; {@code onDead} gets the sentence once.
+     * Smack 4.4 deprecates stanza interceptors in favour of message and presence ones, but only they see every stanza
+     * on the sending thread; a Smack without them needs another way to know when we last sent.
+     */
+    @SuppressWarnings("deprecation")
     SessionLiveness(XMPPTCPConnection connection, String server, XmppConfig.Liveness settings, ScheduledExecutorService scheduler,
             Consumer<String> onDead) {
         this.connection = connection;
         this.settings = settings;
         this.server = server;
         this.onDead = onDead;
-        connection.addStanzaSendingListener(sent, s -> true);
+        // An interceptor runs on the sending thread; a sending listener would cost a hand-off to a pooled thread per stanza.
+        connection.addStanzaInterceptor(sent, s -> true);
         // Checked often enough that a stall is seen within a quarter of its bound, at most every 5 s.
         long period = Math.max(250, Math.min(5_000, Math.min(settings.stallAfter().toMillis(), settings.keepalive().toMillis()) / 4));
         task = scheduler.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
@@ -80,9 +86,10 @@ final class SessionLiveness implements AutoCloseable {
 
     /** Stops watching; a resumed session on the same connection gets a watcher of its own. */
     @Override
+    @SuppressWarnings("deprecation") // See the constructor.
     public void close() {
         closed = true;
         task.cancel(false);
-        connection.removeStanzaSendingListener(sent);
+        connection.removeStanzaInterceptor(sent);
     }
 }
