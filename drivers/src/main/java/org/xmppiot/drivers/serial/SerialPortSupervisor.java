@@ -31,6 +31,14 @@ final class SerialPortSupervisor implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY_ON_ERROR = Duration.ofSeconds(10);
     private static final int READ_TIMEOUT_MS = 200;
+    /**
+     * While bytes keep coming, the port is read at most this often: each read then takes several frames instead of one,
+     * which is most of what a fast device costs (a wake-up and system calls per read). A frame after a quiet spell is
+     * still read at once.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A gathering pause never leaves more than this many bytes waiting: the kernel's buffer for a tty is 4 KiB. */
+    private static final int GATHER_MAX_BYTES = 1024;
 
     private final String thingId;
     private final SerialLine settings;
@@ -115,7 +123,17 @@ final class SerialPortSupervisor implements AutoCloseable {
 
     /** Reads until the device is gone or the supervisor closes; returns why it stopped. */
     private String readUntilGone(SerialPort p, byte[] buf) {
+        long gather = gatherNanos(settings);
+        long lastData = System.nanoTime() - 2 * gather;
+        long previousData = lastData - 2 * gather;
         while (!closed) {
+            // Busy when the last two reads brought bytes less than one and a half gathering times apart: then the port is
+            // left until a gathering time after the last bytes. A device slower than that is read as each frame comes
+            // (pausing would cost a second wake-up per frame for nothing).
+            long wait = gather - (System.nanoTime() - lastData);
+            if (lastData - previousData < gather + gather / 2 && wait > 0 && !pause(Duration.ofNanos(wait))) {
+                return "closed";
+            }
             int n;
             try {
                 n = p.readBytes(buf, buf.length);
@@ -126,6 +144,8 @@ final class SerialPortSupervisor implements AutoCloseable {
                 return "device gone (read error " + p.getLastErrorCode() + ")";
             }
             if (n > 0) {
+                previousData = lastData;
+                lastData = System.nanoTime();
                 try {
                     listener.bytes(buf, n);
                 } catch (RuntimeException e) {
@@ -135,6 +155,14 @@ final class SerialPortSupervisor implements AutoCloseable {
             }
         }
         return "closed";
+    }
+
+    /** How long a busy port is left between reads: {@link #GATHER_NANOS}, less on a line fast enough to fill the buffer sooner. */
+    static long gatherNanos(SerialLine line) {
+        long bitsPerByte = 1L + line.dataBits() + (line.stopBits() == SerialPort.ONE_STOP_BIT ? 1 : 2)
+                + (line.parity() == SerialPort.NO_PARITY ? 0 : 1);
+        long fill = TimeUnit.SECONDS.toNanos(1) * GATHER_MAX_BYTES * bitsPerByte / Math.max(1, line.baud());
+        return Math.min(GATHER_NANOS, fill);
     }
 
     private void change(PortState next) {
@@ -153,7 +181,7 @@ final class SerialPortSupervisor implements AutoCloseable {
 
     private boolean pause(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
             return !closed;
         } catch (InterruptedException e) {
             return false;
