@@ -30,6 +30,11 @@ final class BenchXmpp {
         return user + "-bench-password";
     }
 
+    /** The server's process, whose CPU time is the reference each step reports beside a peer's. */
+    long serverPid() {
+        return server.pid();
+    }
+
     int port() {
         return server.port();
     }

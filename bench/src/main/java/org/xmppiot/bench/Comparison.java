@@ -44,6 +44,11 @@ public final class Comparison {
     /** The gateway with the JVM options of the Debian package. */
     static final String PI = "gateway-pi";
     static final String PI_ONE_CORE = "gateway-pi-1-core";
+    /** One core and a 256 MiB memory cgroup: a small Pi's share. */
+    static final String PI_CAGED = "gateway-pi-1-core-256m";
+    static final long PI_MEMORY_BYTES = 256L << 20;
+    String cageReport;
+    long cageOomKills = -1;
 
     Comparison(Path work, BenchXmpp xmpp) {
         this.work = work;
@@ -64,7 +69,8 @@ public final class Comparison {
             c.runPeer(new GatewayPeer(PI, jar, launcher, 20, "200ms"), new double[] {100, 1000, 5000});
             // One core stands in for a Pi Zero 2 W (four slow cores, shared with everything else on it).
             c.runPeer(new GatewayPeer(PI_ONE_CORE, jar, launcher, 20, "200ms", List.of("taskset", "-c", "1")), new double[] {100, 1000});
-            c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms"), new double[] {100});
+            c.runCaged(jar, launcher);
+            c.runPeer(new GatewayPeer("gateway-low-latency", jar, List.of(), 20, "0ms").withPubSub("item-interval", "0ms"), new double[] {100});
             c.runPeer(new NodePeer(peers.resolve("node")), RATES);
             c.runPeer(new NodeRedPeer(peers.resolve("node-red"), peers.resolve("node/publisher.js"), work.resolve("node-red-user")), RATES);
             c.measureServerFloor();
@@ -79,6 +85,30 @@ public final class Comparison {
             System.out.println("== Status page: the RSS the HTTP server adds with the page open in a browser");
             c.httpRss = new HttpRssBench(jar, launcher, work.resolve("http-rss")).run(c.xmpp);
             new ResultsWriter(c, server, results).write();
+        }
+    }
+
+    /**
+     * A Pi-like run: the package's options on one core inside a 256 MiB memory cgroup, at 100 and 1,000 readings/s: keeps
+     * up or not (the steps say), and whether the kernel had to kill anything.
+     */
+    void runCaged(Path jar, List<String> launcher) throws Exception {
+        MemoryCage cage;
+        try {
+            cage = MemoryCage.create("xmpp-iot-bench-pi", PI_MEMORY_BYTES);
+        } catch (java.io.IOException e) {
+            cageReport = "not measured: " + e.getMessage();
+            System.out.println("== " + PI_CAGED + ": " + cageReport);
+            return;
+        }
+        try (cage) {
+            List<String> prefix = new ArrayList<>(cage.commandPrefix());
+            prefix.addAll(List.of("taskset", "-c", "1"));
+            runPeer(new GatewayPeer(PI_CAGED, jar, launcher, 20, "200ms", prefix), new double[] {100, 1000});
+            cageOomKills = cage.oomKills();
+            cageReport = String.format(java.util.Locale.ROOT, "%s, limit %d MiB: the cgroup's peak %.0f MiB (page cache included), %d process(es) killed for memory",
+                    cage.describe(), PI_MEMORY_BYTES >> 20, cage.peakMiB(), cageOomKills);
+            System.out.println("   " + cageReport);
         }
     }
 
@@ -124,11 +154,14 @@ public final class Comparison {
                 for (double rate : rates) {
                     StepResult r = step(peer, process, feed, recorder, rate, neverDelivered);
                     steps.add(r);
-                    System.out.printf("   offered %6.0f/s delivered %7.1f/s p50 %8.1f ms p99 %8.1f ms max %8.1f ms cpu %6.1f us/reading rss %6.1f MiB%s%n",
-                            r.offered(), r.delivered(), r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "" : "  (fell behind)");
+                    System.out.printf("   offered %6.0f/s delivered %7.1f/s p50 %8.1f ms p99 %8.1f ms max %8.1f ms cpu %6.1f us/reading (Prosody %6.1f) rss %6.1f MiB%s%n",
+                            r.offered(), r.delivered(), r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.serverCpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "" : "  (fell behind)");
                     if (!r.keptUp()) {
                         break; // Higher rates would only measure a growing backlog.
                     }
+                }
+                if (subscriber.duplicates() > 0) {
+                    System.out.println("   " + subscriber.duplicates() + " item(s) were notified twice; each counted once");
                 }
             } finally {
                 process.destroy();
@@ -156,6 +189,7 @@ public final class Comparison {
         long sent0 = feed.sent();
         long received0 = recorder.received();
         double cpu0 = ProcessStats.cpuSeconds(process.pid());
+        double server0 = ProcessStats.treeCpuSeconds(xmpp.serverPid());
         recorder.startWindow();
         long t0 = System.nanoTime();
         Thread.sleep(WINDOW.toMillis());
@@ -164,6 +198,7 @@ public final class Comparison {
         long sent = feed.sent() - sent0;
         long received = recorder.received() - received0;
         double cpu = ProcessStats.cpuSeconds(process.pid()) - cpu0;
+        double serverCpu = ProcessStats.treeCpuSeconds(xmpp.serverPid()) - server0;
         double rss = ProcessStats.rssMiB(process.pid(), false);
         // Between steps the backlog must clear, or the next step measures this one's.
         feed.offer(0);
@@ -173,7 +208,7 @@ public final class Comparison {
         }
         boolean keptUp = feed.sent() - recorder.received() <= neverDelivered && received >= 0.95 * sent;
         return new StepResult(peer.name(), sent / seconds, received / seconds, w.p50(), w.p99(), w.max(),
-                received == 0 ? Double.NaN : cpu * 1e6 / received, rss, keptUp);
+                received == 0 ? Double.NaN : cpu * 1e6 / received, rss, keptUp, received == 0 ? Double.NaN : serverCpu * 1e6 / received);
     }
 
     private void createNodes(List<Peer.Device> devices) throws Exception {

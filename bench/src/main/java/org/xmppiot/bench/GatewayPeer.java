@@ -15,6 +15,8 @@ final class GatewayPeer implements Peer {
     private final int readingsPerItem;
     private final String commitInterval;
     private final List<String> commandPrefix;
+    /** More {@code pubsub:} settings, e.g. {@code item-interval} and {@code 0ms}; none for the defaults. */
+    private final java.util.Map<String, String> pubsubSettings = new java.util.LinkedHashMap<>();
 
     GatewayPeer(String name, Path jar, List<String> jvmOptions, int readingsPerItem, String commitInterval) {
         this(name, jar, jvmOptions, readingsPerItem, commitInterval, List.of());
@@ -28,6 +30,12 @@ final class GatewayPeer implements Peer {
         this.readingsPerItem = readingsPerItem;
         this.commitInterval = commitInterval;
         this.commandPrefix = commandPrefix;
+    }
+
+    /** The same peer with more {@code pubsub:} settings ({@code key: value}). */
+    GatewayPeer withPubSub(String key, String value) {
+        pubsubSettings.put(key, value);
+        return this;
     }
 
     /** The JVM options the Debian package runs the service with (its /etc/default file), so the bench measures what a Pi runs. */
@@ -49,7 +57,9 @@ final class GatewayPeer implements Peer {
     public String description() {
         return "xmpp-iot-gateway" + (commandPrefix.isEmpty() ? "" : " under `" + String.join(" ", commandPrefix) + "`")
                 + ", JVM options " + (jvmOptions.isEmpty() ? "(defaults)" : String.join(" ", jvmOptions))
-                + ", readings-per-item " + readingsPerItem + ", store commit-interval " + commitInterval + ", store synchronous=FULL";
+                + ", readings-per-item " + readingsPerItem 
+                + pubsubSettings.entrySet().stream().map(e -> ", " + e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining())
+                + ", store commit-interval " + commitInterval + ", store synchronous=FULL";
     }
 
     @Override
@@ -77,6 +87,7 @@ final class GatewayPeer implements Peer {
         String config = "store:\n  path: " + work.resolve(name + ".db") + "\n  commit-interval: " + commitInterval + "\n"
                 + xmpp.xmppSection(BenchXmpp.GATEWAY)
                 + "    node-prefix: " + prefix + "\n    max-items: 100\n    readings-per-item: " + readingsPerItem + "\n"
+                + pubsubSettings.entrySet().stream().map(e -> "    " + e.getKey() + ": " + e.getValue() + "\n").collect(java.util.stream.Collectors.joining())
                 + things;
         Path file = work.resolve(name + ".yaml");
         Files.writeString(file, config, StandardCharsets.UTF_8);

@@ -63,12 +63,12 @@ public final class IdleCostBench {
         try {
             Thread.sleep(TimeUnit.SECONDS.toMillis(WARM_UP_SECONDS));
             double cpu0 = ProcessStats.cpuSeconds(process.pid());
-            double server0 = ProcessStats.cpuSeconds(server.pid());
+            double server0 = ProcessStats.treeCpuSeconds(server.pid());
             long t0 = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(WINDOW_SECONDS));
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = ProcessStats.cpuSeconds(process.pid()) - cpu0;
-            double serverCpu = ProcessStats.cpuSeconds(server.pid()) - server0;
+            double serverCpu = ProcessStats.treeCpuSeconds(server.pid()) - server0;
             return String.format(Locale.ROOT, "| %s | %.2f %% | %.0f µs | %.2f %% | %.0f MiB |", name, 100 * cpu / seconds,
                     1e6 * cpu / seconds, 100 * serverCpu / seconds, ProcessStats.rssMiB(process.pid(), false));
         } finally {

@@ -24,6 +24,19 @@ final class ProcessStats {
         }
     }
 
+    /**
+     * CPU seconds of the process and everything it started that still runs: a server started under a watchdog shell
+     * ({@code WatchedProcess}) does its work in a child the shell has not waited for.
+     */
+    static double treeCpuSeconds(long pid) {
+        double sum = cpuSeconds(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(java.util.List.of())) {
+            double cpu = cpuSeconds(child.pid());
+            sum += Double.isNaN(cpu) ? 0 : cpu;
+        }
+        return sum;
+    }
+
     /** Resident set size in MiB ({@code VmRSS}), or the peak ({@code VmHWM}). */
     static double rssMiB(long pid, boolean peak) {
         try {

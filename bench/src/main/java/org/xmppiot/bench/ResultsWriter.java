@@ -26,10 +26,10 @@ final class ResultsWriter {
     }
 
     void write() throws IOException {
-        StringBuilder csv = new StringBuilder("peer,offered,delivered,p50_ms,p99_ms,max_ms,cpu_us_per_reading,rss_mib,kept_up\n");
+        StringBuilder csv = new StringBuilder("peer,offered,delivered,p50_ms,p99_ms,max_ms,cpu_us_per_reading,rss_mib,kept_up,server_cpu_us_per_reading\n");
         for (StepResult r : c.steps) {
-            csv.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f,%s%n", r.peer(), r.offered(), r.delivered(),
-                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp()));
+            csv.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.2f,%.2f,%.2f,%.2f,%.1f,%s,%.2f%n", r.peer(), r.offered(), r.delivered(),
+                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp(), r.serverCpuMicrosPerReading()));
         }
         Files.writeString(results.resolve("e2e.csv"), csv, StandardCharsets.UTF_8);
 
@@ -52,13 +52,16 @@ final class ResultsWriter {
         md.append("## Peers\n\n");
         c.descriptions.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
         md.append("\n## Targets\n\n```\n").append(ratios).append("```\n\n");
-        md.append("## End to end\n\n| peer | offered/s | delivered/s | p50 ms | p99 ms | max ms | CPU µs/reading | RSS MiB | kept up |\n|---|---|---|---|---|---|---|---|---|\n");
+        md.append("## End to end\n\n| peer | offered/s | delivered/s | p50 ms | p99 ms | max ms | CPU µs/reading | Prosody CPU µs/reading | RSS MiB | kept up |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (StepResult r : c.steps) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %s |%n", r.peer(), r.offered(), r.delivered(),
-                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "yes" : "no"));
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %s |%n", r.peer(), r.offered(), r.delivered(),
+                    r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.serverCpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "yes" : "no"));
         }
         md.append("\n| peer | start to first reading delivered, s | RSS when idle, MiB |\n|---|---|---|\n");
         c.startSeconds.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f |%n", k, v, c.idleRssMiB.getOrDefault(k, Double.NaN))));
+        if (c.cageReport != null) {
+            md.append("\nPi-like run (`").append(Comparison.PI_CAGED).append("`): ").append(c.cageReport).append(".\n");
+        }
         if (c.serverFloor != null) {
             md.append(String.format(Locale.ROOT, "%nServer floor, one Smack client publishing 100 readings/s, one per item, straight to the node: "
                     + "p50 %.1f ms, p99 %.1f ms, max %.1f ms.%n", c.serverFloor.p50(), c.serverFloor.p99(), c.serverFloor.max()));
@@ -161,6 +164,20 @@ final class ResultsWriter {
                         w.bytesPerReading() <= target));
             }
         }
+        // CPU per reading against Node-RED's in this run, and against the Prosody that took the publishes in the same step.
+        double cpuPi = at(Comparison.PI, 1000).map(StepResult::cpuMicrosPerReading).orElse(Double.NaN);
+        double cpuNodeRed = at("node-red", 1000).map(StepResult::cpuMicrosPerReading).orElse(Double.NaN);
+        rows.add(row("CPU/reading at 1000/s, package's options / Node-RED", "<= 0.25", cpuPi / cpuNodeRed, cpuPi / cpuNodeRed <= 0.25));
+        double serverPi = at(Comparison.PI, 1000).map(StepResult::serverCpuMicrosPerReading).orElse(Double.NaN);
+        rows.add(row("CPU/reading at 1000/s, package's options / Prosody", "<= 0.15", cpuPi / serverPi, cpuPi / serverPi <= 0.15));
+        double cpuPi100 = at(Comparison.PI, 100).map(StepResult::cpuMicrosPerReading).orElse(Double.NaN);
+        double serverPi100 = at(Comparison.PI, 100).map(StepResult::serverCpuMicrosPerReading).orElse(Double.NaN);
+        rows.add(row("CPU/reading at 100/s, package's options / Prosody", "<= 0.2", cpuPi100 / serverPi100, cpuPi100 / serverPi100 <= 0.2));
+        boolean cagedKeptUp = at(Comparison.PI_CAGED, 1000).map(StepResult::keptUp).orElse(false);
+        double cagedP99 = at(Comparison.PI_CAGED, 1000).map(StepResult::p99).orElse(Double.NaN);
+        rows.add(row("Pi-like (1 core, 256 MiB cgroup): p99 ms at 1000/s, kept up", "kept up", cagedP99, cagedKeptUp));
+        rows.add(row("Pi-like (1 core, 256 MiB cgroup): killed for memory", "0", c.cageOomKills < 0 ? Double.NaN : c.cageOomKills,
+                c.cageOomKills == 0));
         double rss = at("gateway", 1000).map(StepResult::rssMiB).orElse(Double.NaN) / at("node-red", 1000).map(StepResult::rssMiB).orElse(Double.NaN);
         rows.add(row("RSS gateway (JVM defaults) / Node-RED at 1000/s", "(info)", rss, true));
         double rssPi = at(Comparison.PI, 1000).map(StepResult::rssMiB).orElse(Double.NaN) / at("node-red", 1000).map(StepResult::rssMiB).orElse(Double.NaN);

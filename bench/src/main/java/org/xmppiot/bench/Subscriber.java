@@ -22,6 +22,9 @@ final class Subscriber implements AutoCloseable {
     private final long clockZero;
     private final LatencyRecorder recorder;
     private volatile long firstItemNanos;
+    /** Items already counted, by node and item id. */
+    private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong duplicates = new java.util.concurrent.atomic.AtomicLong();
 
     Subscriber(BenchXmpp xmpp, String resource, long clockZero, LatencyRecorder recorder) throws Exception {
         this.connection = xmpp.connect(BenchXmpp.READER, resource);
@@ -39,6 +42,10 @@ final class Subscriber implements AutoCloseable {
             }
             double nowMs = (now - clockZero) / 1e6;
             for (PayloadItem<SensorDataFields> item : event.getItems()) {
+                if (!seen.add(event.getNodeId() + " " + item.getId())) {
+                    duplicates.incrementAndGet(); // Told twice (e.g. a second subscription): counted once.
+                    continue;
+                }
                 for (Reading r : item.getPayload().readings()) {
                     Field sent = r.field("sent");
                     if (sent != null && sent.value() instanceof FieldValue.NumericValue n) {
@@ -74,6 +81,11 @@ final class Subscriber implements AutoCloseable {
         for (String node : nodes) {
             pubsub.getLeafNode(node).subscribe(connection.getUser().asBareJid());
         }
+    }
+
+    /** Items the server told this subscriber more than once (counted once). */
+    long duplicates() {
+        return duplicates.get();
     }
 
     /** When the first item arrived ({@link System#nanoTime}), or 0. */
