@@ -418,10 +418,10 @@ public final class PubSubPublisher implements AutoCloseable {
         if (!now && confirmed.size() < ACK_FLUSH_COUNT && System.nanoTime() - lastAckFlush < ACK_FLUSH_NANOS) {
             return;
         }
+        lastAckFlush = System.nanoTime(); // Failed or not: the next try is a batch interval away.
         try {
             store.remove(DESTINATION, List.copyOf(confirmed));
             confirmed.clear();
-            lastAckFlush = System.nanoTime();
         } catch (SQLException e) {
             // Kept in memory and tried again; at worst, after a restart, they are sent once more under the same ids.
             logFailure("cannot mark " + confirmed.size() + " published item(s) in the store " + store.path() + ": " + e.getMessage());
@@ -432,8 +432,11 @@ public final class PubSubPublisher implements AutoCloseable {
         lock.lock();
         try {
             if (!woken && !closed) {
-                // Connected with nothing to do, a new reading or an answer wakes it: a rare look suffices.
-                wake.await(!confirmed.isEmpty() ? 50 : idle ? IDLE_POLL.toMillis() : POLL.toMillis(), TimeUnit.MILLISECONDS);
+                // Connected with nothing to do, a new reading or an answer wakes it: a rare look suffices. Confirmations
+                // waiting to be written wake it when their batch is due, not before.
+                long nanos = !confirmed.isEmpty() ? Math.max(1, ACK_FLUSH_NANOS - (System.nanoTime() - lastAckFlush))
+                        : TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_POLL.toMillis() : POLL.toMillis());
+                wake.awaitNanos(nanos);
             }
             woken = false;
         } finally {
