@@ -122,16 +122,7 @@ class PubSubPublishingTest {
     @Test
     void readingsTakenWhileTheServerRestartsAreAllPublishedAfterwards() throws Exception {
         // 10 readings/s: well within what Prosody's default file storage takes on a node that keeps 1000 items.
-        Path file = prosody.writeConfig(dir, "gateway", """
-                    node-prefix: restart/
-                    max-items: 1000
-                things:
-                  - id: meter
-                    driver: simulated
-                    interval: 100ms
-                    fields:
-                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
-                """);
+        Path file = meterConfig("restart/", "", "100ms");
         List<Reading> taken = new CopyOnWriteArrayList<>();
         Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS);
         try {
@@ -157,17 +148,7 @@ class PubSubPublishingTest {
     @Test
     void readingsFasterThanTheItemIntervalShareItemsInOrder() throws Exception {
         // 100 readings/s and an item at most every 200 ms: about 20 readings per item instead of one each.
-        Path file = prosody.writeConfig(dir, "gateway", """
-                    node-prefix: batched/
-                    max-items: 1000
-                    item-interval: 200ms
-                things:
-                  - id: meter
-                    driver: simulated
-                    interval: 10ms
-                    fields:
-                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
-                """);
+        Path file = meterConfig("batched/", "item-interval: 200ms", "10ms");
         List<Reading> taken = new CopyOnWriteArrayList<>();
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS)) {
             gateway.bus().subscribe("test-recorder", 100_000, taken::add);
@@ -185,6 +166,21 @@ class PubSubPublishingTest {
         }
         // Items form as the readings come, so their sizes vary; far fewer items than readings is the point.
         assertThat(items.size()).as("items for %d readings", taken.size()).isLessThanOrEqualTo(taken.size() / 4);
+    }
+
+    /** A gateway with one simulated meter taking a reading every {@code interval}, on nodes that keep 1000 items. */
+    private Path meterConfig(String nodePrefix, String morePubSub, String interval) throws Exception {
+        return prosody.writeConfig(dir, "gateway", """
+                    node-prefix: %s
+                    max-items: 1000
+                    %s
+                things:
+                  - id: meter
+                    driver: simulated
+                    interval: %s
+                    fields:
+                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
+                """.formatted(nodePrefix, morePubSub, interval));
     }
 
     /** The items the server holds on {@code node}, each as the readings it carries; checks each item's id. */
