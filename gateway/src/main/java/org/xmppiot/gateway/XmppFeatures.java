@@ -46,9 +46,6 @@ import org.xmppiot.gateway.xmpp.XmppUplink;
  */
 final class XmppFeatures implements AutoCloseable {
 
-    /** Most readings handed to the observers at once. */
-    private static final int OBSERVE_BATCH = 1_000;
-
     final AccessPolicy access;
     final StrangerReplies strangers;
     final ObserveService observe;
@@ -106,10 +103,7 @@ final class XmppFeatures implements AutoCloseable {
                 new DiscoService(access, things, version, List.of(commands)), commands));
         uplink.limitRepliesToStrangers(strangers);
         sessions.set(uplink);
-        // Observers are told in batches too when readings come fast (as often as a node gets an item): one wake-up per
-        // batch instead of one per reading, which is most of what observing costs while nobody observes.
-        observing = bus.subscribeInBatches("observe", config.busQueueCapacity(), OBSERVE_BATCH, config.xmpp().pubsub().itemInterval(),
-                batch -> batch.forEach(observe));
+        observing = bus.subscribe("observe", config.busQueueCapacity(), observe);
     }
 
     /** New owners and readers hold from the next stanza; node affiliations follow, observers no longer allowed lose their subscriptions. */

@@ -44,9 +44,6 @@ public final class Observation {
         this.lastEvent = since;
         if (current != null) {
             remember(current);
-            // What the gateway had when the subscription was made is not news to it, even if the observer thread (which
-            // takes readings in batches when they come fast) gets to it only after the subscription.
-            judged(current);
         }
         for (FieldCondition f : request.fields()) {
             if (f.currentValue() != null) {
