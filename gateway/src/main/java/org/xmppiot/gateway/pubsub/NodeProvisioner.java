@@ -16,7 +16,6 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smackx.pubsub.AccessModel;
 import org.jivesoftware.smackx.pubsub.Affiliation;
 import org.jivesoftware.smackx.pubsub.LeafNode;
-import org.jivesoftware.smackx.pubsub.Node;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jivesoftware.smackx.pubsub.Subscription;
 import org.jivesoftware.smackx.pubsub.form.ConfigureForm;
@@ -223,8 +222,12 @@ public final class NodeProvisioner implements SessionListener {
         PubSubManager pubsub = PubSubManager.getInstanceFor(connection, service);
         String nodeId = config.nodeFor(thingId);
         try {
-            LeafNode node = findOrCreate(pubsub, service, nodeId);
-            configure(node, title);
+            LeafNode node = find(pubsub, nodeId);
+            if (node == null) {
+                node = create(pubsub, service, nodeId, title);
+            } else {
+                configure(node, title);
+            }
             if (AccessModel.valueOf(config.accessModel()) == AccessModel.whitelist) {
                 allowOnlyReaders(connection, service, node, thingId);
             }
@@ -233,20 +236,43 @@ public final class NodeProvisioner implements SessionListener {
         }
     }
 
-    private static LeafNode findOrCreate(PubSubManager pubsub, BareJid service, String nodeId) throws Exception {
+    /** The node, or null when the service has none of that name. */
+    private static LeafNode find(PubSubManager pubsub, String nodeId) throws Exception {
         try {
             return pubsub.getLeafNode(nodeId);
         } catch (XMPPErrorException e) {
             if (e.getStanzaError().getCondition() != StanzaError.Condition.item_not_found) {
                 throw e;
             }
+            return null;
         } catch (org.jivesoftware.smackx.pubsub.PubSubException.NotAPubSubNodeException e) {
             // The node exists, but ejabberd's PEP does not call it a leaf in disco#info, which Smack insists on.
             return existingLeaf(pubsub, nodeId);
         }
-        Node created = pubsub.createNode(nodeId);
+    }
+
+    /**
+     * Makes the node with its settings in the same request (XEP-0060 8.1.3). Made first and configured after, it would
+     * for a moment have the service's default access model, and a reader who subscribed in that moment would lose the
+     * subscription as the access model changed (Prosody ends the subscriptions the new model does not allow), without
+     * being told why. A service that offers no default settings to fill gets the node made, then configured.
+     */
+    private LeafNode create(PubSubManager pubsub, BareJid service, String nodeId, String title) throws Exception {
+        FillableConfigureForm form;
+        try {
+            form = pubsub.getDefaultConfiguration().getFillableForm();
+        } catch (XMPPErrorException e) {
+            log.debug("pubsub service={} offers no default node settings ({}): node={} made, then configured", service,
+                    e.getStanzaError().getCondition(), nodeId);
+            LeafNode node = pubsub.createNode(nodeId);
+            configure(node, title);
+            return node;
+        }
+        List<String> unsupported = fill(form, title);
+        LeafNode node = (LeafNode) pubsub.createNode(nodeId, form);
         log.info("pubsub created node={} service={}", nodeId, service);
-        return (LeafNode) created;
+        warnUnsupported(nodeId, unsupported);
+        return node;
     }
 
     /**
@@ -262,16 +288,25 @@ public final class NodeProvisioner implements SessionListener {
     private void configure(LeafNode node, String title) throws Exception {
         ConfigureForm current = node.getNodeConfiguration();
         FillableConfigureForm form = current.getFillableForm();
+        List<String> unsupported = fill(form, title);
+        node.sendConfigurationForm(form);
+        warnUnsupported(node.getId(), unsupported);
+    }
+
+    /** Sets the configured options the form offers (servers differ in which they have); returns those it lacks. */
+    private List<String> fill(FillableConfigureForm form, String title) {
         List<String> unsupported = new ArrayList<>();
-        // Servers differ in which options they offer; set what they have and say what they lack.
         trySet(unsupported, "title", () -> form.setTitle(title));
         trySet(unsupported, "access_model", () -> form.setAccessModel(AccessModel.valueOf(config.accessModel())));
         trySet(unsupported, "max_items", () -> form.setMaxItems(config.maxItems()));
         trySet(unsupported, "persist_items", () -> form.setPersistentItems(config.persistItems()));
         trySet(unsupported, "deliver_payloads", () -> form.setDeliverPayloads(true));
-        node.sendConfigurationForm(form);
+        return unsupported;
+    }
+
+    private static void warnUnsupported(String nodeId, List<String> unsupported) {
         if (!unsupported.isEmpty()) {
-            log.warn("pubsub node={} the server does not offer the options {}; left at its defaults", node.getId(), unsupported);
+            log.warn("pubsub node={} the server does not offer the options {}; left at its defaults", nodeId, unsupported);
         }
     }
 

@@ -10,9 +10,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.pubsub.EventElement;
+import org.jivesoftware.smackx.pubsub.ItemsExtension;
+import org.jivesoftware.smackx.pubsub.SubscribeExtension;
+import org.jivesoftware.smackx.pubsub.packet.PubSub;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +38,7 @@ import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.testing.ProsodyExtension;
 import org.xmppiot.gateway.watch.ReadingFormatter;
 import org.xmppiot.gateway.watch.ReadingWatcher;
+import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 import org.xmppiot.gateway.xmpp.XmppFailures;
 
 /** The skeleton's promise end to end: simulated things -> gateway -> real Prosody pub/sub -> a subscriber. */
@@ -166,6 +178,62 @@ class PubSubPublishingTest {
         }
         // Items form as the readings come, so their sizes vary; far fewer items than readings is the point.
         assertThat(items.size()).as("items for %d readings", taken.size()).isLessThanOrEqualTo(taken.size() / 4);
+    }
+
+    @Test
+    void aReaderWhoSubscribesWhileItsNodeIsMadeStaysSubscribed() throws Exception {
+        // The reader asks from before the gateway's first start and again at once after every refusal, so it asks in
+        // every moment of the node's making: the node must never be open to it first and closed after (the server then
+        // ends the subscription without a word, and the reader waits for items forever).
+        Path file = prosody.writeConfig(dir, "gateway", """
+                    node-prefix: first/
+                access:
+                  readers: [ reader@localhost ]
+                things:
+                  - id: meter
+                    driver: simulated
+                    interval: 50ms
+                    fields:
+                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
+                """);
+        XMPPTCPConnection reader = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")));
+        AtomicInteger told = new AtomicInteger();
+        reader.addAsyncStanzaListener(s -> told.incrementAndGet(), s -> {
+            EventElement event = s.getExtension(EventElement.ELEMENT, EventElement.NAMESPACE);
+            return event != null && event.getEvent() instanceof ItemsExtension items && "first/meter".equals(items.getNode())
+                    && items.getItemsElementType() == ItemsExtension.ItemsElementType.items;
+        });
+        try {
+            reader.connect().login();
+            Jid service = JidCreate.bareFrom("pubsub.localhost");
+            long deadline = System.nanoTime() + Await.GENEROUS.toNanos();
+            CompletableFuture<Integer> subscribed = CompletableFuture.supplyAsync(() -> {
+                for (int asked = 1; System.nanoTime() < deadline; asked++) {
+                    try {
+                        reader.sendIqRequestAndWaitForResponse(PubSub.createPubsubPacket(service, IQ.Type.set,
+                                new SubscribeExtension(reader.getUser().asBareJid(), "first/meter")));
+                        return asked;
+                    } catch (XMPPException.XMPPErrorException refused) {
+                        // No such node yet, or not yet allowed: ask again.
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }
+                throw new AssertionError("not subscribed within " + Await.GENEROUS.toSeconds() + " s");
+            });
+            try (Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS)) {
+                gateway.start();
+                assertThat(subscribed.get(60, TimeUnit.SECONDS)).as("asked before the node was there").isGreaterThan(1);
+                Await.until("items on the reader's subscription", () -> told.get() >= 5);
+                // Made with its settings: closed to those not on the list from the start.
+                XmppConfig strangerAccount = GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "stranger", ""));
+                try (ReadingWatcher stranger = new ReadingWatcher(strangerAccount, r -> { })) {
+                    assertThrows(Exception.class, () -> stranger.start(List.of("first/meter")));
+                }
+            }
+        } finally {
+            reader.disconnect();
+        }
     }
 
     /** A gateway with one simulated meter taking a reading every {@code interval}, on nodes that keep 1000 items. */
