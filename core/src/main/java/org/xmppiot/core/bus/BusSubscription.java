@@ -2,7 +2,10 @@ package org.xmppiot.core.bus;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,10 @@ public final class BusSubscription implements AutoCloseable {
     private volatile boolean closed;
     /** Put in the queue by close() to wake the thread; never handed to the consumer. */
     private static final Reading WAKE = new Reading("", 0, java.time.Instant.EPOCH, List.of());
+    /** The thing of a mark's place holder in the queue, told apart by identity (a new String: no thing id is it). */
+    private static final String MARK = new String("mark");
+    /** What each place holder in the queue runs when the thread gets to it (or when it is dropped). */
+    private final Map<Reading, Runnable> marks = Collections.synchronizedMap(new IdentityHashMap<>());
 
     BusSubscription(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer, Runnable onClose) {
         if (capacity < 1 || maxBatch < 1) {
@@ -66,13 +73,49 @@ public final class BusSubscription implements AutoCloseable {
         if (closed) {
             return;
         }
+        enqueue(reading);
+    }
+
+    /**
+     * Runs {@code action} on this subscription's thread once every reading offered before has been handed to the
+     * consumer, and before any offered after: a consumer that takes readings in batches can so tell which came before
+     * a moment (the bus calls this in order with its offers). Run at once when closed, and where the queue overflows
+     * when its place is dropped.
+     */
+    void mark(Runnable action) {
+        if (closed) {
+            action.run();
+            return;
+        }
+        Reading holder = new Reading(MARK, 0, java.time.Instant.EPOCH, List.of());
+        marks.put(holder, action);
+        enqueue(holder);
+    }
+
+    private void enqueue(Reading element) {
         pending.incrementAndGet();
-        while (!queue.offer(reading)) {
-            if (queue.poll() != null) {
+        while (!queue.offer(element)) {
+            Reading oldest = queue.poll();
+            if (oldest != null) {
                 pending.decrementAndGet();
-                dropped.incrementAndGet();
-                logDrops();
+                if (oldest.thingId() == MARK) {
+                    runMark(oldest);
+                } else {
+                    dropped.incrementAndGet();
+                    logDrops();
+                }
             }
+        }
+    }
+
+    private void runMark(Reading holder) {
+        Runnable action = marks.remove(holder);
+        try {
+            if (action != null) {
+                action.run();
+            }
+        } catch (RuntimeException e) {
+            log.warn("bus subscriber={} failed on a mark: {}", name, e.toString());
         }
     }
 
@@ -99,6 +142,11 @@ public final class BusSubscription implements AutoCloseable {
             if (first == null || first == WAKE) {
                 continue;
             }
+            if (first.thingId() == MARK) { // Nothing to hand over before it: no reason to wait.
+                runMark(first);
+                pending.decrementAndGet();
+                continue;
+            }
             // Waiting before the queue is drained lets what arrives meanwhile join this batch.
             long wait = gatherNanos - (System.nanoTime() - lastBatchStart);
             if (wait > 0 && !closed) {
@@ -117,15 +165,33 @@ public final class BusSubscription implements AutoCloseable {
                 batch.removeIf(r -> r == WAKE); // Only close() puts it there; never counted as pending either.
             }
             try {
-                consumer.accept(List.copyOf(batch));
-                delivered.addAndGet(batch.size());
-            } catch (RuntimeException e) {
-                failed.addAndGet(batch.size());
-                log.warn("bus subscriber={} failed on {} reading(s): {}", name, batch.size(), e.toString());
-                log.debug("bus subscriber={} failure", name, e);
+                // Marks split the batch: what came before one is handed over before it runs.
+                int from = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.get(i).thingId() == MARK) {
+                        hand(batch.subList(from, i));
+                        runMark(batch.get(i));
+                        from = i + 1;
+                    }
+                }
+                hand(batch.subList(from, batch.size()));
             } finally {
                 pending.addAndGet(-batch.size());
             }
+        }
+    }
+
+    private void hand(List<Reading> readings) {
+        if (readings.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.accept(List.copyOf(readings));
+            delivered.addAndGet(readings.size());
+        } catch (RuntimeException e) {
+            failed.addAndGet(readings.size());
+            log.warn("bus subscriber={} failed on {} reading(s): {}", name, readings.size(), e.toString());
+            log.debug("bus subscriber={} failure", name, e);
         }
     }
 

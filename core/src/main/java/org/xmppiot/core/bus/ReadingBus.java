@@ -69,6 +69,14 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
         return subscription;
     }
 
+    /**
+     * Runs {@code action} on {@code subscription}'s thread once it has handed over every reading published before this
+     * call, and before any published after (see {@link BusSubscription#mark}).
+     */
+    public synchronized void afterPublished(BusSubscription subscription, Runnable action) {
+        subscription.mark(action);
+    }
+
     /** Measurements taken by the things' drivers since start (status changes not counted). */
     public synchronized long measurements() {
         return measurements;

@@ -158,6 +158,68 @@ class ReadingBusTest {
     }
 
     @Test
+    void aMarkRunsAfterTheReadingsPublishedBeforeItAndBeforeThoseAfterEvenInsideOneBatch() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribeInBatches("observe", 1000, 100, batch -> {
+                batch.forEach(r -> seen.add("r" + r.sequence()));
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            bus.afterPublished(s, () -> seen.add("mark at once")); // Nothing queued: run as soon as the thread sees it.
+            Await.until("the first mark", () -> seen.contains("mark at once"));
+            bus.publish(reading("x", 1));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            // While the consumer is busy, readings and marks queue up and would come as one batch.
+            bus.publish(reading("x", 2));
+            bus.publish(reading("x", 3));
+            bus.afterPublished(s, () -> seen.add("mark A"));
+            bus.publish(reading("x", 4));
+            bus.afterPublished(s, () -> seen.add("mark B"));
+            bus.afterPublished(s, () -> seen.add("mark C"));
+            bus.publish(reading("x", 5));
+            release.countDown();
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(seen).containsExactly("mark at once", "r1", "r2", "r3", "mark A", "r4", "mark B", "mark C", "r5");
+            assertThat(s.stats().delivered()).as("marks are not readings").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aMarkWhosePlaceAFullQueueDropsRunsThenAndIsNotCountedAsADroppedReading() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            BusSubscription s = bus.subscribeInBatches("observe", 2, 100, batch -> {
+                batch.forEach(r -> seen.add("r" + r.sequence()));
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            bus.publish(reading("x", 1));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            bus.afterPublished(s, () -> seen.add("mark"));
+            bus.publish(reading("x", 2));
+            bus.publish(reading("x", 3)); // The queue holds two: the mark's place goes, and the mark runs now.
+            assertThat(seen).containsExactly("r1", "mark");
+            release.countDown();
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(seen).containsExactly("r1", "mark", "r2", "r3");
+            assertThat(s.stats().dropped()).isZero();
+        }
+    }
+
+    @Test
     void closingASubscriptionHandsOverWhatIsQueuedAndThenStops() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
             List<Long> got = new CopyOnWriteArrayList<>();

@@ -9,7 +9,7 @@ public record PubSubConfig(String service, String nodePrefix, String accessModel
                            int readingsPerItem, java.time.Duration itemInterval) {
 
     /**
-     * While readings come faster than this, the store takes them in one batch per interval, so a busy
+     * While readings come faster than this, the store and the observers take them in one batch per interval, so a busy
      * thing's node gets an item per interval holding that interval's readings (up to {@link #readingsPerItem}); a reading
      * after a quiet spell still goes at once. What a publish costs both ends (a stanza, its answer, a notification per
      * subscriber) and every hand-over between threads is then paid per batch instead of per reading at high rates, for at

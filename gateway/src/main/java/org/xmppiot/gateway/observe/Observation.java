@@ -30,6 +30,8 @@ public final class Observation {
     private Instant lastEvent;
     private Instant lastEvaluated = Instant.MIN;
     private long lastEvaluatedSequence = Long.MIN_VALUE;
+    /** False until the readings taken before the subscription have gone by (see {@link #notYet}). */
+    private boolean hearing = true;
 
     /**
      * @param byChat   made by a chat command: events go out as chat messages people can read
@@ -42,6 +44,17 @@ public final class Observation {
         this.request = request;
         this.byChat = byChat;
         this.lastEvent = since;
+        base(current);
+    }
+
+    /**
+     * The values the first change is measured from: the thing's latest ({@code current}, may be null), then those the
+     * observer said it has. Taken only while nothing has been judged yet.
+     */
+    public synchronized void base(Reading current) {
+        if (lastEvaluatedSequence != Long.MIN_VALUE) {
+            return;
+        }
         if (current != null) {
             remember(current);
         }
@@ -50,6 +63,18 @@ public final class Observation {
                 lastSent.put(f.name(), f.currentValue());
             }
         }
+    }
+
+    /**
+     * Readings are not judged until {@link #hear}: where readings reach the observations in batches, those of the
+     * batch under way when the subscription was made were taken before it, and are no news to it.
+     */
+    public synchronized void notYet() {
+        hearing = false;
+    }
+
+    public synchronized void hear() {
+        hearing = true;
     }
 
     public String subscriber() {
@@ -74,7 +99,7 @@ public final class Observation {
      * same millisecond (its own sequence number) is judged.
      */
     public synchronized Reading evaluate(Reading reading) {
-        if (!reading.thingId().equals(thingId) || !isNew(reading)) {
+        if (!hearing || !reading.thingId().equals(thingId) || !isNew(reading)) {
             return null;
         }
         judged(reading);

@@ -77,6 +77,8 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         return t;
     });
     private final AtomicLong sent = new AtomicLong();
+    /** Runs an action once the readings published before have reached {@link #accept}: at once until told how. */
+    private volatile Consumer<Runnable> afterPublished = Runnable::run;
     /** The current session: events of chat subscriptions go out on it as chat messages. */
     private volatile Session session;
 
@@ -191,8 +193,12 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         Set<String> known = things.get();
         for (String thing : r.nodes().isEmpty() ? known : Set.copyOf(r.nodes())) {
             if (known.contains(thing)) {
-                Observation o = new Observation(subscriber, thing, r, byChat, since, latest.latest(thing));
+                // Deaf to what was read before this moment, then based on it: no reading is both missed and left out.
+                Observation o = new Observation(subscriber, thing, r, byChat, since, null);
+                o.notYet();
                 observations.add(o);
+                afterPublished.accept(o::hear);
+                o.base(latest.latest(thing));
                 added.add(o);
             }
         }
@@ -225,6 +231,14 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
 
     private boolean remove(String subscriber, long seqnr) {
         return observations.removeIf(o -> o.subscriber().equals(subscriber) && o.request().seqnr() == seqnr);
+    }
+
+    /**
+     * How to run an action once every reading published before has reached {@link #accept}: needed where readings come
+     * in batches, so that a new observation does not judge those of the batch under way.
+     */
+    public void afterPublished(Consumer<Runnable> afterPublished) {
+        this.afterPublished = afterPublished;
     }
 
     /** Called on the bus thread: every observation of the reading's thing judges it. */

@@ -157,6 +157,42 @@ class ObserveTest {
     }
 
     @Test
+    void readingsStillOnTheirWayToTheObserversWhenASubscriptionIsMadeAreNoNewsToIt() throws Exception {
+        // Readings reach the observers in batches at most every item-interval, so one taken before a subscription may
+        // still wait in a batch when the subscription is made. Every reading is an event to this one, but not that.
+        GatewayConfig config = GatewayConfigLoader.load(prosody.writeConfig(dir, "gateway", """
+                    node-prefix: observe-batched/
+                    item-interval: 5s
+                access:
+                  readers: [ reader@localhost ]
+                things:
+                  - id: boiler
+                    driver: simulated
+                    interval: 1d
+                    fields:
+                      - { name: temperature, unit: "°C", waveform: constant, value: 20, decimals: 1 }
+                """), DRIVERS);
+        List<Event> events = new CopyOnWriteArrayList<>();
+        XMPPTCPConnection reader = connect("reader", events);
+        try (Gateway gateway = new Gateway(config, DRIVERS)) {
+            gateway.start();
+            assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();
+            Instant base = Instant.now();
+            long before = observersGot(gateway);
+            gateway.bus().publish(boiler(base, "21.0"));
+            await("the observers' thread to take a batch", () -> observersGot(gateway) > before);
+            gateway.bus().publish(boiler(base.plusMillis(1), "21.5")); // Waits for the next batch, 5 s after that one.
+            ObserveRequest everyReading = new ObserveRequest(4, List.of("boiler"), List.of(), Set.of(), null, null, false);
+            assertThat(ask(reader, new EventSubscribe(everyReading)).getChildElementName()).isEqualTo("accepted");
+            gateway.bus().publish(boiler(base.plusMillis(2), "22.0"));
+            await("the event of the reading after the subscription", () -> !events.isEmpty());
+            assertThat(events).extracting(e -> e.reading().field("temperature").value()).containsExactly(temp("22.0"));
+        } finally {
+            reader.disconnect();
+        }
+    }
+
+    @Test
     void strangersUnknownThingsAndBadRequestsGetTheRightErrors() throws Exception {
         try (Gateway gateway = new Gateway(config(), DRIVERS)) {
             gateway.start();
@@ -261,6 +297,10 @@ class ObserveTest {
     private static StanzaError refusal(XMPPTCPConnection c, IQ request) {
         XMPPException.XMPPErrorException e = assertThrows(XMPPException.XMPPErrorException.class, () -> ask(c, request));
         return e.getStanzaError();
+    }
+
+    private static long observersGot(Gateway gateway) {
+        return gateway.bus().stats().stream().filter(st -> st.name().equals("observe")).mapToLong(st -> st.delivered()).sum();
     }
 
     private static FieldValue temp(String v) {
