@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.xmppiot.core.model.Field;
@@ -21,6 +22,37 @@ class ReadingBusTest {
     private static Reading reading(String thing, long seq) {
         return new Reading(thing, seq, Instant.ofEpochSecond(1_700_000_000L + seq),
                 List.of(Field.readout("t", FieldValue.NumericValue.of(seq, 1, "°C"))));
+    }
+
+    /** Hands each batch to {@code then}, and holds the subscription's thread in the first until {@link #release}. */
+    private static final class Held implements Consumer<List<Reading>> {
+        private final Consumer<List<Reading>> then;
+        private final CountDownLatch holding = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        Held(Consumer<List<Reading>> then) {
+            this.then = then;
+        }
+
+        @Override
+        public void accept(List<Reading> batch) {
+            then.accept(batch);
+            holding.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits until the thread holds in its first batch. */
+        void awaitHolding() throws InterruptedException {
+            assertThat(holding.await(10, TimeUnit.SECONDS)).as("the consumer got its first batch").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 
     @Test
@@ -48,22 +80,13 @@ class ReadingBusTest {
     @Test
     void aStuckSubscriberNeverBlocksTheProducerAndItsDropsAreCounted() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
             List<Long> got = new CopyOnWriteArrayList<>();
             List<Long> fast = new CopyOnWriteArrayList<>();
-            BusSubscription slow = bus.subscribe("slow", 10, r -> {
-                got.add(r.sequence());
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Held held = new Held(batch -> got.add(batch.get(0).sequence()));
+            BusSubscription slow = bus.subscribeInBatches("slow", 10, 1, held);
             BusSubscription quick = bus.subscribe("quick", 2000, r -> fast.add(r.sequence()));
             bus.publish(reading("x", 1));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitHolding();
             // The slow consumer holds reading 1; 999 more must go through without waiting for it.
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 for (long i = 2; i <= 1000; i++) {
@@ -73,7 +96,7 @@ class ReadingBusTest {
             SubscriberStats stuck = slow.stats();
             assertThat(stuck.queued()).isEqualTo(10);
             assertThat(stuck.dropped()).isEqualTo(989);
-            release.countDown();
+            held.release();
             assertThat(slow.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(quick.drain(Duration.ofSeconds(10))).isTrue();
             // Oldest readings go first: the slow one keeps the newest ten.
@@ -130,24 +153,15 @@ class ReadingBusTest {
     @Test
     void aBatchConsumerGetsWhatQueuedWhileItWasBusyInOrderAndBounded() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
             List<List<Long>> batches = new CopyOnWriteArrayList<>();
-            BusSubscription s = bus.subscribeInBatches("store", 1000, 100, batch -> {
-                batches.add(batch.stream().map(Reading::sequence).toList());
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Held held = new Held(batch -> batches.add(batch.stream().map(Reading::sequence).toList()));
+            BusSubscription s = bus.subscribeInBatches("store", 1000, 100, held);
             bus.publish(reading("x", 1));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitHolding();
             for (long i = 2; i <= 251; i++) {
                 bus.publish(reading("x", i));
             }
-            release.countDown();
+            held.release();
             assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
             // 250 readings queued behind the first batch arrive as 100 + 100 + 50.
             assertThat(batches).extracting(List::size).containsExactly(1, 100, 100, 50);
@@ -160,22 +174,13 @@ class ReadingBusTest {
     @Test
     void aMarkRunsAfterTheReadingsPublishedBeforeItAndBeforeThoseAfterEvenInsideOneBatch() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
             List<String> seen = new CopyOnWriteArrayList<>();
-            BusSubscription s = bus.subscribeInBatches("observe", 1000, 100, batch -> {
-                batch.forEach(r -> seen.add("r" + r.sequence()));
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Held held = new Held(batch -> batch.forEach(r -> seen.add("r" + r.sequence())));
+            BusSubscription s = bus.subscribeInBatches("observe", 1000, 100, held);
             bus.afterPublished(s, () -> seen.add("mark at once")); // Nothing queued: run as soon as the thread sees it.
             Await.until("the first mark", () -> seen.contains("mark at once"));
             bus.publish(reading("x", 1));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitHolding();
             // While the consumer is busy, readings and marks queue up and would come as one batch.
             bus.publish(reading("x", 2));
             bus.publish(reading("x", 3));
@@ -184,7 +189,7 @@ class ReadingBusTest {
             bus.afterPublished(s, () -> seen.add("mark B"));
             bus.afterPublished(s, () -> seen.add("mark C"));
             bus.publish(reading("x", 5));
-            release.countDown();
+            held.release();
             assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(seen).containsExactly("mark at once", "r1", "r2", "r3", "mark A", "r4", "mark B", "mark C", "r5");
             assertThat(s.stats().delivered()).as("marks are not readings").isEqualTo(5);
@@ -194,25 +199,16 @@ class ReadingBusTest {
     @Test
     void aMarkWhosePlaceAFullQueueDropsRunsThenAndIsNotCountedAsADroppedReading() throws Exception {
         try (ReadingBus bus = new ReadingBus()) {
-            CountDownLatch holding = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
             List<String> seen = new CopyOnWriteArrayList<>();
-            BusSubscription s = bus.subscribeInBatches("observe", 2, 100, batch -> {
-                batch.forEach(r -> seen.add("r" + r.sequence()));
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Held held = new Held(batch -> batch.forEach(r -> seen.add("r" + r.sequence())));
+            BusSubscription s = bus.subscribeInBatches("observe", 2, 100, held);
             bus.publish(reading("x", 1));
-            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitHolding();
             bus.afterPublished(s, () -> seen.add("mark"));
             bus.publish(reading("x", 2));
             bus.publish(reading("x", 3)); // The queue holds two: the mark's place goes, and the mark runs now.
             assertThat(seen).containsExactly("r1", "mark");
-            release.countDown();
+            held.release();
             assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(seen).containsExactly("r1", "mark", "r2", "r3");
             assertThat(s.stats().dropped()).isZero();

@@ -52,8 +52,14 @@ class ObserveTest {
     }
 
     private GatewayConfig config() throws Exception {
+        return config("observe/", "");
+    }
+
+    /** The boiler on nodes under {@code nodePrefix}, with {@code morePubSub} (a line of the pubsub section). */
+    private GatewayConfig config(String nodePrefix, String morePubSub) throws Exception {
         return GatewayConfigLoader.load(prosody.writeConfig(dir, "gateway", """
-                    node-prefix: observe/
+                    node-prefix: %s
+                    %s
                 access:
                   readers: [ reader@localhost ]
                 observe:
@@ -66,7 +72,7 @@ class ObserveTest {
                       - { name: temperature, unit: "°C", waveform: constant, value: 20, decimals: 1 }
                       - { name: pressure, unit: bar, waveform: constant, value: 1.5, decimals: 2 }
                       - { name: burner, type: boolean, waveform: constant, value: 0 }
-                """), DRIVERS);
+                """.formatted(nodePrefix, morePubSub)), DRIVERS);
     }
 
     private XMPPTCPConnection connect(String user, List<Event> events) throws Exception {
@@ -160,18 +166,7 @@ class ObserveTest {
     void readingsStillOnTheirWayToTheObserversWhenASubscriptionIsMadeAreNoNewsToIt() throws Exception {
         // Readings reach the observers in batches at most every item-interval, so one taken before a subscription may
         // still wait in a batch when the subscription is made. Every reading is an event to this one, but not that.
-        GatewayConfig config = GatewayConfigLoader.load(prosody.writeConfig(dir, "gateway", """
-                    node-prefix: observe-batched/
-                    item-interval: 5s
-                access:
-                  readers: [ reader@localhost ]
-                things:
-                  - id: boiler
-                    driver: simulated
-                    interval: 1d
-                    fields:
-                      - { name: temperature, unit: "°C", waveform: constant, value: 20, decimals: 1 }
-                """), DRIVERS);
+        GatewayConfig config = config("observe-batched/", "item-interval: 5s");
         List<Event> events = new CopyOnWriteArrayList<>();
         XMPPTCPConnection reader = connect("reader", events);
         try (Gateway gateway = new Gateway(config, DRIVERS)) {

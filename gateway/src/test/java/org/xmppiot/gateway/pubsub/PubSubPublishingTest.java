@@ -185,17 +185,7 @@ class PubSubPublishingTest {
         // The reader asks from before the gateway's first start and again at once after every refusal, so it asks in
         // every moment of the node's making: the node must never be open to it first and closed after (the server then
         // ends the subscription without a word, and the reader waits for items forever).
-        Path file = prosody.writeConfig(dir, "gateway", """
-                    node-prefix: first/
-                access:
-                  readers: [ reader@localhost ]
-                things:
-                  - id: meter
-                    driver: simulated
-                    interval: 50ms
-                    fields:
-                      - { name: power, unit: W, waveform: random-walk, min: 0, max: 3000, step: 50, decimals: 0 }
-                """);
+        Path file = meterConfig("first/", "", "50ms");
         XMPPTCPConnection reader = XmppConnectionFactory.create(GatewayConfigLoader.loadXmpp(prosody.writeConfig(dir, "reader", "")));
         AtomicInteger told = new AtomicInteger();
         reader.addAsyncStanzaListener(s -> told.incrementAndGet(), s -> {
@@ -236,12 +226,17 @@ class PubSubPublishingTest {
         }
     }
 
-    /** A gateway with one simulated meter taking a reading every {@code interval}, on nodes that keep 1000 items. */
+    /**
+     * A gateway with one simulated meter taking a reading every {@code interval}, on nodes that keep 1000 items, which
+     * reader@localhost may read.
+     */
     private Path meterConfig(String nodePrefix, String morePubSub, String interval) throws Exception {
         return prosody.writeConfig(dir, "gateway", """
                     node-prefix: %s
                     max-items: 1000
                     %s
+                access:
+                  readers: [ reader@localhost ]
                 things:
                   - id: meter
                     driver: simulated
