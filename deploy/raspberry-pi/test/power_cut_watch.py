@@ -37,6 +37,9 @@ def watch(host, port, ca, path):
             self.register_plugin("xep_0060")
             self.add_event_handler("session_start", self.started)
             self.add_event_handler("pubsub_publish", self.published)
+            # A subscription the server ends (or changes) is only told in a notification: printed for whoever reads
+            # watch.log after a failure, never acted on (a gateway that loses its readers' subscriptions must fail).
+            self.add_event_handler("pubsub_subscription", self.subscription_changed)
 
         async def started(self, _event):
             self.send_presence()
@@ -52,6 +55,10 @@ def watch(host, port, ca, path):
                 except Exception as e:  # The node is made by the gateway's first boot.
                     print("not yet subscribed:", repr(e), flush=True)
                     await asyncio.sleep(3)
+
+        def subscription_changed(self, message):
+            sub = message["pubsub_event"]["subscription"]
+            print("the server says: subscription of %s to %s is %s" % (sub["jid"], sub["node"], sub["subscription"]), flush=True)
 
         def published(self, message):
             self.record(message["pubsub_event"]["items"]["item"])
