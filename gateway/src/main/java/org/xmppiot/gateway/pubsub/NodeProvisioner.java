@@ -265,6 +265,7 @@ public final class NodeProvisioner implements SessionListener {
             log.debug("pubsub service={} offers no default node settings ({}): node={} made, then configured", service,
                     e.getStanzaError().getCondition(), nodeId);
             LeafNode node = pubsub.createNode(nodeId);
+            log.info("pubsub created node={} service={}", nodeId, service);
             configure(node, title);
             return node;
         }
