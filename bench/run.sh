@@ -2,7 +2,7 @@
 # The whole comparison in one command: bash bench/run.sh
 # Installs what it needs (Prosody, socat, JDK 17, Maven, Node.js/npm, gnuplot; Node-RED 4 and the peers' npm
 # packages from the npm registry), builds the gateway, runs JMH and the end-to-end comparison, and writes
-# bench/results/RESULTS.md, e2e.csv, jmh.txt and e2e.png. Takes about 35 minutes on a 2-core machine.
+# bench/results/RESULTS.md, e2e.csv, jmh.txt and e2e.png. Takes about 45 minutes on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
