@@ -115,7 +115,10 @@ public final class BusSubscription implements AutoCloseable {
                 action.run();
             }
         } catch (RuntimeException e) {
-            log.warn("bus subscriber={} failed on a mark: {}", name, e.toString());
+            // Such an action (an observation starting to hear) cannot fail by input: only a bug gets here.
+            log.warn("bus subscriber={} could not run a step queued among its readings ({}); its readings go on."
+                    + " This is a bug: please report it with this log (--debug shows where it happened)", name, e.toString());
+            log.debug("bus subscriber={} failure of a queued step", name, e);
         }
     }
 
@@ -190,7 +193,8 @@ public final class BusSubscription implements AutoCloseable {
             delivered.addAndGet(readings.size());
         } catch (RuntimeException e) {
             failed.addAndGet(readings.size());
-            log.warn("bus subscriber={} failed on {} reading(s): {}", name, readings.size(), e.toString());
+            log.warn("bus subscriber={} could not take {} reading(s) ({}); they are counted as failed and the next ones go on."
+                    + " This is a bug: please report it with this log (--debug shows where it happened)", name, readings.size(), e.toString());
             log.debug("bus subscriber={} failure", name, e);
         }
     }

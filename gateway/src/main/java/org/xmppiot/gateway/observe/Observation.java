@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
@@ -30,28 +32,46 @@ public final class Observation {
     private Instant lastEvent;
     private Instant lastEvaluated = Instant.MIN;
     private long lastEvaluatedSequence = Long.MIN_VALUE;
-    /** False until the readings taken before the subscription have gone by (see {@link #notYet}). */
+    /** False until the readings taken before the subscription have gone by (see {@link #join}). */
     private boolean hearing = true;
 
     /**
      * @param byChat   made by a chat command: events go out as chat messages people can read
      * @param since    when counting {@code maxInterval} starts (the subscription's time)
-     * @param current  the thing's latest values, the base the first change is measured from (may be null)
      */
-    public Observation(String subscriber, String thingId, ObserveRequest request, boolean byChat, Instant since, Reading current) {
+    public Observation(String subscriber, String thingId, ObserveRequest request, boolean byChat, Instant since) {
         this.subscriber = subscriber;
         this.thingId = thingId;
         this.request = request;
         this.byChat = byChat;
         this.lastEvent = since;
-        base(current);
+        base(null);
+    }
+
+    /**
+     * Joins the observations that readings reach through a queue, in the one order that neither misses a reading nor
+     * reports an old one: registered while deaf, hearing once the readings queued before this moment have gone by
+     * ({@code afterPublished} runs the action it is given then), and based on the thing's latest values, read after
+     * that moment was marked. Every reading is then either in the base or judged, and none taken before is news.
+     *
+     * @param register        adds this observation where the readings are handed out
+     * @param afterPublished  runs an action once everything published so far has been handed out
+     * @param latest          the thing's latest values (may give null)
+     */
+    public void join(Consumer<Observation> register, Consumer<Runnable> afterPublished, Supplier<Reading> latest) {
+        synchronized (this) {
+            hearing = false;
+        }
+        register.accept(this);
+        afterPublished.accept(this::hear);
+        base(latest.get());
     }
 
     /**
      * The values the first change is measured from: the thing's latest ({@code current}, may be null), then those the
      * observer said it has. Taken only while nothing has been judged yet.
      */
-    public synchronized void base(Reading current) {
+    private synchronized void base(Reading current) {
         if (lastEvaluatedSequence != Long.MIN_VALUE) {
             return;
         }
@@ -65,15 +85,7 @@ public final class Observation {
         }
     }
 
-    /**
-     * Readings are not judged until {@link #hear}: where readings reach the observations in batches, those of the
-     * batch under way when the subscription was made were taken before it, and are no news to it.
-     */
-    public synchronized void notYet() {
-        hearing = false;
-    }
-
-    public synchronized void hear() {
+    private synchronized void hear() {
         hearing = true;
     }
 

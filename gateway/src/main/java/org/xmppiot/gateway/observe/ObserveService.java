@@ -193,12 +193,8 @@ public final class ObserveService implements SessionListener, Consumer<Reading>,
         Set<String> known = things.get();
         for (String thing : r.nodes().isEmpty() ? known : Set.copyOf(r.nodes())) {
             if (known.contains(thing)) {
-                // Deaf to what was read before this moment, then based on it: no reading is both missed and left out.
-                Observation o = new Observation(subscriber, thing, r, byChat, since, null);
-                o.notYet();
-                observations.add(o);
-                afterPublished.accept(o::hear);
-                o.base(latest.latest(thing));
+                Observation o = new Observation(subscriber, thing, r, byChat, since);
+                o.join(observations::add, afterPublished, () -> latest.latest(thing));
                 added.add(o);
             }
         }

@@ -24,7 +24,7 @@ class ObservationTest {
 
     private static Observation everyChange() {
         ObserveRequest request = new ObserveRequest(1, List.of("heater"), List.of(), Set.of(), null, null, false);
-        return new Observation("reader@example.org/laptop", "heater", request, false, NOW.minusSeconds(1), null);
+        return new Observation("reader@example.org/laptop", "heater", request, false, NOW.minusSeconds(1));
     }
 
     @Test
