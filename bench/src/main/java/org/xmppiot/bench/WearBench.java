@@ -88,7 +88,7 @@ final class WearBench {
     }
 
     private Step step(BenchXmpp xmpp, int rate, String synchronous) throws Exception {
-        Duration window = rate <= 10 ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
+        Duration window = Duration.ofSeconds(60);
         Path dir = Files.createDirectories(work.resolve("wear-" + rate + "-" + synchronous));
         try (StoreFileSystem fs = StoreFileSystem.mount(dir)) {
             return step(xmpp, rate, synchronous, window, dir, fs);
@@ -115,19 +115,21 @@ final class WearBench {
         Process process = builder.start();
         try {
             Thread.sleep(5_000); // Started, connected, nodes made: what is measured is steady running.
+            // From just after one commit to just after another: whole commits only, however far apart they come (up to the
+            // store's confirmed-commit-interval while the server confirms every item).
+            long readings0 = nextCommit(db, rows(db));
             long fs0 = flushed(fs, db);
             long bytes0 = writeBytes(process.pid());
-            long readings0 = rows(db);
             Process strace = new ProcessBuilder("strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-p", Long.toString(process.pid()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("strace.txt").toFile()).start();
             long t0 = System.nanoTime();
             Thread.sleep(window.toMillis());
+            long readings = nextCommit(db, rows(db)) - readings0;
             long bytes = writeBytes(process.pid()) - bytes0;
             double seconds = (System.nanoTime() - t0) / 1e9;
             long fsBytes = fs == null ? -1 : flushed(fs, db) - fs0;
             strace.destroy(); // SIGTERM: strace detaches and prints its counts.
             strace.waitFor(10, TimeUnit.SECONDS);
-            long readings = rows(db) - readings0;
             Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")), fsBytes);
             System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading (file system: %6.0f),"
                             + " %6.1f fsyncs/min, %8.1f MB/day%n",
@@ -164,6 +166,16 @@ final class WearBench {
             }
         }
         throw new IOException("no write_bytes in /proc/" + pid + "/io");
+    }
+
+    /** Waits for the next commit (more rows than {@code before}) and returns the rows then; gives up after a minute. */
+    private static long nextCommit(Path db, long before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long n;
+        while ((n = rows(db)) <= before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return n;
     }
 
     /** Readings committed so far, seen by another process. */

@@ -40,7 +40,7 @@ final class ReadingPath {
         things.continueSequences(sequencesAfter(store));
         publisher = new PubSubPublisher(uplink, config.xmpp().pubsub(), store, PUBLISH_WINDOW, provisioner::ensure, provisioner::target);
         writer = new StoreWriter(store, config.xmpp().pubsub().readingsPerItem(), List.of(PubSubPublisher.DESTINATION),
-                publisher::offer, publisher::wake, config.store().commitInterval(), MAX_COMMIT);
+                publisher::offer, publisher::wake, config.store().commitInterval(), config.store().confirmedCommitInterval(), MAX_COMMIT);
         // Readings that come faster than the item interval are taken in one batch per interval: a thing's node then gets
         // an item per interval instead of one per reading, and this thread wakes once per batch, not per reading.
         storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, config.xmpp().pubsub().itemInterval(), writer);

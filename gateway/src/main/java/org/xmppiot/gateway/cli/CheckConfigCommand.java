@@ -42,7 +42,8 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         out.println("  store:    " + c.store().path() + ", up to " + c.store().maxBytes() / 1_000_000 + " MB and "
                 + (c.store().maxAge().toDays() >= 1 ? c.store().maxAge().toDays() + " days" : c.store().maxAge().toMinutes() + " minutes")
-                + ", commit every " + c.store().commitInterval().toMillis() + " ms");
+                + ", commit every " + c.store().commitInterval().toMillis() + " ms ("
+                + c.store().confirmedCommitInterval().toMillis() + " ms while the server confirms every reading)");
         out.println("  page:     " + (c.http().enabled() ? c.http().scheme() + "://" + c.http().bind() + ":" + c.http().port() + "/"
                 + (c.http().asksWhoIsThere() ? ", login by XMPP account" : "") + (c.http().password() == null ? "" : ", basic auth as "
                 + c.http().user()) : "off (http.enabled: false)"));

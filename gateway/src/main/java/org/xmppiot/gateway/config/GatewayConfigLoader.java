@@ -47,7 +47,7 @@ public final class GatewayConfigLoader {
     private static final Pattern SERVICE_TYPE = Pattern.compile("_[A-Za-z0-9-]{1,63}\\._(tcp|udp)\\.local\\.");
     private static final Set<String> OBSERVE_KEYS = Set.of("qos", "offline-timeout", "retry-for");
     private static final Set<String> HTTP_KEYS = Set.of("enabled", "bind", "port", "user", "password-file", "tls", "keystore", "login-timeout");
-    private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval");
+    private static final Set<String> STORE_KEYS = Set.of("path", "max-size", "max-age", "commit-interval", "confirmed-commit-interval");
 
     private static final Pattern BARE_JID = Pattern.compile("[^@/\\s\"&'<>:]+@[^@/\\s]+");
     private static final Pattern THING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -148,7 +148,17 @@ public final class GatewayConfigLoader {
         long maxBytes = s.byteSize("max-size", StoreConfig.DEFAULT_MAX_BYTES, 1_000_000L, 1_000_000_000_000L);
         Duration maxAge = s.duration("max-age", StoreConfig.DEFAULT_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(3650));
         Duration commit = s.duration("commit-interval", StoreConfig.DEFAULT_COMMIT_INTERVAL, Duration.ZERO, Duration.ofSeconds(10));
-        return new StoreConfig(path, maxBytes, maxAge, commit);
+        Duration confirmed = s.duration("confirmed-commit-interval", StoreConfig.DEFAULT_CONFIRMED_COMMIT_INTERVAL, Duration.ZERO,
+                Duration.ofMinutes(5));
+        if (confirmed.compareTo(commit) < 0) {
+            // 0ms: confirmed readings wait no longer than others. Only a given value in between is a mistake.
+            if (s.has("confirmed-commit-interval") && !confirmed.isZero()) {
+                throw s.get("confirmed-commit-interval").error("is shorter than commit-interval (" + commit.toMillis()
+                        + " ms); readings the server confirmed never need an earlier commit than those it did not: make it at least that");
+            }
+            confirmed = commit;
+        }
+        return new StoreConfig(path, maxBytes, maxAge, commit, confirmed);
     }
 
     /**

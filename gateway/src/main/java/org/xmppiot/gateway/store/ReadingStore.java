@@ -56,6 +56,7 @@ public final class ReadingStore implements AutoCloseable {
     /** What the user is told of a damaged store moved aside (this start, or one still kept from before); null when none. */
     private final String damage;
     private long nextId;
+    private volatile Uncommitted uncommitted = (thingId, from, to) -> List.of();
     /** False while (or if, after an error) commits are not synced as configured: readings are then not written until they are. */
     private boolean syncedAsConfigured = true;
     private long droppedUnsent;
@@ -247,6 +248,21 @@ public final class ReadingStore implements AutoCloseable {
         sqlite.setSynchronous(SYNCHRONOUS);
         sqlite.setBusyTimeout(10_000);
         return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
+    }
+
+    /** Readings handed to a writer of this store and not committed yet: one thing's taken in [from, to], oldest first. */
+    @FunctionalInterface
+    public interface Uncommitted {
+        List<Reading> of(String thingId, Instant from, Instant to);
+    }
+
+    /**
+     * Makes the history include what {@code view} holds: readings taken and not yet committed are part of it, so that
+     * when a commit happens never shows to those who read the history. The view is asked under this store's lock,
+     * which its writer holds while it commits.
+     */
+    public void include(Uncommitted view) {
+        uncommitted = view;
     }
 
     /** A reading to write, with the item it travels in. */
@@ -498,13 +514,27 @@ public final class ReadingStore implements AutoCloseable {
                 count = rs.getLong(1);
             }
         }
-        long every = Math.max(1, (count + points - 1) / points);
-        return readingsOf(thingId, from, to, "AND id % ? = 0 ORDER BY taken_at_ns, id", every);
+        List<Reading> waiting = uncommitted.of(thingId, from, to);
+        long every = Math.max(1, (count + waiting.size() + points - 1) / points);
+        List<Reading> out = readingsOf(thingId, from, to, "AND id % ? = 0 ORDER BY taken_at_ns, id", every);
+        List<Reading> sampled = new ArrayList<>();
+        for (int i = waiting.size() - 1; i >= 0; i -= every) { // The newest always among them.
+            sampled.add(0, waiting.get(i));
+        }
+        out.addAll(sampled);
+        return out;
     }
 
-    /** Readings kept of one thing taken in [{@code from}, {@code to}], oldest first, at most {@code limit}. */
+    /** Readings of one thing taken in [{@code from}, {@code to}], committed or not yet, oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
-        return readingsOf(thingId, from, to, "ORDER BY taken_at_ns, id LIMIT ?", limit);
+        List<Reading> out = readingsOf(thingId, from, to, "ORDER BY taken_at_ns, id LIMIT ?", limit);
+        for (Reading r : uncommitted.of(thingId, from, to)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** One thing's readings taken in [{@code from}, {@code to}], with {@code rest} of the query taking one number. */

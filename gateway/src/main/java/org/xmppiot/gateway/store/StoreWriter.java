@@ -20,7 +20,11 @@ import org.xmppiot.core.model.Reading;
  * thread) each joins its thing's open item, and every new item goes to the publisher at once: a reading
  * is published without waiting for its commit. A commit thread writes what arrived in group commits
  * (at most one per commit interval: an SD card wears with every sync), the same items under the same
- * ids, and tells the publisher. Keeps the store within its retention limits as it goes.
+ * ids, and tells the publisher. Readings the server has confirmed are safe there: while every reading
+ * waiting has been confirmed, the commit waits longer (the confirmed commit interval), so that a slow
+ * sensor's readings reach the card in a few large commits instead of many small ones; a reading the
+ * server has not confirmed still waits at most the commit interval. Until their commit, the store's
+ * history includes them ({@link #uncommitted}). Keeps the store within its retention limits as it goes.
  */
 public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable {
 
@@ -34,7 +38,9 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private final Consumer<OutboxItem> newItem;
     private final Runnable afterCommit;
     private final long commitIntervalNanos;
+    private final long confirmedCommitIntervalNanos;
     private final int maxCommit;
+    private final AtomicLong taken = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong lostDiskFull = new AtomicLong();
@@ -46,25 +52,41 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     /** Guarded by lock: readings taken, not yet committed, in order. */
     private List<ReadingStore.Pending> uncommitted = new ArrayList<>();
     private long oldestUncommitted;
+    /** Guarded by lock: how many of the first uncommitted readings the server had confirmed when last looked at. */
+    private int confirmedAhead;
+    /** Guarded by lock: when the first uncommitted reading after those {@link #confirmedAhead} came. */
+    private long oldestUnconfirmed;
+    /** Guarded by lock: the readings of the commit under way, in the store's history until it is done. */
+    private List<ReadingStore.Pending> inFlight = List.of();
     private boolean closed;
     private final Thread committer;
     private long lastRetention = System.nanoTime() - RETENTION_EVERY_NANOS;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
-    /**
-     * @param newItem     told of each item as it begins (on the bus thread), to be published now
-     * @param afterCommit told after each commit
-     * @param maxCommit   most readings in one transaction; more waiting than twice that holds up the bus thread
-     */
+    /** A writer whose commits wait no longer for readings the server confirmed. */
     public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<OutboxItem> newItem,
                        Runnable afterCommit, Duration commitInterval, int maxCommit) {
+        this(store, readingsPerItem, destinations, newItem, afterCommit, commitInterval, commitInterval, maxCommit);
+    }
+
+    /**
+     * @param newItem                 told of each item as it begins (on the bus thread), to be published now
+     * @param afterCommit             told after each commit
+     * @param commitInterval          longest a reading the server has not confirmed waits for its commit
+     * @param confirmedCommitInterval longest a reading waits for its commit while all that wait were confirmed
+     * @param maxCommit               most readings in one transaction; more waiting than twice that holds up the bus thread
+     */
+    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<OutboxItem> newItem,
+                       Runnable afterCommit, Duration commitInterval, Duration confirmedCommitInterval, int maxCommit) {
         this.store = store;
         this.readingsPerItem = readingsPerItem;
         this.destinations = List.copyOf(destinations);
         this.newItem = newItem;
         this.afterCommit = afterCommit;
         this.commitIntervalNanos = commitInterval.toNanos();
+        this.confirmedCommitIntervalNanos = Math.max(commitIntervalNanos, confirmedCommitInterval.toNanos());
         this.maxCommit = maxCommit;
+        store.include(this::uncommitted);
         this.committer = new Thread(this::commitLoop, "store-commit");
         this.committer.setDaemon(true);
         this.committer.start();
@@ -95,12 +117,18 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 Thread.currentThread().interrupt();
             }
             boolean wasEmpty = uncommitted.isEmpty();
+            boolean allConfirmed = uncommitted.size() == confirmedAhead;
             if (wasEmpty) {
                 oldestUncommitted = System.nanoTime();
             }
+            if (allConfirmed) {
+                oldestUnconfirmed = System.nanoTime();
+            }
             uncommitted.addAll(taken);
-            // The commit thread sleeps until its interval is up: it needs waking only to start one, or to commit early.
-            if (wasEmpty || uncommitted.size() >= maxCommit) {
+            this.taken.addAndGet(taken.size());
+            // The commit thread sleeps until its interval is up: it needs waking only to start one (or to start counting
+            // the commit interval again after confirmed readings), or to commit early.
+            if (allConfirmed || uncommitted.size() >= maxCommit) {
                 lock.notifyAll();
             }
         }
@@ -112,13 +140,12 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             List<ReadingStore.Pending> batch;
             synchronized (lock) {
                 try {
-                    while (!closed && (uncommitted.isEmpty()
-                            || uncommitted.size() < maxCommit && System.nanoTime() - oldestUncommitted < commitIntervalNanos)) {
-                        if (uncommitted.isEmpty()) {
+                    long wait;
+                    while (!closed && (wait = nanosToCommit()) > 0) {
+                        if (wait == Long.MAX_VALUE) {
                             lock.wait(); // accept() and close() notify: no wake-ups while no reading comes.
                         } else {
-                            lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(
-                                    commitIntervalNanos - (System.nanoTime() - oldestUncommitted))));
+                            lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                         }
                     }
                 } catch (InterruptedException e) {
@@ -131,11 +158,44 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 int n = Math.min(uncommitted.size(), maxCommit);
                 batch = new ArrayList<>(uncommitted.subList(0, n));
                 uncommitted = new ArrayList<>(uncommitted.subList(n, uncommitted.size()));
+                inFlight = batch;
                 oldestUncommitted = System.nanoTime();
+                oldestUnconfirmed = oldestUncommitted;
+                confirmedAhead = 0;
                 lock.notifyAll();
             }
             write(batch);
         }
+    }
+
+    /**
+     * How long the readings waiting may wait still: 0 to commit now, {@link Long#MAX_VALUE} when none waits. Guarded by
+     * lock. Readings found confirmed stay counted as such ({@link #confirmedAhead}): a confirmation is never taken back.
+     */
+    private long nanosToCommit() {
+        if (uncommitted.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long now = System.nanoTime();
+        long untilConfirmedDue = confirmedCommitIntervalNanos - (now - oldestUncommitted);
+        if (uncommitted.size() >= maxCommit || untilConfirmedDue <= 0) {
+            return 0;
+        }
+        if (confirmedAhead == uncommitted.size()) {
+            return untilConfirmedDue;
+        }
+        long untilDue = commitIntervalNanos - (now - oldestUnconfirmed);
+        if (untilDue > 0) {
+            return Math.min(untilDue, untilConfirmedDue);
+        }
+        while (confirmedAhead < uncommitted.size() && uncommitted.get(confirmedAhead).item().isConfirmed()) {
+            confirmedAhead++;
+        }
+        if (confirmedAhead < uncommitted.size()) {
+            return 0; // The server does not have them all: the commit interval is the promise.
+        }
+        oldestUnconfirmed = now;
+        return untilConfirmedDue;
     }
 
     private void write(List<ReadingStore.Pending> batch) {
@@ -152,12 +212,18 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 logFailure(batch.size(), again, full);
                 failing = true;
             }
+        } finally {
+            clearInFlight();
         }
         keepWithinLimits();
     }
 
     private void commit(List<ReadingStore.Pending> batch) throws SQLException {
-        store.append(batch, destinations);
+        // Under the store's lock, so that its history shows these readings either as uncommitted or as committed.
+        synchronized (store) {
+            store.append(batch, destinations);
+            clearInFlight();
+        }
         stored.addAndGet(batch.size());
         if (failing) {
             failing = false;
@@ -165,6 +231,28 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                     lostDiskFull.get(), lost.get());
         }
         afterCommit.run();
+    }
+
+    private void clearInFlight() {
+        synchronized (lock) {
+            inFlight = List.of();
+        }
+    }
+
+    /** One thing's readings taken in [{@code from}, {@code to}] that wait for their commit (or are in one under way), oldest first. */
+    List<Reading> uncommitted(String thingId, Instant from, Instant to) {
+        List<Reading> out = new ArrayList<>();
+        synchronized (lock) {
+            for (List<ReadingStore.Pending> waiting : List.of(inFlight, uncommitted)) {
+                for (ReadingStore.Pending p : waiting) {
+                    Reading r = p.reading();
+                    if (r.thingId().equals(thingId) && !r.timestamp().isBefore(from) && !r.timestamp().isAfter(to)) {
+                        out.add(r);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** SQLite's "database or disk is full": the file system has no room (ENOSPC), not a fault of the store. */
@@ -209,6 +297,11 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Readings handed to the store: in its history from then on, committed or waiting for their commit. */
+    public long taken() {
+        return taken.get();
     }
 
     /** Readings committed to the store: taken, and safe from now on. */

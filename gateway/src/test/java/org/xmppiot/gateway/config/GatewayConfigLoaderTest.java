@@ -104,6 +104,7 @@ class GatewayConfigLoaderTest {
                   max-size: 1.5GB
                   max-age: 7d
                   commit-interval: 1s
+                  confirmed-commit-interval: 45s
                 things:
                   - { id: tank, name: Rain tank, driver: recording, level: 3 }
                 """), drivers);
@@ -120,7 +121,7 @@ class GatewayConfigLoaderTest {
         assertThat(c.access().everyone()).containsExactly("alice@example.org", "bob@example.org");
         assertThat(c.busQueueCapacity()).isEqualTo(500);
         assertThat(c.store()).isEqualTo(new StoreConfig(dir.resolve("data/readings.db").toAbsolutePath(), 1_500_000_000L,
-                Duration.ofDays(7), Duration.ofSeconds(1)));
+                Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofSeconds(45)));
         assertThat(c.things().get(0).name()).isEqualTo("Rain tank");
     }
 
@@ -146,7 +147,8 @@ class GatewayConfigLoaderTest {
                   password-env: PATH
                 """;
         GatewayConfig c = GatewayConfigLoader.load(write(minimal), drivers);
-        assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofSeconds(2)));
+        assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofSeconds(2),
+                Duration.ofSeconds(30)));
         assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(50);
 
         assertThat(failure(minimal + "store:\n  max-size: 64 megs\n").getMessage())
@@ -156,6 +158,12 @@ class GatewayConfigLoaderTest {
         assertThat(failure(minimal + "store:\n  path: " + dir + "\n").getMessage())
                 .contains("store.path").contains("is a directory");
         assertThat(failure(minimal + "store:\n  max-age: 10s\n").getMessage()).contains("store.max-age").contains("out of range");
+        assertThat(failure(minimal + "store:\n  commit-interval: 5s\n  confirmed-commit-interval: 3s\n").getMessage())
+                .contains("store.confirmed-commit-interval").contains("is shorter than commit-interval (5000 ms)");
+        assertThat(GatewayConfigLoader.load(write(minimal + "store:\n  commit-interval: 10s\n"), drivers).store().confirmedCommitInterval())
+                .as("the default never below a longer commit-interval").isEqualTo(Duration.ofSeconds(30));
+        assertThat(GatewayConfigLoader.load(write(minimal + "store:\n  confirmed-commit-interval: 0ms\n"), drivers).store())
+                .as("0ms: as commit-interval, given or not").extracting(StoreConfig::confirmedCommitInterval).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -139,8 +139,9 @@ class ReadoutAndControlTest {
             List<SensorDataFields> one = reader.readOut(momentary(9, List.of("boiler"), List.of("temperature")), 1);
             assertThat(one.get(0).readings().get(0).fields()).extracting(Field::name).containsExactly("temperature");
 
-            // Historical values come from the store.
-            Await.until("the store to hold the boiler's reading", () -> gateway.storeWriter().stored() >= 2);
+            // Historical values come from the store, as soon as it has them: their commit may wait (while the server
+            // confirms every item, up to store.confirmed-commit-interval).
+            Await.until("the store to hold the boiler's reading", () -> gateway.storeWriter().taken() >= 2);
             List<SensorDataFields> history = reader.readOut(new SensorDataRequest(10, List.of("boiler"), List.of(), Set.of(), true,
                     Instant.now().minusSeconds(3600), Instant.now(), null), 1);
             // The stored reading as the driver made it; the status comes apart, as its own reading.

@@ -59,7 +59,7 @@ class StatusPageBrowserTest {
                       port: 0
                     """.formatted(device.port()));
             try (g) {
-                Await.until("some history for the chart", () -> g.storeWriter().stored() >= 10);
+                Await.until("some history for the chart", () -> g.storeWriter().taken() >= 10);
                 Await.until("the serial thing online", () -> g.things().thing("bench").orElseThrow().status().isOnline());
                 ChromeDriver page = browser();
                 try {

@@ -115,7 +115,7 @@ class PublishBeforeCommitTest {
         Path file = prosody.writeConfig(dir, "gateway", things("busy/", "2ms").replace("max-items: 1000\n",
                 "max-items: 1000\n    readings-per-item: 50\n"));
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        Files.writeString(file, text.replace("  path: gateway.db\n", "  path: gateway.db\n  commit-interval: 0ms\n"), StandardCharsets.UTF_8);
+        Files.writeString(file, text.replace("  path: gateway.db\n", "  path: gateway.db\n  commit-interval: 0ms\n  confirmed-commit-interval: 0ms\n"), StandardCharsets.UTF_8);
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(file, DRIVERS), DRIVERS)) {
             gateway.start();
             assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).isNotNull();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.gateway.config.StoreConfig;
 import org.xmppiot.core.spi.DriverRegistry;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
@@ -51,7 +52,8 @@ class DamagedStoreAtStartTest {
         try (Gateway gateway = new Gateway(GatewayConfigLoader.load(config, DriverRegistry.fromClassPath()), DriverRegistry.fromClassPath())) {
             gateway.start();
             assertThat(gateway.uplink().awaitReady(Await.GENEROUS)).as(gateway.uplink().lastFailure()).isNotNull();
-            Await.until("readings stored and published", Await.GENEROUS,
+            // Commits wait up to the confirmed commit interval while the server confirms every item.
+            Await.until("readings stored and published", Await.GENEROUS.plus(StoreConfig.DEFAULT_CONFIRMED_COMMIT_INTERVAL),
                     () -> gateway.health().store().stored() > 5 && gateway.health().publishing().published() > 5);
 
             String sentence = gateway.health().store().damage();

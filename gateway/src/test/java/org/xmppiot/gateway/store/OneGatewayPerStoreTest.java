@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.gateway.config.StoreConfig;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.gateway.Gateway;
 import org.xmppiot.gateway.cli.Main;
@@ -59,7 +60,9 @@ class OneGatewayPerStoreTest {
         assertThat(refused.getMessage()).contains("is using " + db);
 
         long before = first.storeWriter().stored();
-        Await.until("the first gateway storing and publishing on", () -> first.storeWriter().stored() > before + 10
+        // Its commits wait up to the confirmed commit interval while the server confirms every item.
+        Await.until("the first gateway storing and publishing on", Await.GENEROUS.plus(StoreConfig.DEFAULT_CONFIRMED_COMMIT_INTERVAL),
+                () -> first.storeWriter().stored() > before + 10
                 && first.publisher().published() >= before + 10);
         assertThat(first.storeWriter().lost()).isZero();
         assertThat(first.publisher().failed()).isZero();

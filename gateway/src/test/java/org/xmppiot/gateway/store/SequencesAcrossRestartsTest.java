@@ -43,11 +43,14 @@ class SequencesAcrossRestartsTest {
                 """), DriverRegistry.fromClassPath());
     }
 
-    /** Runs a gateway until it stored {@code count} more readings, stops it cleanly, and returns the tank's stored numbers. */
+    /**
+     * Runs a gateway until the store took {@code count} more readings, stops it cleanly (which commits what waits), and
+     * returns the tank's stored numbers.
+     */
     private List<Long> runFor(int count) throws Exception {
         try (Gateway gateway = new Gateway(config(), DriverRegistry.fromClassPath())) {
             gateway.start();
-            Await.until(count + " readings stored", Await.GENEROUS, () -> gateway.storeWriter().stored() >= count);
+            Await.until(count + " readings taken", Await.GENEROUS, () -> gateway.storeWriter().taken() >= count);
         }
         GatewayConfig c = config();
         try (ReadingStore store = ReadingStore.open(c.store())) {

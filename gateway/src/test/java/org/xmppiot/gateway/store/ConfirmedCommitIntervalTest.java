@@ -1,0 +1,116 @@
+package org.xmppiot.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xmppiot.core.model.Field;
+import org.xmppiot.core.model.FieldValue;
+import org.xmppiot.core.model.Reading;
+import org.xmppiot.gateway.config.StoreConfig;
+import org.xmppiot.core.testing.Await;
+import org.xmppiot.gateway.testing.StoreFile;
+
+/**
+ * Commits wait longer for readings the server confirmed, never for those it did not, and the history shows every
+ * reading whether committed or not. Commits are seen as another process sees them, in the SQLite file.
+ */
+class ConfirmedCommitIntervalTest {
+
+    private static final List<String> PUBSUB = List.of("pubsub");
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** Far beyond any wait below: a commit before it can only come from the commit interval. */
+    private static final Duration LONG = Duration.ofMinutes(10);
+
+    @TempDir
+    Path dir;
+
+    private Path db() {
+        return dir.resolve("readings.db");
+    }
+
+    private ReadingStore open() throws StoreException {
+        return ReadingStore.open(new StoreConfig(db(), StoreConfig.DEFAULT_MAX_BYTES, StoreConfig.DEFAULT_MAX_AGE, COMMIT_INTERVAL));
+    }
+
+    private static Reading reading(long seq) {
+        return new Reading("meter", seq, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                List.of(Field.readout("power", new FieldValue.NumericValue(BigDecimal.valueOf(seq), "W"))));
+    }
+
+    /** Sends each item at once, as the publisher does, and has the server confirm it when {@code confirming} says so. */
+    private static Consumer<OutboxItem> server(List<OutboxItem> items, boolean[] confirming) {
+        return item -> {
+            items.add(item);
+            item.takeForSending();
+            if (confirming[0]) {
+                item.confirm();
+            }
+        };
+    }
+
+    @Test
+    void confirmedReadingsWaitForTheLongerIntervalAndAnUnconfirmedOneBringsTheCommitBackToTheShortOne() throws Exception {
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        boolean[] confirming = {true};
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, server(items, confirming), () -> { }, COMMIT_INTERVAL, LONG, 100)) {
+            Reading first = reading(1);
+            writer.accept(List.of(first));
+            Reading second = reading(2);
+            writer.accept(List.of(second));
+            Thread.sleep(COMMIT_INTERVAL.multipliedBy(3).toMillis());
+            assertThat(items).allSatisfy(i -> assertThat(i.isConfirmed()).isTrue());
+            assertThat(StoreFile.rows(db())).as("confirmed readings, three commit intervals on").isZero();
+            assertThat(store.history("meter", Instant.EPOCH, Instant.now(), 10)).as("the history, before their commit")
+                    .containsExactly(first, second);
+
+            confirming[0] = false; // The server is gone, say: this one is only here.
+            Reading third = reading(3);
+            writer.accept(List.of(third));
+            Await.until("the unconfirmed reading committed, with those before it", () -> StoreFile.rows(db()) == 3);
+            assertThat(store.history("meter", Instant.EPOCH, Instant.now(), 10)).as("the history after the commit, each once")
+                    .containsExactly(first, second, third);
+        }
+    }
+
+    @Test
+    void confirmedReadingsAreCommittedOnceTheConfirmedIntervalIsUp() throws Exception {
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, server(items, new boolean[] {true}), () -> { },
+                     COMMIT_INTERVAL, COMMIT_INTERVAL.multipliedBy(3), 100)) {
+            writer.accept(List.of(reading(1)));
+            Await.until("the confirmed reading committed", () -> StoreFile.rows(db()) == 1);
+            assertThat(items).singleElement().satisfies(i -> assertThat(i.isConfirmed()).isTrue());
+        }
+    }
+
+    @Test
+    void closingCommitsWhatWaitsAndTheChartSeesTheNewestReadingBeforeItsCommit() throws Exception {
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        try (ReadingStore store = open()) {
+            try (StoreWriter writer = new StoreWriter(store, 1, PUBSUB, server(items, new boolean[] {true}), () -> { },
+                    COMMIT_INTERVAL, LONG, 100)) {
+                for (int i = 1; i <= 40; i++) {
+                    writer.accept(List.of(reading(i)));
+                }
+                List<Reading> chart = store.sampledHistory("meter", Instant.EPOCH, Instant.now(), 10);
+                assertThat(chart).as("about 10 points of 40 waiting readings").hasSizeBetween(8, 12);
+                assertThat(chart.get(chart.size() - 1).sequence()).as("the newest among them").isEqualTo(40);
+                assertThat(StoreFile.rows(db())).isZero();
+            }
+            assertThat(StoreFile.rows(db())).as("committed on close").isEqualTo(40);
+            assertThat(store.history("meter", Instant.EPOCH, Instant.now(), 100)).hasSize(40);
+        }
+    }
+}
