@@ -3,8 +3,10 @@ package org.xmppiot.gateway.store;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,8 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private long oldestUncommitted;
     /** Guarded by lock: how many of the first uncommitted readings the server had confirmed when last looked at. */
     private int confirmedAhead;
-    /** Guarded by lock: when the first uncommitted reading after those {@link #confirmedAhead} came. */
-    private long oldestUnconfirmed;
+    /** Guarded by lock: for each batch of uncommitted readings, {how many readings up to its end, when it came}. */
+    private final ArrayDeque<long[]> arrivals = new ArrayDeque<>();
     /** Guarded by lock: the readings of the commit under way, in the store's history until it is done. */
     private List<ReadingStore.Pending> inFlight = List.of();
     private boolean closed;
@@ -116,19 +118,17 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            boolean wasEmpty = uncommitted.isEmpty();
-            boolean allConfirmed = uncommitted.size() == confirmedAhead;
-            if (wasEmpty) {
-                oldestUncommitted = System.nanoTime();
+            long now = System.nanoTime();
+            if (uncommitted.isEmpty()) {
+                oldestUncommitted = now;
             }
-            if (allConfirmed) {
-                oldestUnconfirmed = System.nanoTime();
-            }
+            // None known to be unconfirmed: the commit thread waits for the confirmed commit interval, or for nothing.
+            boolean noDeadline = uncommitted.size() == confirmedAhead;
             uncommitted.addAll(taken);
+            arrivals.add(new long[] {uncommitted.size(), now});
             this.taken.addAndGet(taken.size());
-            // The commit thread sleeps until its interval is up: it needs waking only to start one (or to start counting
-            // the commit interval again after confirmed readings), or to commit early.
-            if (allConfirmed || uncommitted.size() >= maxCommit) {
+            // The commit thread sleeps until a deadline: it needs waking only for a new one, or to commit early.
+            if (noDeadline || uncommitted.size() >= maxCommit) {
                 lock.notifyAll();
             }
         }
@@ -159,9 +159,15 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 batch = new ArrayList<>(uncommitted.subList(0, n));
                 uncommitted = new ArrayList<>(uncommitted.subList(n, uncommitted.size()));
                 inFlight = batch;
-                oldestUncommitted = System.nanoTime();
-                oldestUnconfirmed = oldestUncommitted;
-                confirmedAhead = 0;
+                for (Iterator<long[]> it = arrivals.iterator(); it.hasNext(); ) {
+                    long[] a = it.next();
+                    a[0] -= n;
+                    if (a[0] <= 0) {
+                        it.remove();
+                    }
+                }
+                oldestUncommitted = arrivals.isEmpty() ? System.nanoTime() : arrivals.getFirst()[1];
+                confirmedAhead = Math.max(0, confirmedAhead - n);
                 lock.notifyAll();
             }
             write(batch);
@@ -170,7 +176,8 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
 
     /**
      * How long the readings waiting may wait still: 0 to commit now, {@link Long#MAX_VALUE} when none waits. Guarded by
-     * lock. Readings found confirmed stay counted as such ({@link #confirmedAhead}): a confirmation is never taken back.
+     * lock. The oldest reading the server has not confirmed sets the deadline: the commit interval after it came. Readings
+     * found confirmed stay counted as such ({@link #confirmedAhead}): a confirmation is never taken back.
      */
     private long nanosToCommit() {
         if (uncommitted.isEmpty()) {
@@ -181,21 +188,24 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         if (uncommitted.size() >= maxCommit || untilConfirmedDue <= 0) {
             return 0;
         }
-        if (confirmedAhead == uncommitted.size()) {
-            return untilConfirmedDue;
-        }
-        long untilDue = commitIntervalNanos - (now - oldestUnconfirmed);
-        if (untilDue > 0) {
-            return Math.min(untilDue, untilConfirmedDue);
-        }
         while (confirmedAhead < uncommitted.size() && uncommitted.get(confirmedAhead).item().isConfirmed()) {
             confirmedAhead++;
         }
-        if (confirmedAhead < uncommitted.size()) {
-            return 0; // The server does not have them all: the commit interval is the promise.
+        if (confirmedAhead == uncommitted.size()) {
+            return untilConfirmedDue;
         }
-        oldestUnconfirmed = now;
-        return untilConfirmedDue;
+        long untilDue = commitIntervalNanos - (now - arrivalOf(confirmedAhead));
+        return untilDue <= 0 ? 0 : Math.min(untilDue, untilConfirmedDue);
+    }
+
+    /** When the uncommitted reading at {@code index} came. Guarded by lock. */
+    private long arrivalOf(int index) {
+        for (long[] a : arrivals) {
+            if (a[0] > index) {
+                return a[1];
+            }
+        }
+        throw new IllegalStateException("no arrival recorded for uncommitted reading " + index);
     }
 
     private void write(List<ReadingStore.Pending> batch) {

@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,31 @@ class ConfirmedCommitIntervalTest {
             assertThat(store.history("meter", Instant.EPOCH, Instant.now(), 10)).as("the history after the commit, each once")
                     .containsExactly(first, second, third);
         }
+    }
+
+    @Test
+    void readingsComingSteadilyAndConfirmedARoundTripLaterKeepWaiting() throws Exception {
+        // A reading every 0.45 commit intervals, each confirmed 0.15 later, as a server does: when the commit interval of
+        // one is up, a newer one came 0.1 before and is not confirmed yet, but it has its own interval to go.
+        Duration commitInterval = Duration.ofSeconds(2);
+        ScheduledExecutorService server = Executors.newSingleThreadScheduledExecutor();
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        Consumer<OutboxItem> roundTrip = item -> {
+            items.add(item);
+            item.takeForSending();
+            server.schedule(item::confirm, commitInterval.multipliedBy(15).dividedBy(100).toMillis(), TimeUnit.MILLISECONDS);
+        };
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, roundTrip, () -> { }, commitInterval, LONG, 100)) {
+            for (int i = 1; i <= 10; i++) {
+                writer.accept(List.of(reading(i)));
+                Thread.sleep(commitInterval.multipliedBy(45).dividedBy(100).toMillis());
+            }
+            assertThat(StoreFile.rows(db())).as("readings confirmed within their commit interval, 4.5 intervals on").isZero();
+        } finally {
+            server.shutdownNow();
+        }
+        assertThat(items).hasSize(10).allSatisfy(i -> assertThat(i.isConfirmed()).isTrue());
     }
 
     @Test
