@@ -148,7 +148,7 @@ class GatewayConfigLoaderTest {
                 """;
         GatewayConfig c = GatewayConfigLoader.load(write(minimal), drivers);
         assertThat(c.store()).isEqualTo(new StoreConfig(StoreConfig.DEFAULT_PATH, 64_000_000L, Duration.ofDays(30), Duration.ofSeconds(2),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(60)));
         assertThat(c.xmpp().pubsub().readingsPerItem()).isEqualTo(50);
 
         assertThat(failure(minimal + "store:\n  max-size: 64 megs\n").getMessage())
@@ -161,7 +161,7 @@ class GatewayConfigLoaderTest {
         assertThat(failure(minimal + "store:\n  commit-interval: 5s\n  confirmed-commit-interval: 3s\n").getMessage())
                 .contains("store.confirmed-commit-interval").contains("is shorter than commit-interval (5000 ms)");
         assertThat(GatewayConfigLoader.load(write(minimal + "store:\n  commit-interval: 10s\n"), drivers).store().confirmedCommitInterval())
-                .as("the default never below a longer commit-interval").isEqualTo(Duration.ofSeconds(30));
+                .as("the default, whatever commit-interval is").isEqualTo(Duration.ofSeconds(60));
         assertThat(GatewayConfigLoader.load(write(minimal + "store:\n  confirmed-commit-interval: 0ms\n"), drivers).store())
                 .as("0ms: as commit-interval, given or not").extracting(StoreConfig::confirmedCommitInterval).isEqualTo(Duration.ofSeconds(2));
     }

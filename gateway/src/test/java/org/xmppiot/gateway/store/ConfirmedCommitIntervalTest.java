@@ -124,6 +124,22 @@ class ConfirmedCommitIntervalTest {
     }
 
     @Test
+    void manyConfirmedReadingsAreCommittedWithinTheCommitInterval() throws Exception {
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, server(items, new boolean[] {true}), () -> { },
+                     COMMIT_INTERVAL, LONG, 5_000)) {
+            List<Reading> many = new java.util.ArrayList<>();
+            for (int i = 1; i <= StoreWriter.MOST_HELD_CONFIRMED; i++) {
+                many.add(reading(i));
+            }
+            writer.accept(many);
+            Await.until("a thousand confirmed readings committed", () -> StoreFile.rows(db()) == StoreWriter.MOST_HELD_CONFIRMED);
+            assertThat(items).allSatisfy(i -> assertThat(i.isConfirmed()).isTrue());
+        }
+    }
+
+    @Test
     void closingCommitsWhatWaitsAndTheChartSeesTheNewestReadingBeforeItsCommit() throws Exception {
         List<OutboxItem> items = new CopyOnWriteArrayList<>();
         try (ReadingStore store = open()) {
