@@ -517,11 +517,9 @@ public final class ReadingStore implements AutoCloseable {
         List<Reading> waiting = uncommitted.of(thingId, from, to);
         long every = Math.max(1, (count + waiting.size() + points - 1) / points);
         List<Reading> out = readingsOf(thingId, from, to, "AND id % ? = 0 ORDER BY taken_at_ns, id", every);
-        List<Reading> sampled = new ArrayList<>();
-        for (int i = waiting.size() - 1; i >= 0; i -= every) { // The newest always among them.
-            sampled.add(0, waiting.get(i));
+        for (long i = (waiting.size() - 1) % every; i < waiting.size(); i += every) { // Ends with the newest.
+            out.add(waiting.get((int) i));
         }
-        out.addAll(sampled);
         return out;
     }
 
