@@ -59,10 +59,12 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private final Object lock = new Object();
     /** Guarded by lock: readings taken, not yet committed, in order. */
     private List<ReadingStore.Pending> uncommitted = new ArrayList<>();
-    private long oldestUncommitted;
     /** Guarded by lock: how many of the first uncommitted readings the server had confirmed when last looked at. */
     private int confirmedAhead;
-    /** Guarded by lock: for each batch of uncommitted readings, {how many readings up to its end, when it came}. */
+    /**
+     * Guarded by lock: for each batch of uncommitted readings, oldest first, {how many readings up to its end, when it
+     * came}; the first says how long the oldest has waited.
+     */
     private final ArrayDeque<long[]> arrivals = new ArrayDeque<>();
     /** Guarded by lock: the readings of the commit under way, in the store's history until it is done. */
     private List<ReadingStore.Pending> inFlight = List.of();
@@ -103,6 +105,9 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     /** Called on the store's bus thread with what queued since the last call. */
     @Override
     public void accept(List<Reading> readings) {
+        if (readings.isEmpty()) {
+            return;
+        }
         List<ReadingStore.Pending> taken = new ArrayList<>(readings.size());
         List<OutboxItem> begun = new ArrayList<>();
         for (Reading r : readings) {
@@ -124,14 +129,10 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            long now = System.nanoTime();
-            if (uncommitted.isEmpty()) {
-                oldestUncommitted = now;
-            }
             // None known to be unconfirmed: the commit thread waits for the confirmed commit interval, or for nothing.
             boolean noDeadline = uncommitted.size() == confirmedAhead;
             uncommitted.addAll(taken);
-            arrivals.add(new long[] {uncommitted.size(), now});
+            arrivals.add(new long[] {uncommitted.size(), System.nanoTime()});
             this.taken.addAndGet(taken.size());
             // The commit thread sleeps until a deadline: it needs waking only for a new one, or to commit early.
             if (noDeadline || uncommitted.size() >= maxCommit) {
@@ -172,7 +173,6 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                         it.remove();
                     }
                 }
-                oldestUncommitted = arrivals.isEmpty() ? System.nanoTime() : arrivals.getFirst()[1];
                 confirmedAhead = Math.max(0, confirmedAhead - n);
                 lock.notifyAll();
             }
@@ -190,7 +190,8 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             return Long.MAX_VALUE;
         }
         long now = System.nanoTime();
-        long untilConfirmedDue = confirmedCommitIntervalNanos - (now - oldestUncommitted);
+        long waited = now - arrivals.getFirst()[1];
+        long untilConfirmedDue = confirmedCommitIntervalNanos - waited;
         if (uncommitted.size() >= maxCommit || untilConfirmedDue <= 0) {
             return 0;
         }
@@ -199,7 +200,7 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         }
         if (confirmedAhead == uncommitted.size()) {
             return uncommitted.size() < MOST_HELD_CONFIRMED ? untilConfirmedDue
-                    : Math.max(0, commitIntervalNanos - (now - oldestUncommitted));
+                    : Math.max(0, commitIntervalNanos - waited);
         }
         long untilDue = commitIntervalNanos - (now - arrivalOf(confirmedAhead));
         return untilDue <= 0 ? 0 : Math.min(untilDue, untilConfirmedDue);
