@@ -1,6 +1,8 @@
 package org.xmppiot.core.testing;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.xmppiot.core.model.Reading;
@@ -12,9 +14,14 @@ public final class RecordingSink implements ReadingSink {
 
     private final List<Reading> readings = new CopyOnWriteArrayList<>();
     private final List<ThingStatus> statuses = new CopyOnWriteArrayList<>();
+    private final Map<Reading, ThingStatus> statusWhenHanded = new ConcurrentHashMap<>();
 
     @Override
     public void accept(Reading reading) {
+        ThingStatus status = lastStatus();
+        if (status != null) {
+            statusWhenHanded.put(reading, status);
+        }
         readings.add(reading);
     }
 
@@ -30,6 +37,11 @@ public final class RecordingSink implements ReadingSink {
     /** Every status reported, repeats included. */
     public List<ThingStatus> statuses() {
         return statuses;
+    }
+
+    /** The status the driver had reported last when it handed this reading over, or null if none by then. */
+    public ThingStatus statusWhenHanded(Reading reading) {
+        return statusWhenHanded.get(reading);
     }
 
     /** The status reported last, or null before any. */

@@ -115,16 +115,17 @@ final class ModbusDriver implements Driver {
                 }
             }
         }
-        if (!values.isEmpty()) {
-            sink.accept(new Reading(thingId, sequence.incrementAndGet(), Instant.now().truncatedTo(ChronoUnit.MILLIS), values));
-        }
         if (firstFault == null) {
             lastFaults.remove(group);
         } else {
             lastFaults.put(group, firstFault);
         }
         lastGotSome.put(group, !values.isEmpty());
+        // The status first: whoever gets the reading finds the thing already said to be online.
         reportStatus();
+        if (!values.isEmpty()) {
+            sink.accept(new Reading(thingId, sequence.incrementAndGet(), Instant.now().truncatedTo(ChronoUnit.MILLIS), values));
+        }
     }
 
     private void read(ReadBlock block, int attempts, List<Field> into) throws ModbusFault {
