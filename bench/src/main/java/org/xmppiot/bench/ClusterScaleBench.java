@@ -36,8 +36,8 @@ final class ClusterScaleBench {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
-        List<String> launcher = GatewayPeer.launcherOptions(root);
         Path jar = root.resolve("gateway/target/xmpp-iot-gateway.jar");
+        List<String> launcher = PackageArchive.launcherOptions(root, jar, work);
         List<Step> steps = new ArrayList<>();
         for (int n : new int[] {5, 20, 50}) {
             steps.add(step(jar, launcher, Files.createDirectories(work.resolve("cluster-" + n)), n));

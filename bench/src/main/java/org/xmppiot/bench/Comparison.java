@@ -64,7 +64,7 @@ public final class Comparison {
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
             Comparison c = new Comparison(work, new BenchXmpp(server, work));
-            List<String> launcher = GatewayPeer.launcherOptions(root);
+            List<String> launcher = PackageArchive.launcherOptions(root, jar, work);
             c.runPeer(new GatewayPeer("gateway", jar, List.of(), 20, "200ms"), RATES);
             c.runPeer(new GatewayPeer(PI, jar, launcher, 20, "200ms"), new double[] {100, 1000, 5000});
             // One core stands in for a Pi Zero 2 W (four slow cores, shared with everything else on it).

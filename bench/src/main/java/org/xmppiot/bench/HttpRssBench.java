@@ -41,9 +41,10 @@ final class HttpRssBench {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        Path jar = root.resolve("gateway/target/xmpp-iot-gateway.jar");
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
-            System.out.println(new HttpRssBench(root.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(root), work)
+            System.out.println(new HttpRssBench(jar, PackageArchive.launcherOptions(root, jar, work), work)
                     .run(new BenchXmpp(server, work)).describe());
         }
     }

@@ -36,14 +36,18 @@ public final class IdleCostBench {
         if (builds.isEmpty()) {
             builds.add(new String[] {"this build", repo.resolve("gateway/target/xmpp-iot-gateway.jar").toString()});
         }
-        List<String> jvmOptions = GatewayPeer.launcherOptions(repo);
+        List<String> packageOptions = GatewayPeer.launcherOptions(repo);
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost")
                 .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
             BenchXmpp xmpp = new BenchXmpp(server, work);
             int round = 0;
             for (String[] build : builds) {
-                System.out.println(measure(xmpp, server, Path.of(build[1]), build[0], jvmOptions, work, ++round));
+                // Each build with the archive its package would make of it (an archive belongs to one jar).
+                Path jar = Path.of(build[1]).toAbsolutePath();
+                List<String> jvmOptions = new ArrayList<>(packageOptions);
+                jvmOptions.addAll(PackageArchive.sharing(PackageArchive.make(repo, jar, packageOptions, work.resolve("classes-" + (++round) + ".jsa"))));
+                System.out.println(measure(xmpp, server, jar, build[0], jvmOptions, work, round));
             }
         }
     }

@@ -28,7 +28,7 @@ public final class PeerProbe {
         String itemInterval = args.length > 5 ? args[5] : null;
         Path jar = root.resolve("gateway/target/xmpp-iot-gateway.jar");
         List<String> extra = System.getenv("JAVA_OPTS_EXTRA") == null ? List.of() : List.of(System.getenv("JAVA_OPTS_EXTRA").trim().split("\\s+"));
-        List<String> launcher = new ArrayList<>(GatewayPeer.launcherOptions(root));
+        List<String> launcher = new ArrayList<>(PackageArchive.launcherOptions(root, jar, work));
         launcher.addAll(extra);
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {

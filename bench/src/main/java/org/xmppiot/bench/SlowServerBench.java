@@ -48,7 +48,8 @@ public final class SlowServerBench {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         long seconds = args.length > 3 ? Long.parseLong(args[3]) : 300;
         String perItem = args.length > 4 ? args[4] : null;
-        new SlowServerBench(rate, seconds).run(repo.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(repo), work, perItem);
+        Path jar = repo.resolve("gateway/target/xmpp-iot-gateway.jar");
+        new SlowServerBench(rate, seconds).run(jar, PackageArchive.launcherOptions(repo, jar, work), work, perItem);
     }
 
     private SlowServerBench(int rate, long runSeconds) {

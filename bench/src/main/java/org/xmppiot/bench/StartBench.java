@@ -26,10 +26,10 @@ public final class StartBench {
     private final List<String> jvmOptions;
     private final Path work;
     private final int rounds;
-    private final Path classList;
+    private final Path repo;
 
-    StartBench(Path jar, List<String> jvmOptions, Path work, int rounds, Path classList) {
-        this.classList = classList;
+    StartBench(Path jar, List<String> jvmOptions, Path work, int rounds, Path repo) {
+        this.repo = repo;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
         this.work = work;
@@ -44,7 +44,7 @@ public final class StartBench {
                 .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
             StartBench bench = new StartBench(repo.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(repo),
-                    work, rounds, repo.resolve("deploy/raspberry-pi/src/deb/classes.lst"));
+                    work, rounds, repo);
             for (String row : bench.run(new BenchXmpp(server, work))) {
                 System.out.println(row);
             }
@@ -56,43 +56,27 @@ public final class StartBench {
         Path commandLine = work.resolve("check-config.jsa");
         Files.deleteIfExists(commandLine);
         Path config = config(xmpp, "archive");
-        dump(command(List.of("-XX:ArchiveClassesAtExit=" + commandLine, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), "check-config",
-                "--config", config.toString()), commandLine);
+        PackageArchive.dump(command(List.of("-XX:ArchiveClassesAtExit=" + commandLine, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+                "check-config", "--config", config.toString()), commandLine);
         // What the package's postinst does: this JVM archives the class list shipped with the package.
-        Path listed = work.resolve("classes.jsa");
-        Files.deleteIfExists(listed);
-        List<String> dump = command(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + listed,
-                "-Xlog:cds=off"));
-        dump(dump, listed);
+        Path listed = PackageArchive.make(repo, jar, jvmOptions, work.resolve("classes.jsa"));
         List<String> rows = new ArrayList<>();
         rows.add(row("package's JVM options, no class-data archive", xmpp, List.of()));
         rows.add(row("an archive of the classes check-config loads (packages before 2026-12-03), " + mib(commandLine), xmpp,
-                sharing(commandLine)));
-        rows.add(row("the package's archive: the classes of a running gateway (classes.lst), " + mib(listed), xmpp, sharing(listed)));
+                PackageArchive.sharing(commandLine)));
+        rows.add(row("the package's archive: the classes of a running gateway (classes.lst), " + mib(listed), xmpp, PackageArchive.sharing(listed)));
         if (System.getenv("START_BENCH_WHOLE_RUN") != null) {
             // For comparison: what the archive of one whole run of this very configuration gives (made when it stops).
             Path run = work.resolve("run.jsa");
             Files.deleteIfExists(run);
             firstPublish(xmpp, List.of("-XX:ArchiveClassesAtExit=" + run, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-            rows.add(row("an archive of a whole run of this configuration, " + mib(run), xmpp, sharing(run)));
+            rows.add(row("an archive of a whole run of this configuration, " + mib(run), xmpp, PackageArchive.sharing(run)));
         }
         return rows;
     }
 
-    private void dump(List<String> command, Path archive) throws Exception {
-        Path log = work.resolve(archive.getFileName() + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || !Files.isRegularFile(archive)) {
-            throw new IllegalStateException("no class-data archive " + archive + " was written; see " + log);
-        }
-    }
-
     private static String mib(Path archive) throws java.io.IOException {
         return Files.size(archive) / (1024 * 1024) + " MiB";
-    }
-
-    private static List<String> sharing(Path archive) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     private int round;

@@ -69,9 +69,10 @@ final class WearBench {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
+        Path jar = root.resolve("gateway/target/xmpp-iot-gateway.jar");
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost").withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         try (ProsodyServer server = ProsodyServer.start(options)) {
-            new WearBench(root.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(root), work)
+            new WearBench(jar, PackageArchive.launcherOptions(root, jar, work), work)
                     .run(server, new BenchXmpp(server, work));
         }
     }
