@@ -41,9 +41,9 @@ install_missing qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap mkfs.
 
 started=$(date +%s)
 log() { echo "[power-cut $(( $(date +%s) - started ))s] $*"; }
-qemu_pid= prosody_pid= watcher_pid= srv=
+qemu_pid= prosody_pid= watcher_pid= aim_server_pid= srv=
 cleanup() {
-    for pid in $qemu_pid $watcher_pid $prosody_pid; do kill -9 "$pid" 2>/dev/null || true; done
+    for pid in $qemu_pid $watcher_pid $aim_server_pid $prosody_pid; do kill -9 "$pid" 2>/dev/null || true; done
     umount "$work/root/proc" 2>/dev/null || true
     if [ -z "${KEEP_VM:-}" ]; then rm -rf "$work" "${srv:-}"; fi
 }
@@ -104,9 +104,18 @@ cut() {
 store() { runuser -u xmpp-iot-gateway -- sqlite3 -cmd '.timeout 10000' "$db" "$@"; }
 until { read -r aim <&3; } 2>/dev/null 3<>"/dev/tcp/10.0.2.2/$port"; do sleep 0.5; done
 touch "$ref"
+# Said before waiting, so that a cut that never comes shows whether the guest had been asked.
+echo "POWERCUT-AIMED $aim $(stat -c %y "$db-wal" 2>&1)" > /dev/ttyS0
 case "$aim" in
     commit)
-        until [ "$db-wal" -nt "$ref" ]; do :; done
+        SECONDS=0
+        until [ "$db-wal" -nt "$ref" ]; do
+            if [ "$SECONDS" -ge 60 ]; then # Far beyond the commit interval: what the gateway says goes to the console once.
+                SECONDS=-100000
+                { echo "no commit for 60 s; the service is $(systemctl is-active xmpp-iot-gateway)"
+                  journalctl -u xmpp-iot-gateway -n 40 --no-pager -o cat; } | sed 's/^/POWERCUT-LOG /' > /dev/ttyS0
+            fi
+        done
         cut "a commit writing the log" ;;
     checkpoint)
         store 'PRAGMA wal_checkpoint(PASSIVE)' > /dev/null &
@@ -131,28 +140,26 @@ vm_image
 /usr/bin/python3 "$here/power_cut_watch.py" watch 127.0.0.1 "$port" "$srv/ca.pem" "$work/items.txt" > "$work/watch.log" 2>&1 &
 watcher_pid=$!
 
-aim_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+vm_aim_server
 boot() { vm_boot "$1" "powercut.aim_port=$aim_port"; }
 items() { { wc -l < "$work/items.txt"; } 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
 boot_limit=${POWERCUT_BOOT_LIMIT:-}
 aim_at() { # aim_at WHAT: the guest cuts its own power at WHAT; the time of the cut (the guest's clock) goes to cuts.txt
-    /usr/bin/python3 -c 'import socket, sys
-s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
-c, _ = s.accept()
-c.sendall(sys.argv[2].encode() + b"\n")
-c.close()' "$aim_port" "$1" &
-    local listener=$! deadline=$(( $(date +%s) + 180 ))
+    vm_aim "$1"
+    local deadline=$(( $(date +%s) + 180 ))
     while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-    kill -9 "$qemu_pid" "$listener" 2>/dev/null || true
-    wait "$qemu_pid" "$listener" 2>/dev/null || true
+    kill -9 "$qemu_pid" 2>/dev/null || true
+    wait "$qemu_pid" 2>/dev/null || true
+    vm_aim '' # Not taken (the guest never asked): not for the next boot either.
     local at
     at=$(sed -n 's/^POWERCUT-CUT \([0-9]*\) .*/\1/p' "$work/console-$cycle.log" | head -1)
     if [ -n "$at" ]; then
         echo "$at" >> "$work/cuts.txt"
     else
         date +%s%3N >> "$work/cuts.txt"
-        fail "boot $cycle: the guest did not cut its power at $1 within 180 s"
+        fail "boot $cycle: the guest did not cut its power at $1 within 180 s; what its console said last:"
+        grep -a -E "POWERCUT-(AIMED|BACKLOG|LOG)" "$work/console-$cycle.log" | tail -n 40 | sed 's/^/      /'
     fi
 }
 failures=0

@@ -35,9 +35,9 @@ install_missing qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap mkfs.
 
 started=$(date +%s)
 log() { echo "[update $(( $(date +%s) - started ))s] $*"; }
-qemu_pid= prosody_pid= watcher_pid= repo_pid= cli_pid= srv=
+qemu_pid= prosody_pid= watcher_pid= repo_pid= cli_pid= aim_server_pid= srv=
 cleanup() {
-    for pid in $qemu_pid $watcher_pid $prosody_pid $repo_pid $cli_pid; do kill -9 "$pid" 2>/dev/null || true; done
+    for pid in $qemu_pid $watcher_pid $prosody_pid $repo_pid $cli_pid $aim_server_pid; do kill -9 "$pid" 2>/dev/null || true; done
     GNUPGHOME="$work/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true
     umount "$work/root/proc" 2>/dev/null || true
     if [ -z "${KEEP_VM:-}" ]; then rm -rf "$work" "${srv:-}"; fi
@@ -139,7 +139,7 @@ flowing() { # flowing WHAT: readings reach the node (200 more items within 10 mi
 }
 helper_said() { grep -a "$name-update\[[0-9]*\]: " "$work/console-$1.log" | tr -d '\r' | sed 's/.*\]: /    /' || true; }
 state() { grep -a '^UPDATE-STATE' "$work/console-$1.log" | tail -1 | tr -d '\r'; }
-aim_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+vm_aim_server
 boot() { vm_boot "$1" "update.aim_port=$aim_port"; }
 running() { # running DESCRIPTION PATTERN: the guest reports PATTERN (grep -E) within a minute
     local deadline=$(( $(date +%s) + 60 ))
@@ -173,16 +173,12 @@ helper_said 1
 log "fleet update $v1, with the power cut while dpkg installs ..."
 fleet update "$v1" --to gateway@localhost --wait 30m > "$work/cut-update.out" 2>&1 &
 cli_pid=$!
-/usr/bin/python3 -c 'import socket, sys
-s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
-c, _ = s.accept()
-c.sendall(b"cut\n")
-c.close()' "$aim_port" &
-listener=$!
+vm_aim cut
 deadline=$(( $(date +%s) + 900 ))
 while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-kill -9 "$qemu_pid" "$listener" "$cli_pid" 2>/dev/null || true
-wait "$qemu_pid" "$listener" "$cli_pid" 2>/dev/null || true
+kill -9 "$qemu_pid" "$cli_pid" 2>/dev/null || true
+wait "$qemu_pid" "$cli_pid" 2>/dev/null || true
+vm_aim ''
 cut=$(sed -n 's/^UPDATE-CUT \([0-9]*\) .*/\1/p' "$work/console-1.log" | head -1)
 if [ -n "$cut" ]; then
     pass "the power was cut while dpkg installed $v1"

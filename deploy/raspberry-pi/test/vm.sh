@@ -132,6 +132,40 @@ vm_image() {
 accel=tcg
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
 
+# vm_aim_server: the server a guest asks, every half second from boot on, what to aim its power cut at; it answers with
+# what vm_aim left (once) or closes at once. It holds its port for the whole run: a port found free and bound again at
+# the moment of a cut could meanwhile be another program's. Sets aim_port and aim_server_pid (for the caller's cleanup).
+vm_aim_server() {
+    : > "$work/aim"
+    rm -f "$work/aim.port"
+    cat > "$work/aim-server.py" <<'PY'
+import os, socket, sys
+aim_file, port_file = sys.argv[1], sys.argv[2]
+s = socket.create_server(("127.0.0.1", 0))
+with open(port_file + ".part", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(port_file + ".part", port_file)
+while True:
+    c, _ = s.accept()
+    with open(aim_file, "r+") as f:
+        aim = f.read().strip()
+        f.seek(0)
+        f.truncate()
+    if aim:
+        c.sendall(aim.encode() + b"\n")
+    c.close()
+PY
+    /usr/bin/python3 "$work/aim-server.py" "$work/aim" "$work/aim.port" > "$work/aim.log" 2>&1 &
+    aim_server_pid=$!
+    for _ in $(seq 300); do [ -s "$work/aim.port" ] && break; sleep 0.1; done
+    aim_port=$(cat "$work/aim.port" 2>/dev/null) || { echo "the aim server did not start: $(cat "$work/aim.log")" >&2; exit 1; }
+}
+
+# vm_aim WHAT: the guest's next question gets WHAT; "vm_aim ''" takes back an aim the guest did not ask for.
+vm_aim() {
+    echo "$1" > "$work/aim"
+}
+
 # vm_boot N [KERNEL-ARGS]: starts the guest; its serial console goes to console-N.log. Sets qemu_pid.
 vm_boot() {
     : > "$work/console-$1.log"
