@@ -26,7 +26,7 @@ public record StoreConfig(Path path, long maxBytes, Duration maxAge, Duration co
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(2);
     /**
      * What a power cut can take of readings the server already has is only the store's copy (history kept here; the
-     * node holds them). Each commit costs some 26 KB of writes whatever it holds: at 1 reading/s a commit every 2 s
+     * node holds them). Each commit costs some tens of KB of writes whatever it holds: at 1 reading/s a commit every 2 s
      * wrote about 3,500 bytes per reading, one every 30 s about 1,100, one a minute under 1,000 (bench/README.md, wear).
      */
     public static final Duration DEFAULT_CONFIRMED_COMMIT_INTERVAL = Duration.ofSeconds(60);

@@ -35,7 +35,7 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * Confirmed readings wait for the confirmed commit interval only while fewer than this many wait: at higher rates a
-     * commit every commit interval is large anyway (its fixed cost, some 26 KB written at 1 KiB pages, is spread over a
+     * commit every commit interval is large anyway (its fixed cost, some tens of KB written, is spread over a
      * thousand readings or more), and memory holds no more than this.
      */
     static final int MOST_HELD_CONFIRMED = 1_000;

@@ -113,7 +113,7 @@ class DamagedStoreTest {
         Path other = dir.resolve("other/readings.db");
         Files.createDirectories(other.getParent());
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + other); Statement s = db.createStatement()) {
-            s.execute("PRAGMA page_size = 1024");
+            s.execute("PRAGMA page_size = " + ReadingStore.PAGE_SIZE); // As the store's: its frames fit it.
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA wal_autocheckpoint = 0");
             s.execute("CREATE TABLE reading (id INTEGER PRIMARY KEY, junk BLOB)");
