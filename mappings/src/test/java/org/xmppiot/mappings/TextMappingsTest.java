@@ -94,6 +94,27 @@ class TextMappingsTest {
     }
 
     @Test
+    void jsonPathsReachIntoObjectsAndArraysAlikeAndSkipWhatIsNull() throws Exception {
+        FrameMapper m = mapper("""
+                mapping:
+                  type: json
+                  fields:
+                    - { name: a, path: a.0, type: integer }
+                    - { name: b, path: /b/1, type: integer }
+                    - { name: state, type: string }
+                    - { name: spare, optional: true }
+                """);
+        assertThat(map(m, "{\"a\":{\"0\":5},\"b\":[7,-8],\"state\":\"ok\",\"spare\":null,\"state\":\"late\"}")).containsExactly(
+                Field.readout("a", new FieldValue.IntegerValue(5)),
+                Field.readout("b", new FieldValue.IntegerValue(-8)),
+                Field.readout("state", new FieldValue.StringValue("late")));
+        assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "{\"a\":{\"0\":5},\"b\":[7,")).kind()).isEqualTo("bad-json");
+        assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "{\"a\":{\"x\":5},\"b\":[7,8],\"state\":\"ok\"}")).kind())
+                .isEqualTo("missing-field");
+        assertThat(assertThrows(FrameRejectedException.class, () -> map(m, "")).kind()).isEqualTo("bad-json");
+    }
+
+    @Test
     void jsonRejectsWhatIsNotThere() throws Exception {
         FrameMapper m = mapper("""
                 mapping:

@@ -1,15 +1,13 @@
 package org.xmppiot.mappings.text;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
@@ -25,11 +23,6 @@ import org.xmppiot.mappings.rules.FieldRules;
  * a JSON Pointer ({@code /sensors/0/t}) or dotted keys ({@code sensors.0.t}).
  */
 public final class JsonMapping implements FrameMapperFactory {
-
-    /** Decimals exactly as sent: through a double, 23.40 would arrive as 23.4. Shared by the json-lines profile. */
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     @Override
     public String type() {
@@ -54,21 +47,21 @@ public final class JsonMapping implements FrameMapperFactory {
             }
         }
         return frame -> {
-            JsonNode doc;
+            Object doc;
             try {
-                doc = JSON.readTree(frame.bytes());
+                doc = JsonTree.read(frame.bytes());
             } catch (JsonProcessingException e) {
                 throw new FrameRejectedException("bad-json", "not JSON: " + e.getOriginalMessage());
             } catch (java.io.IOException e) {
                 throw new FrameRejectedException("bad-json", "not JSON: " + e.getMessage());
             }
-            if (doc == null || doc.isMissingNode()) {
+            if (doc == null) {
                 throw new FrameRejectedException("bad-json", "empty frame");
             }
             List<Field> fields = new ArrayList<>(rules.size());
             for (int i = 0; i < rules.size(); i++) {
-                JsonNode v = doc.at(paths.get(i));
-                if (v.isMissingNode() || v.isNull() || v.isContainerNode()) {
+                Object v = JsonTree.at(doc, paths.get(i));
+                if (v == null || v == JsonTree.NULL || v instanceof Map || v instanceof List) {
                     if (rules.get(i).optional()) {
                         continue;
                     }
@@ -76,7 +69,7 @@ public final class JsonMapping implements FrameMapperFactory {
                             + paths.get(i));
                 }
                 // Numbers keep the digits the device sent (23.40 stays 23.40).
-                fields.add(v.isNumber() ? rules.get(i).apply(v.decimalValue()) : rules.get(i).apply(v.asText()));
+                fields.add(v instanceof BigDecimal number ? rules.get(i).apply(number) : rules.get(i).apply(v.toString()));
             }
             return fields;
         };

@@ -2,11 +2,8 @@ package org.xmppiot.mappings.text;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.FieldValue;
@@ -26,25 +23,24 @@ public final class SelfDescribingLines {
 
     public static FrameMapper json() {
         return frame -> {
-            JsonNode doc;
+            Object doc;
             try {
-                doc = JsonMapping.JSON.readTree(frame.bytes());
+                doc = JsonTree.read(frame.bytes());
             } catch (java.io.IOException e) {
                 throw new FrameRejectedException("bad-json", "not a JSON object");
             }
-            if (doc == null || !doc.isObject() || doc.isEmpty()) {
+            if (!(doc instanceof Map<?, ?> object) || object.isEmpty()) {
                 throw new FrameRejectedException("bad-json", "not a JSON object with values");
             }
             List<Field> fields = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                if (v.isBoolean()) {
-                    fields.add(Field.readout(e.getKey(), new FieldValue.BooleanValue(v.booleanValue())));
-                } else if (v.isNumber()) {
-                    fields.add(Field.readout(e.getKey(), new FieldValue.NumericValue(v.decimalValue(), "")));
-                } else if (v.isTextual()) {
-                    fields.add(Field.readout(e.getKey(), new FieldValue.StringValue(v.textValue())));
+            for (Map.Entry<?, ?> e : object.entrySet()) {
+                String key = (String) e.getKey();
+                if (e.getValue() instanceof Boolean b) {
+                    fields.add(Field.readout(key, new FieldValue.BooleanValue(b)));
+                } else if (e.getValue() instanceof BigDecimal number) {
+                    fields.add(Field.readout(key, new FieldValue.NumericValue(number, "")));
+                } else if (e.getValue() instanceof String text) {
+                    fields.add(Field.readout(key, new FieldValue.StringValue(text)));
                 }
                 // Nested objects and arrays need a json mapping with paths; they are left out here.
             }
