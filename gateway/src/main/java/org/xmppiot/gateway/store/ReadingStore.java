@@ -24,6 +24,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import org.xmppiot.gateway.config.StoreConfig;
+import org.xmppiot.core.model.Field;
 import org.xmppiot.core.model.Reading;
 
 /**
@@ -56,6 +57,7 @@ public final class ReadingStore implements AutoCloseable {
     /** What the user is told of a damaged store moved aside (this start, or one still kept from before); null when none. */
     private final String damage;
     private long nextId;
+    private final FieldLayouts layouts;
     private volatile Uncommitted uncommitted = (thingId, from, to) -> List.of();
     /** False while (or if, after an error) commits are not synced as configured: readings are then not written until they are. */
     private boolean syncedAsConfigured = true;
@@ -71,6 +73,7 @@ public final class ReadingStore implements AutoCloseable {
         try (Statement s = db.createStatement()) {
             nextId = StoreLayout.nextId(s);
         }
+        layouts = FieldLayouts.load(db, FieldLayouts.DEFAULT_LIMIT);
         db.setAutoCommit(false);
         db.commit();
         insertReading = db.prepareStatement("INSERT INTO reading (id, thing, seq, taken_at_ns, fields) VALUES (?, ?, ?, ?, ?)");
@@ -322,7 +325,7 @@ public final class ReadingStore implements AutoCloseable {
             insertReading.setString(2, r.thingId());
             insertReading.setLong(3, r.sequence());
             insertReading.setLong(4, nanos(r.timestamp()));
-            insertReading.setBytes(5, FieldsCodec.encode(r.fields()));
+            insertReading.setBytes(5, encode(r.fields()));
             insertReading.addBatch();
             long[] range = touched.computeIfAbsent(p.item(), k -> new long[] {-1, -1, 0});
             if (range[0] < 0) {
@@ -361,13 +364,16 @@ public final class ReadingStore implements AutoCloseable {
                     item.committedUpTo(range[0], range[1], (int) range[2]);
                 }
             }
+            layouts.writePending(db);
             insertReading.executeBatch();
             insertOutbox.executeBatch();
             extendOutbox.executeBatch();
             db.commit();
+            layouts.committed();
             nextId = id;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            layouts.rolledBack();
             before.forEach((item, was) -> item.restoreCommitted(was[0], was[1], (int) was[2]));
             throw e;
         }
@@ -419,10 +425,16 @@ public final class ReadingStore implements AutoCloseable {
         return readings;
     }
 
-    private static Reading reading(ResultSet rs, long where) throws SQLException {
+    /** Values after the id of their layout, or, past the store's limit of layouts, with their own. */
+    private byte[] encode(List<Field> fields) {
+        long layout = layouts.idFor(FieldsCodec.layout(fields));
+        return layout < 0 ? FieldsCodec.encode(fields) : FieldsCodec.encodeValues(layout, fields);
+    }
+
+    private Reading reading(ResultSet rs, long where) throws SQLException {
         try {
             return new Reading(rs.getString("thing"), rs.getLong("seq"), instant(rs.getLong("taken_at_ns")),
-                    FieldsCodec.decode(rs.getBytes("fields")));
+                    FieldsCodec.decode(rs.getBytes("fields"), layouts));
         } catch (IOException e) {
             throw new SQLException("stored reading near id " + where + " is unreadable: " + e.getMessage(), e);
         }

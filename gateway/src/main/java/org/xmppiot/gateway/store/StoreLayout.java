@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Versions: 0, stores made before versions were kept, numbered readings with AUTOINCREMENT, which rewrites a page
  * of {@code sqlite_sequence} in every commit; 1 numbers them from the highest id kept (and {@code id_floor} once
- * retention deleted everything), one page less per commit for the card. Stores of version 0 are rebuilt at start.
+ * retention deleted everything), one page less per commit for the card; 2 adds {@code field_layout}, what readings of
+ * a kind share, kept once (rows written since hold their values and a layout's id), which earlier versions cannot read.
+ * Stores of version 0 are rebuilt at start; version 1 gets the table, its rows stay as they are and are read as before.
  */
 final class StoreLayout {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final Logger log = LoggerFactory.getLogger(StoreLayout.class);
     private static final String READING_COLUMNS = "(id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
@@ -45,11 +47,15 @@ final class StoreLayout {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
                     + "last_id INTEGER NOT NULL, thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS id_floor (next INTEGER NOT NULL)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS field_layout (id INTEGER PRIMARY KEY, layout BLOB NOT NULL)");
             addOutboxColumnsOfOlderStores(s);
             if (made) {
                 s.executeUpdate("PRAGMA user_version = " + VERSION);
-            } else if (version < VERSION) {
+            } else if (version < 1) {
                 dropAutoincrement(db, s, file);
+            } else if (version < VERSION) {
+                log.info("upgrading the store {} to version {}: the fields readings of a kind share are kept once", file, VERSION);
+                s.executeUpdate("PRAGMA user_version = " + VERSION);
             }
         }
     }
@@ -64,7 +70,8 @@ final class StoreLayout {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
             readings = rs.next() ? rs.getLong(1) : 0;
         }
-        log.info("upgrading the store {} to version {} ({} readings): numbering without AUTOINCREMENT, one page less per commit",
+        log.info("upgrading the store {} to version {} ({} readings): numbering without AUTOINCREMENT, one page less per commit, "
+                + "and the fields readings of a kind share kept once",
                 file, VERSION, readings);
         db.setAutoCommit(false);
         try {

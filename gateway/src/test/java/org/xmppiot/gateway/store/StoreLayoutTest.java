@@ -108,6 +108,38 @@ class StoreLayoutTest {
     }
 
     @Test
+    void aVersionOneStoreKeepsItsRowsAsTheyAreAndWritesNewOnesWithSharedLayouts() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode = WAL");
+            s.executeUpdate("CREATE TABLE reading (id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
+                    + "taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)");
+            s.executeUpdate("CREATE INDEX reading_by_thing_time ON reading (thing, taken_at_ns)");
+            s.executeUpdate("CREATE TABLE outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, "
+                    + "thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
+            s.executeUpdate("CREATE TABLE id_floor (next INTEGER NOT NULL)");
+            // A row exactly as version 1 wrote it: power 51.6 W, energy 50.057 kWh, both automatic read-outs.
+            s.executeUpdate("INSERT INTO reading VALUES (1, 'boiler', 1, " + ReadingStore.nanos(T0) + ", X'0100020005706F776572000"
+                    + "96D6F6D656E746172790100106175746F6D61746963526561646F75746E00020204000000010001570006656E6572677900096D6F6D656E7"
+                    + "46172790100106175746F6D61746963526561646F75746E000300C3890000000300036B5768')");
+            s.executeUpdate("INSERT INTO outbox VALUES ('pubsub', 1, 1, 'boiler', 1)");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+        List<Field> versionOne = List.of(
+                Field.readout("power", new FieldValue.NumericValue(new java.math.BigDecimal("51.6"), "W")),
+                Field.readout("energy", new FieldValue.NumericValue(new java.math.BigDecimal("50.057"), "kWh")));
+
+        try (ReadingStore store = ReadingStore.open(config())) {
+            assertThat(store.pending("pubsub", 0, 10).get(0).readings()).extracting(Reading::fields).containsExactly(versionOne);
+            store.append(List.of(reading(2)), 1, List.of("pubsub"));
+        }
+        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
+        try (ReadingStore store = ReadingStore.open(config())) {
+            assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).extracting(Reading::fields)
+                    .containsExactly(versionOne, reading(2).fields());
+        }
+    }
+
+    @Test
     void aNewStoreIsMadeAtTheCurrentVersionWithoutAutoincrement() throws Exception {
         try (ReadingStore store = ReadingStore.open(config())) {
             store.append(List.of(reading(1), reading(2)), 1, List.of("pubsub"));
