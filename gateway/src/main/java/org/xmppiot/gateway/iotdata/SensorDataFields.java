@@ -98,25 +98,9 @@ public final class SensorDataFields implements ExtensionElement {
         xml.attribute("seqnr", seqnr);
         xml.optBooleanAttribute("done", done);
         xml.rightAngleBracket();
-        String openNode = null;
-        for (Reading r : readings) {
-            // Consecutive readings of one thing share its node element, a timestamp each.
-            if (!r.thingId().equals(openNode)) {
-                if (openNode != null) {
-                    xml.closeElement("node");
-                }
-                xml.halfOpenElement("node").attribute("nodeId", r.thingId()).rightAngleBracket();
-                openNode = r.thingId();
-            }
-            xml.halfOpenElement("timestamp").attribute("value", r.timestamp().toString()).rightAngleBracket();
-            for (Field f : r.fields()) {
-                appendField(xml, f);
-            }
-            xml.closeElement("timestamp");
-        }
-        if (openNode != null) {
-            xml.closeElement("node");
-        }
+        // The readings are written as one piece of text: through Smack's builder each name, value and quote would be a
+        // piece of its own, kept in a list until the stanza is written (some 30 objects a field, on every publish).
+        xml.append(readingsXml());
         if (delayedSince != null) {
             xml.halfOpenElement("delay").xmlnsAttribute(DELAY_NAMESPACE).attribute("stamp", delayedSince.toString()).closeEmptyElement();
         }
@@ -124,31 +108,87 @@ public final class SensorDataFields implements ExtensionElement {
         return xml;
     }
 
-    private static void appendField(XmlStringBuilder xml, Field f) {
+    private StringBuilder readingsXml() {
+        int fields = readings.isEmpty() ? 0 : readings.get(0).fields().size();
+        StringBuilder out = new StringBuilder(64 + readings.size() * (48 + 96 * fields)); // Grown once at most.
+        String openNode = null;
+        for (Reading r : readings) {
+            // Consecutive readings of one thing share its node element, a timestamp each.
+            if (!r.thingId().equals(openNode)) {
+                if (openNode != null) {
+                    out.append("</node>");
+                }
+                attribute(out.append("<node"), "nodeId", r.thingId()).append('>');
+                openNode = r.thingId();
+            }
+            attribute(out.append("<timestamp"), "value", r.timestamp().toString()).append('>');
+            for (Field f : r.fields()) {
+                appendField(out, f);
+            }
+            out.append("</timestamp>");
+        }
+        if (openNode != null) {
+            out.append("</node>");
+        }
+        return out;
+    }
+
+    private static void appendField(StringBuilder out, Field f) {
         FieldValue v = f.value();
-        String value;
-        String element;
-        String unit = null;
+        out.append('<');
         if (v instanceof FieldValue.NumericValue n) {
-            element = "numeric";
-            value = n.value().toPlainString();
-            unit = n.unit();
-        } else if (v instanceof FieldValue.BooleanValue b) {
-            element = "boolean";
-            value = Boolean.toString(b.value());
+            out.append("numeric");
+        } else if (v instanceof FieldValue.BooleanValue) {
+            out.append("boolean");
         } else if (v instanceof FieldValue.IntegerValue i) {
-            element = i.fitsInt() ? "int" : "long";
-            value = Long.toString(i.value());
+            out.append(i.fitsInt() ? "int" : "long");
         } else {
-            element = "string";
-            value = ((FieldValue.StringValue) v).value();
+            out.append("string");
         }
-        xml.halfOpenElement(element).attribute("name", f.name()).attribute(f.category().xmlName(), true);
+        attribute(out, "name", f.name());
+        out.append(' ').append(f.category().xmlName()).append("='true'");
         for (Quality q : f.quality()) {
-            xml.attribute(q.xmlName(), true);
+            out.append(' ').append(q.xmlName()).append("='true'");
         }
-        xml.attribute("value", value);
-        xml.optAttribute("unit", unit);
-        xml.closeEmptyElement();
+        out.append(" value='");
+        if (v instanceof FieldValue.NumericValue n) {
+            out.append(n.value().toPlainString()).append('\'');
+            if (n.unit() != null) {
+                attribute(out, "unit", n.unit());
+            }
+        } else if (v instanceof FieldValue.BooleanValue b) {
+            out.append(b.value()).append('\'');
+        } else if (v instanceof FieldValue.IntegerValue i) {
+            out.append(i.value()).append('\'');
+        } else {
+            escaped(out, ((FieldValue.StringValue) v).value()).append('\'');
+        }
+        out.append("/>");
+    }
+
+    private static StringBuilder attribute(StringBuilder out, String name, String value) {
+        out.append(' ').append(name).append("='");
+        return escaped(out, value).append('\'');
+    }
+
+    /**
+     * An attribute value as Smack escapes one in apostrophes ({@code & < '}); besides, tab and line ends as character
+     * references (a parser would turn them into spaces) and the other control characters, which XML 1.0 forbids and for
+     * which a server would close the stream, as U+FFFD: a device's garbage never costs the session.
+     */
+    static StringBuilder escaped(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '\'' -> out.append("&apos;");
+                case '\t' -> out.append("&#9;");
+                case '\n' -> out.append("&#10;");
+                case '\r' -> out.append("&#13;");
+                default -> out.append(c < 0x20 || c == 0xFFFE || c == 0xFFFF ? '\uFFFD' : c);
+            }
+        }
+        return out;
     }
 }

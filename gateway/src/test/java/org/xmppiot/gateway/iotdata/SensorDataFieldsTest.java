@@ -51,6 +51,21 @@ class SensorDataFieldsTest {
     }
 
     @Test
+    void whateverADeviceSendsStaysWellFormedAndComesBackAsSentWhereverXmlAllowsIt() throws Exception {
+        String sent = "it's <b>&\"x\"\ttab\nline\r\u0001bell\u0007";
+        Reading r = new Reading("thing's", 5, T, List.of(new Field("na'me<", new FieldValue.StringValue(sent), Set.of()),
+                Field.readout("t", new FieldValue.NumericValue(new BigDecimal("1.0"), "'C"))));
+        String xml = SensorDataFields.of(r).toXML().toString();
+        assertThat(xml).doesNotContain("\u0001").doesNotContain("\u0007").doesNotContain("\t").doesNotContain("\n");
+        Reading back = parse(xml).readings().get(0);
+        assertThat(back.thingId()).isEqualTo("thing's");
+        assertThat(back.fields().get(0).name()).isEqualTo("na'me<");
+        // Tab and line ends survive; the control characters XML 1.0 forbids arrive as U+FFFD.
+        assertThat(back.fields().get(0).value()).isEqualTo(new FieldValue.StringValue("it's <b>&\"x\"\ttab\nline\r\uFFFDbell\uFFFD"));
+        assertThat(back.fields().get(1).value()).isEqualTo(new FieldValue.NumericValue(new BigDecimal("1.0"), "'C"));
+    }
+
+    @Test
     void aSubscriberTellsStatusReadingsFromMeasurementsByTheStatusCategory() throws Exception {
         // An item as a node delivers it: a measurement, then the thing's status change (docs/xmpp.md).
         SensorDataFields item = parse("<fields xmlns='urn:xmpp:iot:sensordata' seqnr='-3' done='true'><node nodeId='dust'>"
