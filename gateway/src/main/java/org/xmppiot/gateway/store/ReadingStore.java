@@ -166,8 +166,8 @@ public final class ReadingStore implements AutoCloseable {
 
     /** {the highest reading sequence of {@code thing} kept (0 for none), the lowest status sequence kept (0 for none)}. */
     public synchronized long[] lastSequences(String thing) throws SQLException {
-        try (PreparedStatement q = db.prepareStatement("SELECT coalesce(max(CASE WHEN seq > 0 THEN seq END), 0), "
-                + "coalesce(min(CASE WHEN seq < 0 THEN seq END), 0) FROM reading WHERE thing = ?")) {
+        try (PreparedStatement q = db.prepareStatement("SELECT coalesce(max(max_seq), 0), coalesce(min(min_seq), 0) "
+                + "FROM reading_span WHERE thing = ?")) {
             q.setString(1, thing);
             try (ResultSet rs = q.executeQuery()) {
                 long[] last = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
@@ -318,13 +318,16 @@ public final class ReadingStore implements AutoCloseable {
             synchronous(SYNCHRONOUS);
         }
         Map<OutboxItem, long[]> touched = new LinkedHashMap<>(); // item -> first id, last id, count in this batch
+        Map<String, ReadingSpan> spans = new LinkedHashMap<>();
         long id = nextId;
         for (Pending p : batch) {
             Reading r = p.reading();
+            long takenAt = nanos(r.timestamp());
+            spans.computeIfAbsent(r.thingId(), ReadingSpan::new).add(id, takenAt, r.sequence());
             insertReading.setLong(1, id);
             insertReading.setString(2, r.thingId());
             insertReading.setLong(3, r.sequence());
-            insertReading.setLong(4, nanos(r.timestamp()));
+            insertReading.setLong(4, takenAt);
             insertReading.setBytes(5, encode(r.fields()));
             insertReading.addBatch();
             long[] range = touched.computeIfAbsent(p.item(), k -> new long[] {-1, -1, 0});
@@ -365,6 +368,7 @@ public final class ReadingStore implements AutoCloseable {
                 }
             }
             layouts.writePending(db);
+            ReadingSpan.insert(db, spans.values());
             insertReading.executeBatch();
             insertOutbox.executeBatch();
             extendOutbox.executeBatch();
@@ -521,10 +525,8 @@ public final class ReadingStore implements AutoCloseable {
      */
     public synchronized List<Reading> sampledHistory(String thingId, Instant from, Instant to, int points) throws SQLException {
         long count;
-        try (PreparedStatement s = db.prepareStatement("SELECT count(*) FROM reading WHERE thing = ? AND taken_at_ns BETWEEN ? AND ?")) {
-            s.setString(1, thingId);
-            s.setLong(2, nanos(from));
-            s.setLong(3, nanos(to));
+        try (PreparedStatement s = db.prepareStatement("SELECT count(*) " + ReadingSpan.THINGS_READINGS_IN_TIME)) {
+            ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 count = rs.getLong(1);
@@ -532,7 +534,7 @@ public final class ReadingStore implements AutoCloseable {
         }
         List<Reading> waiting = uncommitted.of(thingId, from, to);
         long every = Math.max(1, (count + waiting.size() + points - 1) / points);
-        List<Reading> out = readingsOf(thingId, from, to, "AND id % ? = 0 ORDER BY taken_at_ns, id", every);
+        List<Reading> out = readingsOf(thingId, from, to, "AND r.id % ? = 0 ORDER BY r.taken_at_ns, r.id", every);
         for (long i = (waiting.size() - 1) % every; i < waiting.size(); i += every) { // Ends with the newest.
             out.add(waiting.get((int) i));
         }
@@ -541,7 +543,7 @@ public final class ReadingStore implements AutoCloseable {
 
     /** Readings of one thing taken in [{@code from}, {@code to}], committed or not yet, oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
-        List<Reading> out = readingsOf(thingId, from, to, "ORDER BY taken_at_ns, id LIMIT ?", limit);
+        List<Reading> out = readingsOf(thingId, from, to, "ORDER BY r.taken_at_ns, r.id LIMIT ?", limit);
         for (Reading r : uncommitted.of(thingId, from, to)) {
             if (out.size() >= limit) {
                 break;
@@ -553,12 +555,10 @@ public final class ReadingStore implements AutoCloseable {
 
     /** One thing's readings taken in [{@code from}, {@code to}], with {@code rest} of the query taking one number. */
     private List<Reading> readingsOf(String thingId, Instant from, Instant to, String rest, long number) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
-                + "WHERE thing = ? AND taken_at_ns BETWEEN ? AND ? " + rest)) {
-            s.setString(1, thingId);
-            s.setLong(2, nanos(from));
-            s.setLong(3, nanos(to));
-            s.setLong(4, number);
+        try (PreparedStatement s = db.prepareStatement("SELECT r.id, r.thing, r.seq, r.taken_at_ns, r.fields "
+                + ReadingSpan.THINGS_READINGS_IN_TIME + " " + rest)) {
+            int next = ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to));
+            s.setLong(next, number);
             List<Reading> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -622,6 +622,7 @@ public final class ReadingStore implements AutoCloseable {
                 + "WHERE first_id <= ?");
              PreparedStatement outbox = db.prepareStatement("DELETE FROM outbox WHERE first_id <= ?");
              PreparedStatement readings = db.prepareStatement("DELETE FROM reading WHERE id <= ?")) {
+            ReadingSpan.deleteUpTo(db, boundary);
             unsent.setLong(1, boundary);
             long lost;
             try (ResultSet rs = unsent.executeQuery()) {

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * <p>Versions: 0, stores made before versions were kept, numbered readings with AUTOINCREMENT, which rewrites a page
  * of {@code sqlite_sequence} in every commit; 1 numbers them from the highest id kept (and {@code id_floor} once
  * retention deleted everything), one page less per commit for the card; 2 adds {@code field_layout}, what readings of
- * a kind share, kept once (rows written since hold their values and a layout's id), which earlier versions cannot read.
- * Stores of version 0 are rebuilt at start; version 1 gets the table, its rows stay as they are and are read as before.
+ * a kind share, kept once (rows written since hold their values and a layout's id), and finds a thing's readings by
+ * {@code reading_span} (a row per thing and commit) instead of an index entry per reading; earlier versions can read
+ * neither. Stores of version 0 are rebuilt at start; version 1 gets its spans made from its rows and its index dropped,
+ * in one transaction; its rows stay as they are and are read as before.
  */
 final class StoreLayout {
 
@@ -27,7 +29,8 @@ final class StoreLayout {
     private static final Logger log = LoggerFactory.getLogger(StoreLayout.class);
     private static final String READING_COLUMNS = "(id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
             + "taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)";
-    private static final String READING_INDEX = "CREATE INDEX IF NOT EXISTS reading_by_thing_time ON reading (thing, taken_at_ns)";
+    /** Versions before 2 found a thing's readings by this index, an entry per reading. */
+    private static final String DROP_READING_INDEX = "DROP INDEX IF EXISTS reading_by_thing_time";
 
     private StoreLayout() {
     }
@@ -43,7 +46,8 @@ final class StoreLayout {
             }
             boolean made = !tables(s).contains("reading");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS reading " + READING_COLUMNS);
-            s.executeUpdate(READING_INDEX);
+            s.executeUpdate(ReadingSpan.TABLE);
+            s.executeUpdate(ReadingSpan.INDEX);
             s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
                     + "last_id INTEGER NOT NULL, thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS id_floor (next INTEGER NOT NULL)");
@@ -54,27 +58,21 @@ final class StoreLayout {
             } else if (version < 1) {
                 dropAutoincrement(db, s, file);
             } else if (version < VERSION) {
-                log.info("upgrading the store {} to version {}: the fields readings of a kind share are kept once", file, VERSION);
-                s.executeUpdate("PRAGMA user_version = " + VERSION);
+                upgrade(db, file, "from version " + version, () -> addSpans(s));
             }
         }
     }
 
     /**
-     * Copies the readings into a table without AUTOINCREMENT, in one transaction: a cut or a full disk leaves the store
-     * as it was, which keeps working (with its extra page per commit) and is upgraded at a later start.
+     * Copies the readings into a table without AUTOINCREMENT and makes their spans, in one transaction: a cut or a full
+     * disk leaves the store as it was, which keeps working (with its extra page per commit) and is upgraded at a later start.
      */
     private static void dropAutoincrement(Connection db, Statement s, String file) throws SQLException {
-        long started = System.nanoTime();
         long readings;
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM reading")) {
             readings = rs.next() ? rs.getLong(1) : 0;
         }
-        log.info("upgrading the store {} to version {} ({} readings): numbering without AUTOINCREMENT, one page less per commit, "
-                + "and the fields readings of a kind share kept once",
-                file, VERSION, readings);
-        db.setAutoCommit(false);
-        try {
+        upgrade(db, file, "numbering without AUTOINCREMENT, one page less per commit, " + readings + " readings", () -> {
             s.executeUpdate("DROP TABLE IF EXISTS reading_upgrade");
             s.executeUpdate("CREATE TABLE reading_upgrade " + READING_COLUMNS);
             s.executeUpdate("INSERT INTO reading_upgrade SELECT id, thing, seq, taken_at_ns, fields FROM reading ORDER BY id");
@@ -83,7 +81,36 @@ final class StoreLayout {
             s.executeUpdate("INSERT INTO id_floor SELECT coalesce(seq, 0) + 1 FROM sqlite_sequence WHERE name = 'reading'");
             s.executeUpdate("DROP TABLE reading");
             s.executeUpdate("ALTER TABLE reading_upgrade RENAME TO reading");
-            s.executeUpdate(READING_INDEX);
+            addSpans(s);
+        });
+    }
+
+    /**
+     * A thing's readings found by a row per commit instead of an index entry per reading: spans made from the rows (any
+     * made meanwhile by a start whose upgrade failed are made anew), the index dropped.
+     */
+    private static void addSpans(Statement s) throws SQLException {
+        s.executeUpdate("DELETE FROM reading_span");
+        s.executeUpdate(ReadingSpan.FROM_ROWS);
+        s.executeUpdate(DROP_READING_INDEX);
+    }
+
+    @FunctionalInterface
+    private interface Steps {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs an upgrade's steps and sets the version, in one transaction: a cut or a full disk leaves the store as it was,
+     * and the upgrade is tried again at the next start.
+     */
+    private static void upgrade(Connection db, String file, String what, Steps steps) throws SQLException {
+        long started = System.nanoTime();
+        log.info("upgrading the store {} to version {} ({}; the fields readings of a kind share kept once, a thing's readings "
+                + "found by a row per commit instead of an index entry per reading)", file, VERSION, what);
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            steps.run();
             s.executeUpdate("PRAGMA user_version = " + VERSION);
             db.commit();
             log.info("upgraded the store {} in {} ms", file, (System.nanoTime() - started) / 1_000_000);
@@ -93,8 +120,8 @@ final class StoreLayout {
             } catch (SQLException ignored) {
                 // SQLite ended the transaction itself (a full disk): nothing of the upgrade was kept either way.
             }
-            log.warn("the store {} keeps its older layout for now (it works as before; the upgrade is tried again at the next "
-                    + "start): {}", file, e.getMessage());
+            log.warn("the store {} keeps its older layout for now (it works; the upgrade is tried again at the next start): {}",
+                    file, e.getMessage());
         } finally {
             db.setAutoCommit(true);
         }

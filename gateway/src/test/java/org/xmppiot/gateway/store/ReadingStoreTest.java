@@ -146,7 +146,7 @@ class ReadingStoreTest {
     void aFullStoreDropsTheOldestFirstAndStaysWithinItsSize() throws Exception {
         try (ReadingStore store = ReadingStore.open(config(2_000_000, StoreConfig.DEFAULT_MAX_AGE))) {
             int total = 0;
-            for (int batch = 0; batch < 60; batch++) {
+            for (int batch = 0; batch < 150; batch++) {
                 List<Reading> rs = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {
                     total++;
@@ -163,6 +163,27 @@ class ReadingStoreTest {
             List<Reading> newest = store.history("meter", T0, T0.plusMillis(total), total);
             assertThat(newest.get(newest.size() - 1).sequence()).isEqualTo(total);
             assertThat(newest.get(0).sequence()).isEqualTo(total - newest.size() + 1);
+        }
+    }
+
+    @Test
+    void historyFindsEveryReadingOfItsTimeEvenWhenTheClockSteppedBackAcrossCommits() throws Exception {
+        try (ReadingStore store = ReadingStore.open(config())) {
+            // The gateway's clock ran an hour ahead, then was set right (a Pi without a clock, before and after NTP).
+            store.append(readings("a", 5, T0.plus(Duration.ofHours(1)), Duration.ofMinutes(1)), 4, PUBSUB);
+            store.append(readings("b", 3, T0, Duration.ofMinutes(1)), 4, PUBSUB);
+            List<Reading> later = readings("a", 5, T0, Duration.ofMinutes(1));
+            store.append(later, 4, PUBSUB);
+            store.append(readings("a", 2, T0.plus(Duration.ofMinutes(30)), Duration.ofMinutes(1)), 4, PUBSUB);
+
+            assertThat(store.history("a", T0, T0.plus(Duration.ofMinutes(10)), 100)).isEqualTo(later);
+            assertThat(store.history("a", T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofMinutes(62)), 100))
+                    .extracting(Reading::timestamp).containsExactly(T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofMinutes(4)),
+                            T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(31)), T0.plus(Duration.ofMinutes(60)),
+                            T0.plus(Duration.ofMinutes(61)), T0.plus(Duration.ofMinutes(62)));
+            assertThat(store.history("a", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(12);
+            assertThat(store.sampledHistory("a", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(12);
+            assertThat(store.history("b", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(3).allMatch(r -> r.thingId().equals("b"));
         }
     }
 

@@ -117,6 +117,11 @@ class StoreLayoutTest {
             s.executeUpdate("CREATE TABLE outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, "
                     + "thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
             s.executeUpdate("CREATE TABLE id_floor (next INTEGER NOT NULL)");
+            for (long seq = 2; seq <= 3; seq++) {
+                Reading r = reading(seq);
+                s.executeUpdate("INSERT INTO reading VALUES (" + seq + ", 'boiler', " + seq + ", " + ReadingStore.nanos(r.timestamp())
+                        + ", X'" + java.util.HexFormat.of().formatHex(FieldsCodec.encode(r.fields())) + "')");
+            }
             // A row exactly as version 1 wrote it: power 51.6 W, energy 50.057 kWh, both automatic read-outs.
             s.executeUpdate("INSERT INTO reading VALUES (1, 'boiler', 1, " + ReadingStore.nanos(T0) + ", X'0100020005706F776572000"
                     + "96D6F6D656E746172790100106175746F6D61746963526561646F75746E00020204000000010001570006656E6572677900096D6F6D656E7"
@@ -130,12 +135,18 @@ class StoreLayoutTest {
 
         try (ReadingStore store = ReadingStore.open(config())) {
             assertThat(store.pending("pubsub", 0, 10).get(0).readings()).extracting(Reading::fields).containsExactly(versionOne);
-            store.append(List.of(reading(2)), 1, List.of("pubsub"));
+            assertThat(store.lastSequences("boiler")).containsExactly(3, 0);
+            store.append(List.of(reading(4)), 1, List.of("pubsub"));
         }
         assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'reading_by_thing_time'")) {
+            assertThat(rs.getInt(1)).as("the index of an entry per reading is gone").isZero();
+        }
         try (ReadingStore store = ReadingStore.open(config())) {
             assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).extracting(Reading::fields)
-                    .containsExactly(versionOne, reading(2).fields());
+                    .containsExactly(versionOne, reading(2).fields(), reading(3).fields(), reading(4).fields());
+            assertThat(store.history("boiler", T0.plusSeconds(3), T0.plusSeconds(100), 100)).containsExactly(reading(3), reading(4));
         }
     }
 
