@@ -13,9 +13,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -543,13 +545,61 @@ public final class ReadingStore implements AutoCloseable {
 
     /** Readings of one thing taken in [{@code from}, {@code to}], committed or not yet, oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
-        List<Reading> out = readingsOf(thingId, from, to, "ORDER BY r.taken_at_ns, r.id LIMIT ?", limit);
+        List<Reading> out = earliest(thingId, nanos(from), nanos(to), limit);
         for (Reading r : uncommitted.of(thingId, from, to)) {
             if (out.size() >= limit) {
                 break;
             }
             out.add(r);
         }
+        return out;
+    }
+
+    /**
+     * The {@code limit} earliest readings of one thing taken in [{@code fromNs}, {@code toNs}], by time, then id. Spans are
+     * read in the order of their earliest time, and no further once none can hold an earlier reading than those found:
+     * a short history of a long range reads a few spans, not the range.
+     */
+    private List<Reading> earliest(String thingId, long fromNs, long toNs, int limit) throws SQLException {
+        record Found(long ns, long id, Reading reading) {
+        }
+        Comparator<Found> order = Comparator.comparingLong(Found::ns).thenComparingLong(Found::id);
+        PriorityQueue<Found> kept = new PriorityQueue<>(order.reversed()); // The latest of those kept on top.
+        try (PreparedStatement spans = db.prepareStatement("SELECT first_id, last_id, min_ns FROM reading_span "
+                + "WHERE thing = ? AND max_ns >= ? AND min_ns <= ? ORDER BY min_ns, first_id");
+             PreparedStatement rows = db.prepareStatement("SELECT id, thing, seq, taken_at_ns, fields FROM reading "
+                     + "WHERE id BETWEEN ? AND ? AND thing = ? AND taken_at_ns BETWEEN ? AND ?")) {
+            spans.setString(1, thingId);
+            spans.setLong(2, fromNs);
+            spans.setLong(3, toNs);
+            rows.setString(3, thingId);
+            rows.setLong(4, fromNs);
+            rows.setLong(5, toNs);
+            try (ResultSet span = spans.executeQuery()) {
+                while (limit > 0 && span.next()) {
+                    if (kept.size() >= limit && span.getLong(3) > kept.peek().ns()) {
+                        break;
+                    }
+                    rows.setLong(1, span.getLong(1));
+                    rows.setLong(2, span.getLong(2));
+                    try (ResultSet rs = rows.executeQuery()) {
+                        while (rs.next()) {
+                            long id = rs.getLong("id");
+                            kept.add(new Found(rs.getLong("taken_at_ns"), id, reading(rs, id)));
+                            if (kept.size() > limit) {
+                                kept.poll();
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            db.commit();
+        }
+        List<Found> found = new ArrayList<>(kept);
+        found.sort(order);
+        List<Reading> out = new ArrayList<>(found.size());
+        found.forEach(f -> out.add(f.reading()));
         return out;
     }
 

@@ -182,6 +182,11 @@ class ReadingStoreTest {
                             T0.plus(Duration.ofMinutes(30)), T0.plus(Duration.ofMinutes(31)), T0.plus(Duration.ofMinutes(60)),
                             T0.plus(Duration.ofMinutes(61)), T0.plus(Duration.ofMinutes(62)));
             assertThat(store.history("a", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(12);
+            // The earliest by time, wherever the commits put them.
+            assertThat(store.history("a", T0, T0.plus(Duration.ofDays(1)), 3)).isEqualTo(later.subList(0, 3));
+            assertThat(store.history("a", T0.plus(Duration.ofMinutes(4)), T0.plus(Duration.ofDays(1)), 4))
+                    .extracting(Reading::timestamp).containsExactly(T0.plus(Duration.ofMinutes(4)), T0.plus(Duration.ofMinutes(30)),
+                            T0.plus(Duration.ofMinutes(31)), T0.plus(Duration.ofMinutes(60)));
             assertThat(store.sampledHistory("a", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(12);
             assertThat(store.history("b", T0, T0.plus(Duration.ofDays(1)), 100)).hasSize(3).allMatch(r -> r.thingId().equals("b"));
         }
