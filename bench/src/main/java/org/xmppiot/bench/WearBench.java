@@ -27,8 +27,12 @@ final class WearBench {
      * @param synchronous       SQLite's level for the run: FULL is the store's own; NORMAL does not sync commits
      * @param fileSystemBytes   what the store's own file system wrote to its device, journal included, once flushed;
      *                          -1 when not measured (not root)
+     * @param checkpointBytes   what the checkpoint that copies the window's commits into the store file writes: each page
+     *                          the window's commits changed, once ({@link WalFrames}). A window shorter than the time
+     *                          between two checkpoints (minutes at 100 readings/s) sees none; its commits cost it later.
      */
-    record Step(int rate, String synchronous, double seconds, long readings, long bytesWritten, long fsyncs, long fileSystemBytes) {
+    record Step(int rate, String synchronous, double seconds, long readings, long bytesWritten, long fsyncs, long fileSystemBytes,
+                long checkpointBytes) {
 
         double fileSystemBytesPerReading() {
             return readings == 0 || fileSystemBytes < 0 ? Double.NaN : (double) fileSystemBytes / readings;
@@ -38,8 +42,13 @@ final class WearBench {
             return synchronous.equals(FULL);
         }
 
+        /** The process's writes in the window and the checkpoint of its commits: what the card gets for each reading. */
         double bytesPerReading() {
-            return readings == 0 ? Double.NaN : (double) bytesWritten / readings;
+            return readings == 0 ? Double.NaN : (double) (bytesWritten + checkpointBytes) / readings;
+        }
+
+        double checkpointBytesPerReading() {
+            return readings == 0 ? Double.NaN : (double) checkpointBytes / readings;
         }
 
         double fsyncsPerMinute() {
@@ -47,7 +56,7 @@ final class WearBench {
         }
 
         double megabytesPerDay() {
-            return bytesWritten / seconds * 86_400 / 1e6;
+            return (bytesWritten + checkpointBytes) / seconds * 86_400 / 1e6;
         }
     }
 
@@ -120,6 +129,7 @@ final class WearBench {
             // From just after one commit to just after another: whole commits only, however far apart they come (up to the
             // store's confirmed-commit-interval while the server confirms every item).
             long readings0 = nextCommit(db, rows(db));
+            WalFrames wal0 = WalFrames.read(wal(db));
             long fs0 = flushed(fs, db);
             long bytes0 = writeBytes(process.pid());
             Process strace = new ProcessBuilder("strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-p", Long.toString(process.pid()))
@@ -128,14 +138,17 @@ final class WearBench {
             Thread.sleep(window.toMillis());
             long readings = nextCommit(db, rows(db)) - readings0;
             long bytes = writeBytes(process.pid()) - bytes0;
+            WalFrames wal1 = WalFrames.read(wal(db));
+            long checkpoint = wal1.pagesAddedSince(wal0) * wal1.pageSize();
             double seconds = (System.nanoTime() - t0) / 1e9;
             long fsBytes = fs == null ? -1 : flushed(fs, db) - fs0;
             strace.destroy(); // SIGTERM: strace detaches and prints its counts.
             strace.waitFor(10, TimeUnit.SECONDS);
-            Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")), fsBytes);
-            System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading (file system: %6.0f),"
-                            + " %6.1f fsyncs/min, %8.1f MB/day%n",
-                    rate, synchronous, s.bytesPerReading(), s.fileSystemBytesPerReading(), s.fsyncsPerMinute(), s.megabytesPerDay());
+            Step s = new Step(rate, synchronous, seconds, readings, bytes, fsyncs(dir.resolve("strace.txt")), fsBytes, checkpoint);
+            System.out.printf(Locale.ROOT, "   %5d readings/s, synchronous=%-6s: %8.0f bytes written per reading (of which the checkpoint"
+                            + " still to come: %5.0f; file system: %6.0f), %6.1f fsyncs/min, %8.1f MB/day%n",
+                    rate, synchronous, s.bytesPerReading(), s.checkpointBytesPerReading(), s.fileSystemBytesPerReading(),
+                    s.fsyncsPerMinute(), s.megabytesPerDay());
             return s;
         } finally {
             process.destroy();
@@ -168,6 +181,10 @@ final class WearBench {
             }
         }
         throw new IOException("no write_bytes in /proc/" + pid + "/io");
+    }
+
+    private static Path wal(Path db) {
+        return db.resolveSibling(db.getFileName() + "-wal");
     }
 
     /** Waits for the next commit (more rows than {@code before}) and returns the rows then; gives up after 90 s. */
