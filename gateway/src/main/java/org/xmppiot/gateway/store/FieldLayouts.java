@@ -33,6 +33,11 @@ final class FieldLayouts implements FieldsCodec.Layouts {
         this.limit = limit;
     }
 
+    /** None, for a store that keeps an older layout: its rows carry their own. */
+    static FieldLayouts none() {
+        return new FieldLayouts(0);
+    }
+
     /** The layouts a store holds; a damaged one is left out (the rows that use it say so when read). */
     static FieldLayouts load(Connection db, int limit) throws SQLException {
         FieldLayouts layouts = new FieldLayouts(limit);

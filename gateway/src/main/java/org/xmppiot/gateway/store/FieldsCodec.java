@@ -1,8 +1,11 @@
 package org.xmppiot.gateway.store;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,8 @@ import org.xmppiot.core.model.Quality;
  * value as its digits and scale, a field's kind and quality flags as positions in the fixed lists below of the names
  * XEP-0323 spells (appended to, never reordered, so a stored file outlives changes to the enums); some 37 bytes.
  *
- * <p>Version 1 (stores written before): the names spelled out in full, fixed-size numbers.
+ * <p>Version 1 (stores of layout version 1, which keep it so that the version that made them reads them): the names
+ * spelled out in full, fixed-size numbers.
  */
 final class FieldsCodec {
 
@@ -422,6 +426,47 @@ final class FieldsCodec {
 
         String text() throws IOException {
             return new String(take(length()), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A row as version 1 writes it, for stores that keep their older layout: so that the version they were made by,
+     * installed again (a rollback), reads every row.
+     */
+    static byte[] encodeVersion1(List<Field> fields) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + fields.size() * 24);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION_1);
+            out.writeShort(fields.size());
+            for (Field f : fields) {
+                out.writeUTF(f.name());
+                out.writeUTF(f.category().xmlName());
+                out.writeByte(f.quality().size());
+                for (Quality q : f.quality()) {
+                    out.writeUTF(q.xmlName());
+                }
+                writeVersion1Value(out, f.value());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // Writing to memory does not fail.
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeVersion1Value(DataOutputStream out, FieldValue v) throws IOException {
+        out.writeByte(type(v));
+        if (v instanceof FieldValue.NumericValue n) {
+            byte[] unscaled = n.value().unscaledValue().toByteArray();
+            out.writeShort(unscaled.length);
+            out.write(unscaled);
+            out.writeInt(n.value().scale());
+            out.writeUTF(n.unit());
+        } else if (v instanceof FieldValue.BooleanValue b) {
+            out.writeBoolean(b.value());
+        } else if (v instanceof FieldValue.IntegerValue i) {
+            out.writeLong(i.value());
+        } else {
+            out.writeUTF(((FieldValue.StringValue) v).value());
         }
     }
 

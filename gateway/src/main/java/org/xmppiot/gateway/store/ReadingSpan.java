@@ -18,17 +18,15 @@ final class ReadingSpan {
             + "last_id INTEGER NOT NULL, min_ns INTEGER NOT NULL, max_ns INTEGER NOT NULL, max_seq INTEGER NOT NULL, "
             + "min_seq INTEGER NOT NULL, PRIMARY KEY (thing, first_id)) WITHOUT ROWID";
     static final String INDEX = "CREATE INDEX IF NOT EXISTS reading_span_by_time ON reading_span (thing, max_ns)";
-    /** Spans built from the rows of a store written before there were spans, a few thousand ids each. */
-    static final String FROM_ROWS = "INSERT INTO reading_span SELECT thing, min(id), max(id), min(taken_at_ns), max(taken_at_ns), "
-            + "coalesce(max(CASE WHEN seq > 0 THEN seq END), 0), coalesce(min(CASE WHEN seq < 0 THEN seq END), 0) "
-            + "FROM reading GROUP BY thing, id / 4096";
-
     /**
      * The FROM clause of a query for one thing's readings taken in a time range, as {@code r}; its parameters are set
      * by {@link #setThingAndTimes}.
      */
     static final String THINGS_READINGS_IN_TIME = "FROM reading_span p JOIN reading r ON r.id BETWEEN p.first_id AND p.last_id "
             + "WHERE p.thing = ? AND p.max_ns >= ? AND p.min_ns <= ? AND r.thing = p.thing AND r.taken_at_ns BETWEEN ? AND ?";
+
+    /** The same for a store kept at version 1, by its index. */
+    static final String THINGS_READINGS_IN_TIME_BY_INDEX = "FROM reading r WHERE r.thing = ? AND r.taken_at_ns BETWEEN ? AND ?";
 
     private final String thing;
     private long firstId = -1;
@@ -74,11 +72,17 @@ final class ReadingSpan {
         }
     }
 
-    /** Sets the thing and the range of {@link #THINGS_READINGS_IN_TIME}; returns the next parameter's index. */
-    static int setThingAndTimes(PreparedStatement s, String thing, long fromNs, long toNs) throws SQLException {
+    /**
+     * Sets the thing and the range of {@link #THINGS_READINGS_IN_TIME}, or with {@code bySpans} false of
+     * {@link #THINGS_READINGS_IN_TIME_BY_INDEX}; returns the next parameter's index.
+     */
+    static int setThingAndTimes(PreparedStatement s, String thing, long fromNs, long toNs, boolean bySpans) throws SQLException {
         s.setString(1, thing);
         s.setLong(2, fromNs);
         s.setLong(3, toNs);
+        if (!bySpans) {
+            return 4;
+        }
         s.setLong(4, fromNs);
         s.setLong(5, toNs);
         return 6;

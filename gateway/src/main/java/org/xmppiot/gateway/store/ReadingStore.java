@@ -60,6 +60,8 @@ public final class ReadingStore implements AutoCloseable {
     private final String damage;
     private long nextId;
     private final FieldLayouts layouts;
+    /** Of this version's layout (spans, shared field layouts); false for a store kept at version 1 (see StoreLayout). */
+    private final boolean compact;
     private volatile Uncommitted uncommitted = (thingId, from, to) -> List.of();
     /** False while (or if, after an error) commits are not synced as configured: readings are then not written until they are. */
     private boolean syncedAsConfigured = true;
@@ -71,11 +73,15 @@ public final class ReadingStore implements AutoCloseable {
         this.db = db;
         this.lock = lock;
         this.damage = damage;
-        StoreLayout.prepare(db, config.path().toString());
+        compact = StoreLayout.prepare(db, config.path().toString()) >= StoreLayout.VERSION;
         try (Statement s = db.createStatement()) {
             nextId = StoreLayout.nextId(s);
         }
-        layouts = FieldLayouts.load(db, FieldLayouts.DEFAULT_LIMIT);
+        layouts = compact ? FieldLayouts.load(db, FieldLayouts.DEFAULT_LIMIT) : FieldLayouts.none();
+        if (!compact) {
+            log.info("the store {} keeps its layout of version {}, which the version that made it reads (the compact layout of "
+                    + "version {} is for stores this version makes)", config.path(), StoreLayout.KEPT_OLDER, StoreLayout.VERSION);
+        }
         db.setAutoCommit(false);
         db.commit();
         insertReading = db.prepareStatement("INSERT INTO reading (id, thing, seq, taken_at_ns, fields) VALUES (?, ?, ?, ?, ?)");
@@ -168,8 +174,10 @@ public final class ReadingStore implements AutoCloseable {
 
     /** {the highest reading sequence of {@code thing} kept (0 for none), the lowest status sequence kept (0 for none)}. */
     public synchronized long[] lastSequences(String thing) throws SQLException {
-        try (PreparedStatement q = db.prepareStatement("SELECT coalesce(max(max_seq), 0), coalesce(min(min_seq), 0) "
-                + "FROM reading_span WHERE thing = ?")) {
+        try (PreparedStatement q = db.prepareStatement(compact
+                ? "SELECT coalesce(max(max_seq), 0), coalesce(min(min_seq), 0) FROM reading_span WHERE thing = ?"
+                : "SELECT coalesce(max(CASE WHEN seq > 0 THEN seq END), 0), coalesce(min(CASE WHEN seq < 0 THEN seq END), 0) "
+                        + "FROM reading WHERE thing = ?")) {
             q.setString(1, thing);
             try (ResultSet rs = q.executeQuery()) {
                 long[] last = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
@@ -325,7 +333,9 @@ public final class ReadingStore implements AutoCloseable {
         for (Pending p : batch) {
             Reading r = p.reading();
             long takenAt = nanos(r.timestamp());
-            spans.computeIfAbsent(r.thingId(), ReadingSpan::new).add(id, takenAt, r.sequence());
+            if (compact) {
+                spans.computeIfAbsent(r.thingId(), ReadingSpan::new).add(id, takenAt, r.sequence());
+            }
             insertReading.setLong(1, id);
             insertReading.setString(2, r.thingId());
             insertReading.setLong(3, r.sequence());
@@ -433,6 +443,9 @@ public final class ReadingStore implements AutoCloseable {
 
     /** Values after the id of their layout, or, past the store's limit of layouts, with their own. */
     private byte[] encode(List<Field> fields) {
+        if (!compact) {
+            return FieldsCodec.encodeVersion1(fields);
+        }
         long layout = layouts.idFor(FieldsCodec.layout(fields));
         return layout < 0 ? FieldsCodec.encode(fields) : FieldsCodec.encodeValues(layout, fields);
     }
@@ -527,8 +540,8 @@ public final class ReadingStore implements AutoCloseable {
      */
     public synchronized List<Reading> sampledHistory(String thingId, Instant from, Instant to, int points) throws SQLException {
         long count;
-        try (PreparedStatement s = db.prepareStatement("SELECT count(*) " + ReadingSpan.THINGS_READINGS_IN_TIME)) {
-            ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to));
+        try (PreparedStatement s = db.prepareStatement("SELECT count(*) " + thingsReadingsInTime())) {
+            ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to), compact);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 count = rs.getLong(1);
@@ -545,7 +558,8 @@ public final class ReadingStore implements AutoCloseable {
 
     /** Readings of one thing taken in [{@code from}, {@code to}], committed or not yet, oldest first, at most {@code limit}. */
     public synchronized List<Reading> history(String thingId, Instant from, Instant to, int limit) throws SQLException {
-        List<Reading> out = earliest(thingId, nanos(from), nanos(to), limit);
+        List<Reading> out = compact ? earliest(thingId, nanos(from), nanos(to), limit)
+                : readingsOf(thingId, from, to, "ORDER BY r.taken_at_ns, r.id LIMIT ?", limit);
         for (Reading r : uncommitted.of(thingId, from, to)) {
             if (out.size() >= limit) {
                 break;
@@ -603,11 +617,16 @@ public final class ReadingStore implements AutoCloseable {
         return out;
     }
 
+    /** The FROM clause of a query for one thing's readings in a time range, as {@code r} ({@link ReadingSpan#setThingAndTimes}). */
+    private String thingsReadingsInTime() {
+        return compact ? ReadingSpan.THINGS_READINGS_IN_TIME : ReadingSpan.THINGS_READINGS_IN_TIME_BY_INDEX;
+    }
+
     /** One thing's readings taken in [{@code from}, {@code to}], with {@code rest} of the query taking one number. */
     private List<Reading> readingsOf(String thingId, Instant from, Instant to, String rest, long number) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT r.id, r.thing, r.seq, r.taken_at_ns, r.fields "
-                + ReadingSpan.THINGS_READINGS_IN_TIME + " " + rest)) {
-            int next = ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to));
+                + thingsReadingsInTime() + " " + rest)) {
+            int next = ReadingSpan.setThingAndTimes(s, thingId, nanos(from), nanos(to), compact);
             s.setLong(next, number);
             List<Reading> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -672,7 +691,9 @@ public final class ReadingStore implements AutoCloseable {
                 + "WHERE first_id <= ?");
              PreparedStatement outbox = db.prepareStatement("DELETE FROM outbox WHERE first_id <= ?");
              PreparedStatement readings = db.prepareStatement("DELETE FROM reading WHERE id <= ?")) {
-            ReadingSpan.deleteUpTo(db, boundary);
+            if (compact) {
+                ReadingSpan.deleteUpTo(db, boundary);
+            }
             unsent.setLong(1, boundary);
             long lost;
             try (ResultSet rs = unsent.executeQuery()) {

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * <p>Versions: 0, stores made before versions were kept, numbered readings with AUTOINCREMENT, which rewrites a page
  * of {@code sqlite_sequence} in every commit; 1 numbers them from the highest id kept (and {@code id_floor} once
  * retention deleted everything), one page less per commit for the card; 2 adds {@code field_layout}, what readings of
- * a kind share, kept once (rows written since hold their values and a layout's id), and finds a thing's readings by
- * {@code reading_span} (a row per thing and commit) instead of an index entry per reading; earlier versions can read
- * neither. Stores of version 0 are rebuilt at start; version 1 gets its spans made from its rows and its index dropped,
- * in one transaction; its rows stay as they are and are read as before.
+ * a kind share, kept once (rows hold their values and a layout's id), and finds a thing's readings by
+ * {@code reading_span} (a row per thing and commit) instead of an index entry per reading, which earlier versions can
+ * read neither of. Stores this version makes are of version 2. Stores of version 0 are rebuilt as version 1 at start;
+ * stores of version 1 stay so, written as version 1 writes them, so that a rollback to the version that made them
+ * (an update that failed its health gate, docs/FLEETS.md) finds a store it reads.
  */
 final class StoreLayout {
 
@@ -29,14 +30,16 @@ final class StoreLayout {
     private static final Logger log = LoggerFactory.getLogger(StoreLayout.class);
     private static final String READING_COLUMNS = "(id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
             + "taken_at_ns INTEGER NOT NULL, fields BLOB NOT NULL)";
-    /** Versions before 2 found a thing's readings by this index, an entry per reading. */
-    private static final String DROP_READING_INDEX = "DROP INDEX IF EXISTS reading_by_thing_time";
+    /** The newest version stores of an older layout are kept at (see above). */
+    static final int KEPT_OLDER = 1;
+    /** Version 1 finds a thing's readings by this index, an entry per reading. */
+    private static final String READING_INDEX = "CREATE INDEX IF NOT EXISTS reading_by_thing_time ON reading (thing, taken_at_ns)";
 
     private StoreLayout() {
     }
 
-    /** Makes or upgrades the tables; leaves the connection in autocommit mode as it found it. */
-    static void prepare(Connection db, String file) throws SQLException {
+    /** Makes or upgrades the tables and says the store's version; leaves the connection in autocommit mode as it found it. */
+    static int prepare(Connection db, String file) throws SQLException {
         try (Statement s = db.createStatement()) {
             int version = version(s);
             if (version > VERSION) {
@@ -46,26 +49,31 @@ final class StoreLayout {
             }
             boolean made = !tables(s).contains("reading");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS reading " + READING_COLUMNS);
-            s.executeUpdate(ReadingSpan.TABLE);
-            s.executeUpdate(ReadingSpan.INDEX);
+            if (made || version >= VERSION) {
+                s.executeUpdate(ReadingSpan.TABLE);
+                s.executeUpdate(ReadingSpan.INDEX);
+                s.executeUpdate("CREATE TABLE IF NOT EXISTS field_layout (id INTEGER PRIMARY KEY, layout BLOB NOT NULL)");
+            } else {
+                s.executeUpdate(READING_INDEX);
+            }
             s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox (destination TEXT NOT NULL, first_id INTEGER NOT NULL, "
                     + "last_id INTEGER NOT NULL, thing TEXT, readings INTEGER, PRIMARY KEY (destination, first_id)) WITHOUT ROWID");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS id_floor (next INTEGER NOT NULL)");
-            s.executeUpdate("CREATE TABLE IF NOT EXISTS field_layout (id INTEGER PRIMARY KEY, layout BLOB NOT NULL)");
             addOutboxColumnsOfOlderStores(s);
             if (made) {
                 s.executeUpdate("PRAGMA user_version = " + VERSION);
-            } else if (version < 1) {
-                dropAutoincrement(db, s, file);
-            } else if (version < VERSION) {
-                upgrade(db, file, "from version " + version, () -> addSpans(s));
+                return VERSION;
             }
+            if (version < KEPT_OLDER) {
+                dropAutoincrement(db, s, file);
+            }
+            return version(s);
         }
     }
 
     /**
-     * Copies the readings into a table without AUTOINCREMENT and makes their spans, in one transaction: a cut or a full
-     * disk leaves the store as it was, which keeps working (with its extra page per commit) and is upgraded at a later start.
+     * Copies the readings into a table without AUTOINCREMENT (version 1), in one transaction: a cut or a full disk leaves
+     * the store as it was, which keeps working (with its extra page per commit) and is upgraded at a later start.
      */
     private static void dropAutoincrement(Connection db, Statement s, String file) throws SQLException {
         long readings;
@@ -81,18 +89,8 @@ final class StoreLayout {
             s.executeUpdate("INSERT INTO id_floor SELECT coalesce(seq, 0) + 1 FROM sqlite_sequence WHERE name = 'reading'");
             s.executeUpdate("DROP TABLE reading");
             s.executeUpdate("ALTER TABLE reading_upgrade RENAME TO reading");
-            addSpans(s);
+            s.executeUpdate(READING_INDEX);
         });
-    }
-
-    /**
-     * A thing's readings found by a row per commit instead of an index entry per reading: spans made from the rows (any
-     * made meanwhile by a start whose upgrade failed are made anew), the index dropped.
-     */
-    private static void addSpans(Statement s) throws SQLException {
-        s.executeUpdate("DELETE FROM reading_span");
-        s.executeUpdate(ReadingSpan.FROM_ROWS);
-        s.executeUpdate(DROP_READING_INDEX);
     }
 
     @FunctionalInterface
@@ -106,12 +104,11 @@ final class StoreLayout {
      */
     private static void upgrade(Connection db, String file, String what, Steps steps) throws SQLException {
         long started = System.nanoTime();
-        log.info("upgrading the store {} to version {} ({}; the fields readings of a kind share kept once, a thing's readings "
-                + "found by a row per commit instead of an index entry per reading)", file, VERSION, what);
+        log.info("upgrading the store {} to version {} ({})", file, KEPT_OLDER, what);
         db.setAutoCommit(false);
         try (Statement s = db.createStatement()) {
             steps.run();
-            s.executeUpdate("PRAGMA user_version = " + VERSION);
+            s.executeUpdate("PRAGMA user_version = " + KEPT_OLDER);
             db.commit();
             log.info("upgraded the store {} in {} ms", file, (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {

@@ -102,6 +102,9 @@ class FieldsCodecTest {
                 + "746E00020204000000010001570006656E6572677900096D6F6D656E746172790100106175746F6D61746963526561646F75746E000300C3"
                 + "890000000300036B5768");
         assertThat(FieldsCodec.decode(version1)).isEqualTo(meter());
+        // And stores that keep that layout get rows byte for byte as that version wrote them.
+        assertThat(FieldsCodec.encodeVersion1(meter())).isEqualTo(version1);
+        assertThat(FieldsCodec.decode(FieldsCodec.encodeVersion1(everyKind()))).isEqualTo(everyKind());
     }
 
     @Test

@@ -60,7 +60,7 @@ class StoreLayoutTest {
                     insert.setString(1, r.thingId());
                     insert.setLong(2, r.sequence());
                     insert.setLong(3, ReadingStore.nanos(r.timestamp()));
-                    insert.setBytes(4, FieldsCodec.encode(r.fields()));
+                    insert.setBytes(4, FieldsCodec.encodeVersion1(r.fields()));
                     insert.executeUpdate();
                 }
             }
@@ -99,7 +99,7 @@ class StoreLayoutTest {
             assertThat(next.get(0).firstId()).as("above every id given before, deleted ones too").isEqualTo(51);
         }
         assertThat(readingTableSql()).doesNotContainIgnoringCase("AUTOINCREMENT");
-        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
+        assertThat(userVersion()).as("the newest layout the versions before this one read").isEqualTo(StoreLayout.KEPT_OLDER);
 
         try (ReadingStore store = ReadingStore.open(config())) {
             assertThat(store.lastId()).isEqualTo(51);
@@ -108,7 +108,7 @@ class StoreLayoutTest {
     }
 
     @Test
-    void aVersionOneStoreKeepsItsRowsAsTheyAreAndWritesNewOnesWithSharedLayouts() throws Exception {
+    void aVersionOneStoreStaysOneThatTheVersionThatMadeItReadsAfterARollback() throws Exception {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode = WAL");
             s.executeUpdate("CREATE TABLE reading (id INTEGER PRIMARY KEY, thing TEXT NOT NULL, seq INTEGER NOT NULL, "
@@ -120,7 +120,7 @@ class StoreLayoutTest {
             for (long seq = 2; seq <= 3; seq++) {
                 Reading r = reading(seq);
                 s.executeUpdate("INSERT INTO reading VALUES (" + seq + ", 'boiler', " + seq + ", " + ReadingStore.nanos(r.timestamp())
-                        + ", X'" + java.util.HexFormat.of().formatHex(FieldsCodec.encode(r.fields())) + "')");
+                        + ", X'" + java.util.HexFormat.of().formatHex(FieldsCodec.encodeVersion1(r.fields())) + "')");
             }
             // A row exactly as version 1 wrote it: power 51.6 W, energy 50.057 kWh, both automatic read-outs.
             s.executeUpdate("INSERT INTO reading VALUES (1, 'boiler', 1, " + ReadingStore.nanos(T0) + ", X'0100020005706F776572000"
@@ -138,10 +138,15 @@ class StoreLayoutTest {
             assertThat(store.lastSequences("boiler")).containsExactly(3, 0);
             store.append(List.of(reading(4)), 1, List.of("pubsub"));
         }
-        assertThat(userVersion()).isEqualTo(StoreLayout.VERSION);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'reading_by_thing_time'")) {
-            assertThat(rs.getInt(1)).as("the index of an entry per reading is gone").isZero();
+        // What version 1 needs to read it: its version, its index, its tables only, every row in its format.
+        assertThat(userVersion()).isEqualTo(1);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = db.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master ORDER BY name)")) {
+                assertThat(rs.getString(1)).isEqualTo("id_floor,outbox,reading,reading_by_thing_time");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM reading WHERE substr(fields, 1, 1) != X'01'")) {
+                assertThat(rs.getInt(1)).isZero();
+            }
         }
         try (ReadingStore store = ReadingStore.open(config())) {
             assertThat(store.history("boiler", T0, T0.plusSeconds(100), 100)).extracting(Reading::fields)
