@@ -232,7 +232,7 @@ public final class ReadingStore implements AutoCloseable {
 
     /**
      * The page size of stores this version makes. Commits are rare and large (one a minute while the server confirms,
-     * one per 1,000 readings at high rates): 4 KiB pages, the size of the kernel's page cache and of an ext4 block, let a
+     * one per 2,500 readings at high rates): 4 KiB pages, the size of the kernel's page cache and of an ext4 block, let a
      * checkpoint write each page once instead of a whole 4 KiB block for every scattered 1 KiB page, which halves what
      * the card gets at 100 readings/s; at 1 reading/s a commit's few pages then cost a little more (bench/README.md).
      */

@@ -35,10 +35,11 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * Confirmed readings wait for the confirmed commit interval only while fewer than this many wait: at higher rates a
-     * commit every commit interval is large anyway (its fixed cost, some tens of KB written, is spread over a
-     * thousand readings or more), and memory holds no more than this.
+     * commit every commit interval is large anyway. A commit's fixed cost (some tens of KB: the pages it touches besides
+     * the new ones, in the log and again at the checkpoint) is spread over this many readings at least; with 1,000 it
+     * was a fifth of what the card got at 100 readings/s. Memory holds no more than this (some hundreds of KB).
      */
-    static final int MOST_HELD_CONFIRMED = 1_000;
+    static final int MOST_HELD_CONFIRMED = 2_500;
 
     private final ReadingStore store;
     private final int readingsPerItem;

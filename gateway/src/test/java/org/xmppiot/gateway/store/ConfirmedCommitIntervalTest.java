@@ -134,7 +134,7 @@ class ConfirmedCommitIntervalTest {
                 many.add(reading(i));
             }
             writer.accept(many);
-            Await.until("a thousand confirmed readings committed", () -> StoreFile.rows(db()) == StoreWriter.MOST_HELD_CONFIRMED);
+            Await.until("all the confirmed readings committed", () -> StoreFile.rows(db()) == StoreWriter.MOST_HELD_CONFIRMED);
             assertThat(items).allSatisfy(i -> assertThat(i.isConfirmed()).isTrue());
         }
     }
