@@ -133,33 +133,39 @@ public final class BusSubscription implements AutoCloseable {
 
     private void run() {
         List<Reading> batch = new ArrayList<>();
+        // True while readings keep coming: the thread then sleeps out each gathering time and takes what came, instead
+        // of waiting to be woken by the first reading and then sleeping (two wake-ups a batch instead of one).
+        boolean busy = false;
         while (!closed || !queue.isEmpty()) {
             Reading first;
-            try {
-                // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
-                first = closed ? queue.poll() : queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (first == null || first == WAKE) {
-                continue;
-            }
-            if (first.thingId() == MARK) { // Nothing to hand over before it: no reason to wait.
-                runMark(first);
-                pending.decrementAndGet();
-                continue;
-            }
-            // Waiting before the queue is drained lets what arrives meanwhile join this batch.
-            long wait = gatherNanos - (System.nanoTime() - lastBatchStart);
-            if (wait > 0 && !closed) {
+            if (busy && !closed) {
+                if (!sleepOutGathering()) {
+                    return;
+                }
+                first = queue.poll();
+                busy = first != null;
+            } else {
                 try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+                    // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
+                    first = closed ? queue.poll() : queue.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                if (first != null && first != WAKE && first.thingId() == MARK) { // Nothing to hand over before it: no reason to wait.
+                    runMark(first);
+                    pending.decrementAndGet();
+                    continue;
+                }
+                // Waiting before the queue is drained lets what arrives meanwhile join this batch.
+                if (first != null && first != WAKE && !closed && !sleepOutGathering()) {
+                    return;
+                }
             }
+            if (first == null || first == WAKE) {
+                continue;
+            }
+            busy = gatherNanos > 0;
             lastBatchStart = System.nanoTime();
             batch.clear();
             batch.add(first);
@@ -182,6 +188,20 @@ public final class BusSubscription implements AutoCloseable {
                 pending.addAndGet(-batch.size());
             }
         }
+    }
+
+    /** Sleeps until a gathering time has passed since the last batch began; false when interrupted. */
+    private boolean sleepOutGathering() {
+        long wait = gatherNanos - (System.nanoTime() - lastBatchStart);
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private void hand(List<Reading> readings) {

@@ -99,6 +99,8 @@ public final class PubSubPublisher implements AutoCloseable {
     private final AtomicLong delayed = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean idle;
+    /** Items wait for a free slot in the window: an answer that frees one wakes the publisher. */
+    private volatile boolean slotWanted = true;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
     // Owned by the publisher thread alone.
@@ -148,7 +150,8 @@ public final class PubSubPublisher implements AutoCloseable {
         }
     }
 
-    private record Result(long session, Flight flight, Exception error) {
+    /** An answer; for an item from memory the server confirmed, {@code confirmation} says what confirming it did. */
+    private record Result(long session, Flight flight, Exception error, OutboxItem.Confirmation confirmation) {
     }
 
     /**
@@ -177,9 +180,9 @@ public final class PubSubPublisher implements AutoCloseable {
         thread.start();
     }
 
-    /** An item has begun (its first reading just came): it is sent as soon as a slot is free. */
-    public void offer(OutboxItem item) {
-        begun.add(item);
+    /** Items have begun (their first readings just came): each is sent as soon as a slot is free. */
+    public void offer(List<OutboxItem> items) {
+        begun.addAll(items);
         wake();
     }
 
@@ -216,6 +219,7 @@ public final class PubSubPublisher implements AutoCloseable {
                 }
                 idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
                         && memory.isEmpty() && begun.isEmpty();
+                slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
                 if (!sent) {
                     sleepUntilWoken();
                 }
@@ -253,7 +257,7 @@ public final class PubSubPublisher implements AutoCloseable {
             if (a.error() == null) {
                 roundTrips.accept(a.roundTripNanos() / 1e9);
             }
-            answered(new Result(number, a.publish(), a.error()));
+            answered(number, a.publish(), a.error());
         });
         // Items from memory go back to the front, in order; the store's are read again from its oldest entry.
         List<Flight> unanswered = new ArrayList<>(awaiting);
@@ -339,9 +343,18 @@ public final class PubSubPublisher implements AutoCloseable {
         answers.send(request, flight);
     }
 
-    private void answered(Result result) {
-        results.add(result);
-        wake();
+    /**
+     * On the reader thread. An item from memory is confirmed here, at once: the store commits confirmed readings less
+     * often, so it must know as soon as the server has them. The publisher is woken only when the answer needs it now
+     * (an error, or items waiting for the slot it frees); otherwise it takes the answer with its next batch of items, or
+     * within {@link #POLL}.
+     */
+    private void answered(long session, Flight flight, Exception error) {
+        OutboxItem.Confirmation confirmation = error == null && flight.live() != null ? flight.live().confirmOnce() : null;
+        results.add(new Result(session, flight, error, confirmation));
+        if (error != null || slotWanted) {
+            wake();
+        }
     }
 
     private void handleResults() {
@@ -354,7 +367,7 @@ public final class PubSubPublisher implements AutoCloseable {
                 if (r.session() == sessionNumber) {
                     awaiting.remove(f);
                 }
-                if (markDone(f)) {
+                if (r.confirmation() != null ? counted(r.confirmation()) : markDone(f)) {
                     published.addAndGet(readings);
                 }
                 continue;
@@ -386,6 +399,14 @@ public final class PubSubPublisher implements AutoCloseable {
                         + "; sending it again");
             }
         }
+    }
+
+    /** An item from memory confirmed on the reader thread: its outbox entry (if it has one) is taken out. False if it was confirmed before. */
+    private boolean counted(OutboxItem.Confirmation confirmation) {
+        if (confirmation.entry() >= 0) {
+            confirmed.add(confirmation.entry());
+        }
+        return confirmation.first();
     }
 
     /** The item needs no more sending; its outbox entry (if it has one yet) is taken out. False if it was done before. */

@@ -15,13 +15,16 @@ import org.jivesoftware.smack.filter.StanzaFilter;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
 
 /**
  * The answers to one session's publishes, taken on Smack's reader thread as they are read. Smack's own asynchronous
  * requests cost several thread hand-offs per publish (a timeout scheduled on its reactor, the answer handed to a pooled
  * thread, then to its callbacks), which at a few hundred items a second was a good part of what the gateway spent.
- * Smack runs a collector's filter on the reader thread: this filter hands each answer to an expected publish to
- * {@code onAnswer} (which must only queue it and wake its thread) and keeps nothing in the collector. An answer counts
+ * On a {@link GuardedTcpConnection} the answers are taken before Smack dispatches them (which would wake a pooled thread
+ * for each); on another connection a collector's filter, which Smack runs on the reader thread, takes them and keeps
+ * nothing in the collector. Each answer to an expected publish goes to {@code onAnswer} (which must only queue it and
+ * wake its thread when needed). An answer counts
  * only from the address the publish went to, as Smack's {@link IQReplyFilter} decides. Publishes left without an
  * answer are given up by {@link #expire}.
  *
@@ -39,12 +42,19 @@ final class PublishAnswers<T> implements AutoCloseable {
     private final Map<String, Expected<T>> expected = new ConcurrentHashMap<>();
     private final XMPPTCPConnection connection;
     private final Consumer<Answer<T>> onAnswer;
-    private final StanzaCollector tap;
+    /** Stops taking answers. */
+    private final Runnable untap;
 
     PublishAnswers(XMPPTCPConnection connection, Consumer<Answer<T>> onAnswer) {
         this.connection = connection;
         this.onAnswer = onAnswer;
-        this.tap = connection.createStanzaCollector(StanzaCollector.newConfiguration().setStanzaFilter(this::take).setSize(1));
+        if (connection instanceof GuardedTcpConnection guarded) {
+            this.untap = guarded.takeAnswers(this::take);
+        } else {
+            StanzaCollector tap = connection.createStanzaCollector(StanzaCollector.newConfiguration()
+                    .setStanzaFilter(this::takeAndKeepNothing).setSize(1));
+            this.untap = tap::cancel;
+        }
     }
 
     /** Sends {@code request}; its answer (or the session's end) goes to {@code onAnswer}. */
@@ -62,9 +72,16 @@ final class PublishAnswers<T> implements AutoCloseable {
         }
     }
 
-    /** Runs on the reader thread for every stanza read: takes the answers to our publishes, keeps nothing. */
-    private boolean take(Stanza stanza) {
-        if (!(stanza instanceof IQ iq) || iq.isRequestIQ() || iq.getStanzaId() == null) {
+    private boolean takeAndKeepNothing(Stanza stanza) {
+        if (stanza instanceof IQ iq) {
+            take(iq);
+        }
+        return false;
+    }
+
+    /** Runs on the reader thread for every answer read: true for the answers to our publishes, which it takes. */
+    private boolean take(IQ iq) {
+        if (iq.isRequestIQ() || iq.getStanzaId() == null) {
             return false;
         }
         Expected<T> e = expected.get(iq.getStanzaId());
@@ -78,7 +95,7 @@ final class PublishAnswers<T> implements AutoCloseable {
         } catch (XMPPException.XMPPErrorException error) {
             onAnswer.accept(new Answer<>(e.publish(), error, roundTrip));
         }
-        return false;
+        return true;
     }
 
     /** Gives up on the publishes sent more than {@code timeoutNanos} ago: each goes to {@code onAnswer} with a timeout. */
@@ -100,7 +117,7 @@ final class PublishAnswers<T> implements AutoCloseable {
     /** Stops taking answers; what is still expected is left to the caller (a new session sends it again). */
     @Override
     public void close() {
-        tap.cancel();
+        untap.run();
         expected.clear();
     }
 }

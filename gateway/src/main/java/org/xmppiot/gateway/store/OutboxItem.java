@@ -110,6 +110,16 @@ public final class OutboxItem {
         return firstId;
     }
 
+    /** What {@link #confirmOnce} did: whether it was the item's first confirmation, and the outbox entry to take out (or -1). */
+    public record Confirmation(boolean first, long entry) {
+    }
+
+    /** {@link #confirm}, telling also whether this was the first: an item sent again may be confirmed twice. */
+    public synchronized Confirmation confirmOnce() {
+        boolean first = !confirmed;
+        return new Confirmation(first, confirm());
+    }
+
     public synchronized boolean isConfirmed() {
         return confirmed;
     }

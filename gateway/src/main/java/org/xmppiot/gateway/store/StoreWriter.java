@@ -44,7 +44,7 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private final ReadingStore store;
     private final int readingsPerItem;
     private final List<String> destinations;
-    private final Consumer<OutboxItem> newItem;
+    private final Consumer<List<OutboxItem>> newItems;
     private final Runnable afterCommit;
     private final long commitIntervalNanos;
     private final long confirmedCommitIntervalNanos;
@@ -75,24 +75,24 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
     /** A writer whose commits wait no longer for readings the server confirmed. */
-    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<OutboxItem> newItem,
+    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<List<OutboxItem>> newItems,
                        Runnable afterCommit, Duration commitInterval, int maxCommit) {
-        this(store, readingsPerItem, destinations, newItem, afterCommit, commitInterval, commitInterval, maxCommit);
+        this(store, readingsPerItem, destinations, newItems, afterCommit, commitInterval, commitInterval, maxCommit);
     }
 
     /**
-     * @param newItem                 told of each item as it begins (on the bus thread), to be published now
+     * @param newItems                told of the items a batch of readings began (on the bus thread), to be published now
      * @param afterCommit             told after each commit
      * @param commitInterval          longest a reading the server has not confirmed waits for its commit
      * @param confirmedCommitInterval longest a reading waits for its commit while all that wait were confirmed
      * @param maxCommit               most readings in one transaction; more waiting than twice that holds up the bus thread
      */
-    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<OutboxItem> newItem,
+    public StoreWriter(ReadingStore store, int readingsPerItem, List<String> destinations, Consumer<List<OutboxItem>> newItems,
                        Runnable afterCommit, Duration commitInterval, Duration confirmedCommitInterval, int maxCommit) {
         this.store = store;
         this.readingsPerItem = readingsPerItem;
         this.destinations = List.copyOf(destinations);
-        this.newItem = newItem;
+        this.newItems = newItems;
         this.afterCommit = afterCommit;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.confirmedCommitIntervalNanos = Math.max(commitIntervalNanos, confirmedCommitInterval.toNanos());
@@ -140,7 +140,9 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 lock.notifyAll();
             }
         }
-        begun.forEach(newItem);
+        if (!begun.isEmpty()) {
+            newItems.accept(begun); // All at once: one hand-over per batch, not one per thing.
+        }
     }
 
     private void commitLoop() {

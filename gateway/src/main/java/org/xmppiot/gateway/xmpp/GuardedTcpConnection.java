@@ -49,6 +49,8 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     private static final int WRITE_BUFFER_CHARS = 8 * 1024;
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
+    /** Who takes answers on the reader thread before Smack dispatches them ({@link #takeAnswers}). */
+    private final java.util.List<java.util.function.Predicate<IQ>> answerTakers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
 
@@ -127,7 +129,25 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             answerLater(minimalError(iq, StanzaError.Condition.service_unavailable));
             return;
         }
+        if (stanza instanceof IQ iq && !iq.isRequestIQ()) {
+            for (java.util.function.Predicate<IQ> taker : answerTakers) {
+                if (taker.test(iq)) {
+                    return;
+                }
+            }
+        }
         super.invokeStanzaCollectorsAndNotifyRecvListeners(stanza);
+    }
+
+    /**
+     * Lets {@code taker} see each answer (an IQ result or error) on the reader thread first; one it takes (returns true
+     * for) goes no further. Smack hands every stanza it dispatches to a pooled thread, whether or not any listener wants
+     * it: a thread wake-up per answer that answers to our own publishes, taken here, do without. {@code taker} must only
+     * queue what it takes. Returns what removes it.
+     */
+    public Runnable takeAnswers(java.util.function.Predicate<IQ> taker) {
+        answerTakers.add(taker);
+        return () -> answerTakers.remove(taker);
     }
 
     @Override

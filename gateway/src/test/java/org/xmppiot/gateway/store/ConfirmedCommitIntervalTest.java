@@ -51,14 +51,14 @@ class ConfirmedCommitIntervalTest {
     }
 
     /** Sends each item at once, as the publisher does, and has the server confirm it when {@code confirming} says so. */
-    private static Consumer<OutboxItem> server(List<OutboxItem> items, boolean[] confirming) {
-        return item -> {
+    private static Consumer<List<OutboxItem>> server(List<OutboxItem> items, boolean[] confirming) {
+        return begun -> begun.forEach(item -> {
             items.add(item);
             item.takeForSending();
             if (confirming[0]) {
                 item.confirm();
             }
-        };
+        });
     }
 
     @Test
@@ -93,11 +93,11 @@ class ConfirmedCommitIntervalTest {
         Duration commitInterval = Duration.ofSeconds(2);
         ScheduledExecutorService server = Executors.newSingleThreadScheduledExecutor();
         List<OutboxItem> items = new CopyOnWriteArrayList<>();
-        Consumer<OutboxItem> roundTrip = item -> {
+        Consumer<List<OutboxItem>> roundTrip = begun -> begun.forEach(item -> {
             items.add(item);
             item.takeForSending();
             server.schedule(item::confirm, commitInterval.multipliedBy(15).dividedBy(100).toMillis(), TimeUnit.MILLISECONDS);
-        };
+        });
         try (ReadingStore store = open();
              StoreWriter writer = new StoreWriter(store, 50, PUBSUB, roundTrip, () -> { }, commitInterval, LONG, 100)) {
             for (int i = 1; i <= 10; i++) {

@@ -146,7 +146,7 @@ class DamagedStoreTest {
             StoreConfig small = new StoreConfig(disk.resolve("readings.db"), StoreConfig.DEFAULT_MAX_BYTES, StoreConfig.DEFAULT_MAX_AGE,
                     Duration.ofMillis(50));
             try (ReadingStore store = ReadingStore.open(small);
-                 StoreWriter writer = new StoreWriter(store, 1, PUBSUB, item -> { }, () -> { }, Duration.ofMillis(50), 500)) {
+                 StoreWriter writer = new StoreWriter(store, 1, PUBSUB, items -> { }, () -> { }, Duration.ofMillis(50), 500)) {
                 writer.accept(readings("tank", 10));
                 Await.until("the first readings stored", () -> writer.stored() == 10);
                 Path filler = disk.resolve("filler");

@@ -96,7 +96,7 @@ class ReadingStoreTest {
         try (ReadingStore store = ReadingStore.open(config())) {
             List<List<Reading>> begun = new ArrayList<>();
             List<OutboxItem> items = new ArrayList<>();
-            try (StoreWriter writer = new StoreWriter(store, 50, PUBSUB, items::add, () -> { }, Duration.ZERO, 100)) {
+            try (StoreWriter writer = new StoreWriter(store, 50, PUBSUB, items::addAll, () -> { }, Duration.ZERO, 100)) {
                 writer.accept(arriving);
             }
             items.forEach(item -> begun.add(item.readings()));
