@@ -32,6 +32,7 @@ import org.xmppiot.gateway.iotdata.SensorDataFields;
 import org.xmppiot.gateway.store.OutboxItem;
 import org.xmppiot.gateway.store.ReadingStore;
 import org.xmppiot.gateway.store.StoredItem;
+import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
 import org.xmppiot.gateway.xmpp.XmppFailures;
 import org.xmppiot.gateway.xmpp.XmppUplink;
 
@@ -212,7 +213,20 @@ public final class PubSubPublisher implements AutoCloseable {
                     }
                     BareJid service = target.get();
                     if (service != null) {
-                        sent = fillWindow(connection, service);
+                        // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
+                        // item is not held back, which would cost the writer a second wake-up.
+                        GuardedTcpConnection burst = connection instanceof GuardedTcpConnection g
+                                && (!backlogDone || memory.size() + resend.size() + begun.size() > 1) ? g : null;
+                        if (burst != null) {
+                            burst.beginBurst();
+                        }
+                        try {
+                            sent = fillWindow(connection, service);
+                        } finally {
+                            if (burst != null) {
+                                burst.endBurst();
+                            }
+                        }
                     } else {
                         takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
                     }

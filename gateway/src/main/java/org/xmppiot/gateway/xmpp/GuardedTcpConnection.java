@@ -14,6 +14,7 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.BundleAndDefer;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.xml.XmlPullParser;
@@ -47,10 +48,16 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     /** The largest stanza read from another account; a replace-config document with a hundred things is about 20,000. */
     public static final int MAX_STANZA_CHARS = 128 * 1024;
     private static final int WRITE_BUFFER_CHARS = 8 * 1024;
+    /** The longest the writer holds back a stanza for the rest of a burst ({@link #beginBurst}); bursts end far sooner. */
+    private static final int BURST_HOLD_MILLIS = 20;
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
     /** Who takes answers on the reader thread before Smack dispatches them ({@link #takeAnswers}). */
     private final java.util.List<java.util.function.Predicate<IQ>> answerTakers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** True while a sender puts several stanzas in Smack's queue at once. */
+    private volatile boolean bursting;
+    /** The writer's wait for the rest of a burst, to end when the burst is in. */
+    private final java.util.concurrent.atomic.AtomicReference<BundleAndDefer> heldWriter = new java.util.concurrent.atomic.AtomicReference<>();
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
 
@@ -61,6 +68,36 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             droppedCurrent = true;
             UnparsableStanzas.INSTANCE.handleUnparsableStanza(unparsable);
         });
+        setBundleandDeferCallback(this::holdForBurst);
+    }
+
+    /**
+     * Several stanzas follow (the publisher's items of one batch): Smack's writer, which wakes for the first, waits for
+     * the rest and writes them all with one flush, instead of a wake-up, an encrypted record and a system call each.
+     * Call {@link #endBurst} when they are in, in a finally block.
+     */
+    public void beginBurst() {
+        bursting = true;
+    }
+
+    public void endBurst() {
+        bursting = false;
+        BundleAndDefer held = heldWriter.getAndSet(null);
+        if (held != null) {
+            held.stopCurrentBundleAndDefer();
+        }
+    }
+
+    /** Smack asks, on its writer thread, whether to wait before writing a stanza that came to an empty queue. */
+    private int holdForBurst(BundleAndDefer held) {
+        if (!bursting) {
+            return 0;
+        }
+        heldWriter.set(held);
+        if (!bursting) { // The burst ended meanwhile, perhaps before it could see this wait.
+            held.stopCurrentBundleAndDefer();
+        }
+        return BURST_HOLD_MILLIS;
     }
 
     /** From now on, replies to anyone {@code limits} does not know are rationed. */
