@@ -23,7 +23,7 @@ public final class Main {
     /** Runs one command line; returns the exit code (0 ok, 1 failed at run time, 2 bad configuration or usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (Arrays.asList(args).contains("--debug")) {
-            // Read by logback.xml; must be set before the first logger exists.
+            // Read by LogSetup; must be set before the first logger exists.
             System.setProperty("xmppiot.log.level", "DEBUG");
             System.setProperty("xmppiot.log.smack", "INFO");
             System.setProperty("xmppiot.log.exceptions", "%ex");
