@@ -46,7 +46,8 @@ final class ResultsWriter {
                 .append("nodes with up to 100 items. Every peer publishes to the same server with the same account and the same XEP-0323 `fields` payload; ")
                 .append("a subscriber (Smack, separate account) takes each reading's latency from the `sent` time the device wrote into it. ")
                 .append(Comparison.DEVICES).append(" devices on socat pseudo-terminals share each offered rate; each step is ")
-                .append(Comparison.WARMUP.toSeconds()).append(" s warm-up and ").append(Comparison.WINDOW.toSeconds())
+                .append(Comparison.WARMUP.toSeconds()).append(" s warm-up (").append(Comparison.FIRST_WARMUP.toSeconds())
+                .append(" s for a peer's first step, while its runtime compiles) and ").append(Comparison.WINDOW.toSeconds())
                 .append(" s measured; a peer that delivers under 95 % of what was offered, or has not caught up ")
                 .append(Comparison.DRAIN.toSeconds()).append(" s later, is not tried at higher rates.\n\n");
         md.append("## Peers\n\n");
