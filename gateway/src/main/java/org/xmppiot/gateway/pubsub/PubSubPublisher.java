@@ -105,7 +105,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
     // Owned by the publisher thread alone.
-    private XMPPTCPConnection session;
+    private GuardedTcpConnection session;
     /** The answers to this session's publishes. */
     private PublishAnswers<Flight> answers;
     private long lastExpiry = System.nanoTime();
@@ -204,7 +204,7 @@ public final class PubSubPublisher implements AutoCloseable {
                 expireUnanswered();
                 handleResults();
                 flushConfirmed(false);
-                XMPPTCPConnection connection = uplink.awaitReady(Duration.ZERO);
+                GuardedTcpConnection connection = uplink.awaitReady(Duration.ZERO);
                 boolean sent = false;
                 // A session the server just dropped fails every send at once: wait for the next one instead.
                 if (connection != null && connection.isConnected()) {
@@ -215,16 +215,15 @@ public final class PubSubPublisher implements AutoCloseable {
                     if (service != null) {
                         // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
                         // item is not held back, which would cost the writer a second wake-up.
-                        GuardedTcpConnection burst = connection instanceof GuardedTcpConnection g
-                                && (!backlogDone || memory.size() + resend.size() + begun.size() > 1) ? g : null;
-                        if (burst != null) {
-                            burst.beginBurst();
+                        boolean several = !backlogDone || memory.size() + resend.size() + begun.size() > 1;
+                        if (several) {
+                            connection.beginBurst();
                         }
                         try {
                             sent = fillWindow(connection, service);
                         } finally {
-                            if (burst != null) {
-                                burst.endBurst();
+                            if (several) {
+                                connection.endBurst();
                             }
                         }
                     } else {
@@ -261,7 +260,7 @@ public final class PubSubPublisher implements AutoCloseable {
     }
 
     /** On a new session, every unconfirmed item is sent again from the oldest, in order. */
-    private void newSession(XMPPTCPConnection connection) {
+    private void newSession(GuardedTcpConnection connection) {
         session = connection;
         long number = ++sessionNumber;
         if (answers != null) {

@@ -8,22 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.jivesoftware.smack.StanzaCollector;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.filter.IQReplyFilter;
 import org.jivesoftware.smack.filter.StanzaFilter;
 import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.Stanza;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
 
 /**
  * The answers to one session's publishes, taken on Smack's reader thread as they are read. Smack's own asynchronous
  * requests cost several thread hand-offs per publish (a timeout scheduled on its reactor, the answer handed to a pooled
  * thread, then to its callbacks), which at a few hundred items a second was a good part of what the gateway spent.
- * On a {@link GuardedTcpConnection} the answers are taken before Smack dispatches them (which would wake a pooled thread
- * for each); on another connection a collector's filter, which Smack runs on the reader thread, takes them and keeps
- * nothing in the collector. Each answer to an expected publish goes to {@code onAnswer} (which must only queue it and
+ * The answers are taken before Smack dispatches them ({@link GuardedTcpConnection#takeAnswers}: Smack would wake a
+ * pooled thread for each). Each answer to an expected publish goes to {@code onAnswer} (which must only queue it and
  * wake its thread when needed). An answer counts
  * only from the address the publish went to, as Smack's {@link IQReplyFilter} decides. Publishes left without an
  * answer are given up by {@link #expire}.
@@ -40,21 +36,15 @@ final class PublishAnswers<T> implements AutoCloseable {
     }
 
     private final Map<String, Expected<T>> expected = new ConcurrentHashMap<>();
-    private final XMPPTCPConnection connection;
+    private final GuardedTcpConnection connection;
     private final Consumer<Answer<T>> onAnswer;
     /** Stops taking answers. */
     private final Runnable untap;
 
-    PublishAnswers(XMPPTCPConnection connection, Consumer<Answer<T>> onAnswer) {
+    PublishAnswers(GuardedTcpConnection connection, Consumer<Answer<T>> onAnswer) {
         this.connection = connection;
         this.onAnswer = onAnswer;
-        if (connection instanceof GuardedTcpConnection guarded) {
-            this.untap = guarded.takeAnswers(this::take);
-        } else {
-            StanzaCollector tap = connection.createStanzaCollector(StanzaCollector.newConfiguration()
-                    .setStanzaFilter(this::takeAndKeepNothing).setSize(1));
-            this.untap = tap::cancel;
-        }
+        this.untap = connection.takeAnswers(this::take);
     }
 
     /** Sends {@code request}; its answer (or the session's end) goes to {@code onAnswer}. */
@@ -70,13 +60,6 @@ final class PublishAnswers<T> implements AutoCloseable {
                 onAnswer.accept(new Answer<>(publish, e, 0));
             }
         }
-    }
-
-    private boolean takeAndKeepNothing(Stanza stanza) {
-        if (stanza instanceof IQ iq) {
-            take(iq);
-        }
-        return false;
     }
 
     /** Runs on the reader thread for every answer read: true for the answers to our publishes, which it takes. */

@@ -2,8 +2,12 @@ package org.xmppiot.gateway.xmpp;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import javax.xml.namespace.QName;
 
@@ -53,11 +57,11 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
     /** Who takes answers on the reader thread before Smack dispatches them ({@link #takeAnswers}). */
-    private final java.util.List<java.util.function.Predicate<IQ>> answerTakers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Predicate<IQ>> answerTakers = new CopyOnWriteArrayList<>();
     /** True while a sender puts several stanzas in Smack's queue at once. */
     private volatile boolean bursting;
     /** The writer's wait for the rest of a burst, to end when the burst is in. */
-    private final java.util.concurrent.atomic.AtomicReference<BundleAndDefer> heldWriter = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<BundleAndDefer> heldWriter = new AtomicReference<>();
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
 
@@ -167,7 +171,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             return;
         }
         if (stanza instanceof IQ iq && !iq.isRequestIQ()) {
-            for (java.util.function.Predicate<IQ> taker : answerTakers) {
+            for (Predicate<IQ> taker : answerTakers) {
                 if (taker.test(iq)) {
                     return;
                 }
@@ -182,7 +186,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      * it: a thread wake-up per answer that answers to our own publishes, taken here, do without. {@code taker} must only
      * queue what it takes. Returns what removes it.
      */
-    public Runnable takeAnswers(java.util.function.Predicate<IQ> taker) {
+    public Runnable takeAnswers(Predicate<IQ> taker) {
         answerTakers.add(taker);
         return () -> answerTakers.remove(taker);
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.XMPPConnection;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.XmppConfig;
@@ -32,13 +31,13 @@ public final class XmppUplink implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Thread thread;
     private final ScheduledExecutorService livenessChecks;
-    private XMPPTCPConnection connection;
+    private GuardedTcpConnection connection;
     private volatile StrangerReplies strangers;
     private SessionLiveness liveness;
     /** The index in the targets of the server the session runs to. */
     private int currentTarget;
     /** A session the network dropped that the server may still resume (XEP-0198), and its target; null when none. */
-    private XMPPTCPConnection resumable;
+    private GuardedTcpConnection resumable;
     private int resumableTarget;
     private long resumptions;
     private boolean announced;
@@ -65,7 +64,7 @@ public final class XmppUplink implements AutoCloseable {
     }
 
     /** The connection once logged in and set up, waiting at most {@code timeout}; null if not ready by then. */
-    public XMPPTCPConnection awaitReady(Duration timeout) throws InterruptedException {
+    public GuardedTcpConnection awaitReady(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
@@ -163,7 +162,7 @@ public final class XmppUplink implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            XMPPTCPConnection dropped = takeResumable();
+            GuardedTcpConnection dropped = takeResumable();
             if (dropped != null) {
                 int target = resumableTarget;
                 String failure;
@@ -196,7 +195,7 @@ public final class XmppUplink implements AutoCloseable {
                 failedInARow = 0;
             }
             XmppConfig attempt = targets.size() > 1 ? config.withTarget(targets.get(next)) : config;
-            XMPPTCPConnection c = null;
+            GuardedTcpConnection c = null;
             try {
                 c = XmppConnectionFactory.create(attempt);
                 if (!announced) {
@@ -214,8 +213,8 @@ public final class XmppUplink implements AutoCloseable {
                 c.addConnectionListener(new LossListener(c));
                 c.connect();
                 c.login();
-                if (strangers != null && c instanceof GuardedTcpConnection guarded) {
-                    guarded.limitRepliesToStrangers(strangers);
+                if (strangers != null) {
+                    c.limitRepliesToStrangers(strangers);
                 }
                 Session session = new SmackSession(c);
                 for (SessionListener l : listeners) {
@@ -262,10 +261,10 @@ public final class XmppUplink implements AutoCloseable {
         }
     }
 
-    private XMPPTCPConnection takeResumable() {
+    private GuardedTcpConnection takeResumable() {
         lock.lock();
         try {
-            XMPPTCPConnection c = resumable;
+            GuardedTcpConnection c = resumable;
             resumable = null;
             return c;
         } finally {
@@ -280,7 +279,7 @@ public final class XmppUplink implements AutoCloseable {
      * when the server is not reachable yet (the session stays resumable for the next round), "" when the stream can
      * no longer be resumed.
      */
-    private String resume(XMPPTCPConnection old, int target) throws InterruptedException {
+    private String resume(GuardedTcpConnection old, int target) throws InterruptedException {
         if (!old.isDisconnectedButSmResumptionPossible()) {
             return "";
         }
@@ -356,7 +355,7 @@ public final class XmppUplink implements AutoCloseable {
     }
 
     /** Makes the session available to publishers; false when the uplink was closed meanwhile. */
-    private boolean publishReady(XMPPTCPConnection c, int target) {
+    private boolean publishReady(GuardedTcpConnection c, int target) {
         lock.lock();
         try {
             if (closed) {
@@ -365,7 +364,7 @@ public final class XmppUplink implements AutoCloseable {
             connection = c;
             currentTarget = target;
             resumable = null;
-            XMPPTCPConnection watched = c;
+            GuardedTcpConnection watched = c;
             liveness = new SessionLiveness(c, address(c), config.liveness(), livenessChecks, reason -> dead(watched, reason));
             ready = true;
             sessions++;
@@ -399,7 +398,7 @@ public final class XmppUplink implements AutoCloseable {
         }
     }
 
-    private static void disconnectQuietly(XMPPTCPConnection c) {
+    private static void disconnectQuietly(GuardedTcpConnection c) {
         if (c != null) {
             try {
                 c.disconnect();
@@ -410,7 +409,7 @@ public final class XmppUplink implements AutoCloseable {
     }
 
     /** The server " host:port" of a connection, as the log and the page name it. */
-    private static String address(XMPPTCPConnection c) {
+    private static String address(GuardedTcpConnection c) {
         return c.getHost().replaceFirst("^.*/", "") + ":" + c.getPort();
     }
 
@@ -418,7 +417,7 @@ public final class XmppUplink implements AutoCloseable {
      * Ends a session that {@link SessionLiveness} found silent: Smack still believes it is up, so it is shut
      * down at once (without the closing handshake a dead link would hold up) and the loop fails over.
      */
-    private void dead(XMPPTCPConnection c, String reason) {
+    private void dead(GuardedTcpConnection c, String reason) {
         if (lost(c, reason, false)) {
             Thread t = new Thread(c::instantShutdown, "xmpp-shutdown");
             t.setDaemon(true);
@@ -430,7 +429,7 @@ public final class XmppUplink implements AutoCloseable {
      * Marks {@code owner}'s session lost, so the loop reconnects (first resuming it, when {@code mayResume}: not after a
      * dead link, where waiting for it would only delay the next server); false when it is not the current one (any more).
      */
-    private boolean lost(XMPPTCPConnection owner, String reason, boolean mayResume) {
+    private boolean lost(GuardedTcpConnection owner, String reason, boolean mayResume) {
         String next;
         lock.lock();
         try {
@@ -462,9 +461,9 @@ public final class XmppUplink implements AutoCloseable {
 
     /** Marks the session lost when the server or network drops it, so the loop reconnects. */
     private final class LossListener implements ConnectionListener {
-        private final XMPPTCPConnection owner;
+        private final GuardedTcpConnection owner;
 
-        LossListener(XMPPTCPConnection owner) {
+        LossListener(GuardedTcpConnection owner) {
             this.owner = owner;
         }
 
@@ -497,7 +496,7 @@ public final class XmppUplink implements AutoCloseable {
 
     @Override
     public void close() {
-        XMPPTCPConnection c;
+        GuardedTcpConnection c;
         lock.lock();
         try {
             closed = true;
