@@ -78,6 +78,19 @@ class TextMappingsTest {
     }
 
     @Test
+    void csvSeparatorsAreTakenLiterallyWhateverTheyMeanInARegex() throws Exception {
+        for (String separator : List.of("|", ".", "\\", "\t", "x", "*", "::")) {
+            String yamlSeparator = separator.equals("\\") ? "'\\'" : separator.equals("\t") ? "\"\\t\"" : "'" + separator + "'";
+            FrameMapper m = mapper("mapping:\n  type: csv\n  separator: " + yamlSeparator + "\n  fields:\n"
+                    + "    - { name: a, column: 1 }\n    - { name: b, column: 3, optional: true }\n");
+            assertThat(map(m, "0040" + separator + "q" + separator + "1E+3")).as("separator %s", separator).containsExactly(
+                    Field.readout("a", numeric("40", null)),
+                    Field.readout("b", numeric("1000", null)));
+            assertThat(map(m, "007" + separator + separator)).as("separator %s", separator).containsExactly(Field.readout("a", numeric("7", null)));
+        }
+    }
+
+    @Test
     void jsonPathsKeepTheDecimalsTheDeviceSent() throws Exception {
         FrameMapper m = mapper("""
                 mapping:

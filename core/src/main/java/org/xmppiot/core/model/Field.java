@@ -1,17 +1,19 @@
 package org.xmppiot.core.model;
 
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /** One named value of a reading, with the quality flags that say how it was obtained and its category. */
 public record Field(String name, FieldValue value, Set<Quality> quality, Category category) {
 
+    private static final Set<Quality> AUTOMATIC_READOUT = QualitySets.single(Quality.AUTOMATIC_READOUT);
+
+    /** {@code quality} is kept unmodifiable, in the enum's order. */
     public Field {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(category, "category");
-        quality = quality == null || quality.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(quality));
+        quality = QualitySets.of(quality);
     }
 
     /** A momentary field, the usual case. */
@@ -21,12 +23,12 @@ public record Field(String name, FieldValue value, Set<Quality> quality, Categor
 
     /** A field read automatically from a device, the usual case. */
     public static Field readout(String name, FieldValue value) {
-        return new Field(name, value, Set.of(Quality.AUTOMATIC_READOUT));
+        return new Field(name, value, AUTOMATIC_READOUT);
     }
 
     /** A status field: the state of the device or its connection, e.g. whether its port is open. */
     public static Field status(String name, String text) {
-        return new Field(name, new FieldValue.StringValue(text), Set.of(Quality.AUTOMATIC_READOUT), Category.STATUS);
+        return new Field(name, new FieldValue.StringValue(text), AUTOMATIC_READOUT, Category.STATUS);
     }
 
     /** The same field with other quality flags. */

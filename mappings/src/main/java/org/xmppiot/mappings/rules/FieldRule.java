@@ -105,7 +105,10 @@ public record FieldRule(String name, String type, String unit, BigDecimal scale,
     }
 
     private BigDecimal scaled(BigDecimal v) {
-        BigDecimal r = v.multiply(scale).add(offset);
+        // Most fields are neither scaled nor offset; times 1 plus 0 gives the same number and scale when v's scale is not
+        // negative, so it is skipped (two numbers a field less on every reading).
+        boolean asIs = v.scale() >= 0 && scale.equals(BigDecimal.ONE) && offset.equals(BigDecimal.ZERO);
+        BigDecimal r = asIs ? v : v.multiply(scale).add(offset);
         return decimals == null ? r : r.setScale(decimals, RoundingMode.HALF_UP);
     }
 

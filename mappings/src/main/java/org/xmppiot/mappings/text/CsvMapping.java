@@ -37,6 +37,8 @@ public final class CsvMapping implements FrameMapperFactory {
             throw mapping.get("separator").error("must not be empty");
         }
         Pattern split = Pattern.compile(Pattern.quote(separator));
+        // String.split takes a one-character separator without a regex matcher (and its objects) per line.
+        String oneChar = separator.length() == 1 ? (".$|()[{^?*+\\".indexOf(separator.charAt(0)) >= 0 ? "\\" : "") + separator : null;
         List<FieldRule> rules = FieldRules.read(mapping, Set.of("column"));
         int[] columns = new int[rules.size()];
         List<ConfigNode> items = mapping.list("fields");
@@ -47,7 +49,8 @@ public final class CsvMapping implements FrameMapperFactory {
             columns[i] = items.get(i).integer("column", 1, 1, 1000);
         }
         return frame -> {
-            String[] values = split.split(frame.text().strip(), -1);
+            String line = frame.text().strip();
+            String[] values = oneChar != null ? line.split(oneChar, -1) : split.split(line, -1);
             List<Field> fields = new ArrayList<>(rules.size());
             for (int i = 0; i < columns.length; i++) {
                 if (columns[i] > values.length || values[columns[i] - 1].isBlank()) {
