@@ -121,7 +121,7 @@ public final class SensorDataFields implements ExtensionElement {
                 attribute(out.append("<node"), "nodeId", r.thingId()).append('>');
                 openNode = r.thingId();
             }
-            attribute(out.append("<timestamp"), "value", r.timestamp().toString()).append('>');
+            UtcStamps.append(out.append("<timestamp value='"), r.timestamp()).append("'>");
             for (Field f : r.fields()) {
                 appendField(out, f);
             }
