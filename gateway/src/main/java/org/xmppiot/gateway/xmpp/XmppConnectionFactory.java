@@ -59,6 +59,11 @@ public final class XmppConnectionFactory {
         if (certificates != null) {
             trust = new ObservingTrustManager(trust != null ? trust : trustManager((KeyStore) null), certificates);
         }
+        if (trust == null && config.tls() == XmppConfig.TlsMode.DISABLED) {
+            // Smack makes a TLS context for every connection, TLS or not; with no trust manager of ours that parses the
+            // system's CA certificates (some 140, most of a MiB of heap, kept) for a connection that never judges one.
+            trust = TRUSTS_NOTHING;
+        }
         if (trust != null) {
             b.setCustomX509TrustManager(trust);
         }
@@ -102,6 +107,24 @@ public final class XmppConnectionFactory {
         }
         throw new GeneralSecurityException("no X.509 trust manager");
     }
+
+    /** For a connection without TLS: no certificate is ever trusted, should one be shown. */
+    private static final X509TrustManager TRUSTS_NOTHING = new X509TrustManager() {
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("TLS is off for this connection (xmpp.tls: disabled)");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("TLS is off for this connection (xmpp.tls: disabled)");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
 
     /** Shows the server's chain to an observer, then lets the real trust manager judge it. */
     private record ObservingTrustManager(X509TrustManager judge, Consumer<X509Certificate[]> observer) implements X509TrustManager {
