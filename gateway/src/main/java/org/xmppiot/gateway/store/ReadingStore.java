@@ -250,6 +250,8 @@ public final class ReadingStore implements AutoCloseable {
     }
 
     private static final SQLiteConfig.SynchronousMode SYNCHRONOUS = synchronousLevel();
+    /** SQLite's page cache for the store's connection, KiB. */
+    static final int PAGE_CACHE_KIB = 512;
 
     private static SQLiteConfig.SynchronousMode synchronousLevel() {
         String level = System.getenv("XMPP_IOT_STORE_SYNCHRONOUS");
@@ -264,6 +266,10 @@ public final class ReadingStore implements AutoCloseable {
         // harness runs the gateway once with another level (XMPP_IOT_STORE_SYNCHRONOUS=OFF) to show that it can tell.
         sqlite.setSynchronous(SYNCHRONOUS);
         sqlite.setBusyTimeout(10_000);
+        // SQLite keeps up to 2 MiB of pages by default, and a store that only grows fills it within hours: memory a
+        // gateway keeps for good. Commits touch a few pages at the end of the tables, history reads go to the file (and
+        // the kernel's cache of it).
+        sqlite.setCacheSize(-PAGE_CACHE_KIB);
         return DriverManager.getConnection("jdbc:sqlite:" + file, sqlite.toProperties());
     }
 
