@@ -1,6 +1,5 @@
 package org.xmppiot.gateway.xmpp;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -159,7 +158,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      */
     @Override
     protected void initDebugger() {
-        writer = new BufferedWriter(writer, WRITE_BUFFER_CHARS);
+        writer = new StanzaWriter(writer, WRITE_BUFFER_CHARS);
         super.initDebugger();
     }
 
