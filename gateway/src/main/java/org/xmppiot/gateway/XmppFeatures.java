@@ -107,10 +107,13 @@ final class XmppFeatures implements AutoCloseable {
         uplink.limitRepliesToStrangers(strangers);
         sessions.set(uplink);
         // Observers are told in batches too when readings come fast (as often as a node gets an item): one wake-up per
-        // batch instead of one per reading, which is most of what observing costs while nobody observes. A new
-        // observation starts hearing after the readings published before it (those of a batch under way among them).
+        // batch instead of one per reading. A new observation starts hearing after the readings published before it
+        // (those of a batch under way among them).
         observing = bus.subscribeInBatches("observe", config.busQueueCapacity(), OBSERVE_BATCH, config.xmpp().pubsub().itemInterval(),
                 batch -> batch.forEach(observe));
+        // While nobody observes, readings are not even queued for it. An observation is registered before it asks to
+        // hear (a mark after the readings published so far), so it misses none published after.
+        observing.offerOnlyWhile(() -> observe.observations() > 0);
         observe.afterPublished(action -> bus.afterPublished(observing, action));
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -43,6 +44,8 @@ public final class BusSubscription implements AutoCloseable {
     /** Readings queued or in the consumer's hands: what drain() waits for. */
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean closed;
+    /** Asked for each reading offered: one not wanted is not queued (marks still are). */
+    private volatile BooleanSupplier wanted = () -> true;
     /** Put in the queue by close() to wake the thread; never handed to the consumer. */
     private static final Reading WAKE = new Reading("", 0, java.time.Instant.EPOCH, List.of());
     /** The thing of a mark's place holder in the queue, told apart by identity (a new String: no thing id is it). */
@@ -70,10 +73,18 @@ public final class BusSubscription implements AutoCloseable {
     }
 
     void offer(Reading reading) {
-        if (closed) {
+        if (closed || !wanted.getAsBoolean()) {
             return;
         }
         enqueue(reading);
+    }
+
+    /**
+     * From now on readings are queued only while {@code wanted} says so, asked on the publishing thread for each: a
+     * consumer with nothing to do with them (nobody observes) then costs no wake-ups. Marks are queued as before.
+     */
+    public void offerOnlyWhile(BooleanSupplier wanted) {
+        this.wanted = wanted;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -193,6 +194,31 @@ class ReadingBusTest {
             assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(seen).containsExactly("mark at once", "r1", "r2", "r3", "mark A", "r4", "mark B", "mark C", "r5");
             assertThat(s.stats().delivered()).as("marks are not readings").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aSubscriptionOfferedOnlyWhileWantedGetsNoneOfTheReadingsPublishedMeanwhileButStillRunsItsMarks() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            AtomicBoolean wanted = new AtomicBoolean();
+            BusSubscription s = bus.subscribeInBatches("observe", 1000, 100, batch -> batch.forEach(r -> seen.add("r" + r.sequence())));
+            List<Reading> everyOne = new CopyOnWriteArrayList<>();
+            BusSubscription other = bus.subscribeInBatches("store", 1000, 100, everyOne::addAll);
+            s.offerOnlyWhile(wanted::get);
+            bus.publish(reading("x", 1));
+            bus.afterPublished(s, () -> seen.add("mark"));
+            bus.publish(reading("x", 2));
+            wanted.set(true);
+            bus.publish(reading("x", 3));
+            wanted.set(false);
+            bus.publish(reading("x", 4));
+            assertThat(s.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(other.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(seen).containsExactly("mark", "r3");
+            assertThat(s.stats().delivered()).isEqualTo(1);
+            assertThat(s.stats().dropped()).as("not wanted is not dropped").isZero();
+            assertThat(everyOne).as("other subscribers get every reading").hasSize(4);
         }
     }
 
