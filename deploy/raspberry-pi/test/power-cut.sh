@@ -142,6 +142,7 @@ watcher_pid=$!
 
 vm_aim_server
 boot() { vm_boot "$1" "powercut.aim_port=$aim_port"; }
+boot_until() { vm_boot_until "$1" "$2" "$3" "powercut.aim_port=$aim_port"; }
 items() { { wc -l < "$work/items.txt"; } 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
 boot_limit=${POWERCUT_BOOT_LIMIT:-}
@@ -168,10 +169,9 @@ fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
 # 5. The cycles: boot, check, wait for readings to flow, pull the plug at a random moment.
 : > "$work/cuts.txt"
 for cycle in $(seq 1 "$cycles"); do
-    boot "$cycle"
-    booted=$(date +%s)
     before=$(items)
-    check=$(wait_for "$work/console-$cycle.log" POWERCUT-CHECK 900) || { tail -30 "$work/console-$cycle.log"; exit 1; }
+    boot_until "$cycle" POWERCUT-CHECK 900 || { tail -30 "$work/console-$cycle.log"; exit 1; }
+    check=$vm_line booted=$(cat "$work/booted-$cycle")
     case "$check" in
         *"integrity=ok damaged=0"* | *"integrity=no-store damaged=0"*) ;;
         *) fail "boot $cycle: the store as the cut left it: $check" ;;
@@ -210,8 +210,7 @@ done
 
 # 6. A last boot empties the store onto the node; then every reading is checked.
 final=$((cycles + 1))
-boot "$final"
-wait_for "$work/console-$final.log" "POWERCUT-ACTIVE active" 900 >/dev/null || fail "last boot: the service did not come up"
+boot_until "$final" "POWERCUT-ACTIVE active" 900 || fail "last boot: the service did not come up"
 before=$(items)
 deadline=$(( $(date +%s) + 600 ))
 while [ "$(items)" -lt $((before + 200)) ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done

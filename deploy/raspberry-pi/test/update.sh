@@ -151,8 +151,7 @@ expect() { # expect DESCRIPTION PATTERN TEXT
 }
 
 # 5. N -> N+1, then the broken N+2.
-boot 1
-wait_for "$work/console-1.log" "UPDATE-STATE .* active=active" 900 >/dev/null || { tail -30 "$work/console-1.log"; exit 1; }
+vm_boot_until 1 "UPDATE-STATE .* active=active" 900 "update.aim_port=$aim_port" || { tail -30 "$work/console-1.log"; exit 1; }
 flowing "version $v1"
 log "fleet update $v2 ..."
 out=$(fleet update "$v2" --to gateway@localhost --wait 20m 2>&1) || true
