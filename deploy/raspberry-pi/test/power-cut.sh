@@ -141,7 +141,6 @@ vm_image
 watcher_pid=$!
 
 vm_aim_server
-boot() { vm_boot "$1" "powercut.aim_port=$aim_port"; }
 boot_until() { vm_boot_until "$1" "$2" "$3" "powercut.aim_port=$aim_port"; }
 items() { { wc -l < "$work/items.txt"; } 2>/dev/null || echo 0; }
 aims=(random commit checkpoint wal-reset)
