@@ -140,7 +140,7 @@ flowing() { # flowing WHAT: readings reach the node (200 more items within 10 mi
 helper_said() { grep -a "$name-update\[[0-9]*\]: " "$work/console-$1.log" | tr -d '\r' | sed 's/.*\]: /    /' || true; }
 state() { grep -a '^UPDATE-STATE' "$work/console-$1.log" | tail -1 | tr -d '\r'; }
 vm_aim_server
-boot() { vm_boot "$1" "update.aim_port=$aim_port"; }
+boot_until() { vm_boot_until "$1" "$2" "$3" "update.aim_port=$aim_port"; }
 running() { # running DESCRIPTION PATTERN: the guest reports PATTERN (grep -E) within a minute
     local deadline=$(( $(date +%s) + 60 ))
     until state 1 | grep -qE -- "$2" || [ "$(date +%s)" -ge "$deadline" ]; do sleep 1; done
@@ -151,7 +151,7 @@ expect() { # expect DESCRIPTION PATTERN TEXT
 }
 
 # 5. N -> N+1, then the broken N+2.
-vm_boot_until 1 "UPDATE-STATE .* active=active" 900 "update.aim_port=$aim_port" || { tail -30 "$work/console-1.log"; exit 1; }
+boot_until 1 "UPDATE-STATE .* active=active" 900 || { tail -30 "$work/console-1.log"; exit 1; }
 flowing "version $v1"
 log "fleet update $v2 ..."
 out=$(fleet update "$v2" --to gateway@localhost --wait 20m 2>&1) || true
@@ -186,10 +186,9 @@ else
     fail "the guest did not cut its power during the update"
     date +%s%3N > "$work/cuts.txt"
 fi
-boot 2
-if line=$(wait_for "$work/console-2.log" "UPDATE-STATE .* active=active result=\(updated\|rolled-back\)" 1200); then
+if boot_until 2 "UPDATE-STATE .* active=active result=\(updated\|rolled-back\)" 1200; then
     expect "after the cut: a working version, installed whole, its update finished" \
-        "version=($r1|$r2)/ii active=active result=(updated|rolled-back)" "$line"
+        "version=($r1|$r2)/ii active=active result=(updated|rolled-back)" "$vm_line"
 else
     fail "after the cut: $(state 2)"
 fi
