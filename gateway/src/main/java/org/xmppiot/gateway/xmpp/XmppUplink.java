@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.sm.predicates.AfterXStanzas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmppiot.gateway.config.XmppConfig;
@@ -24,6 +25,13 @@ public final class XmppUplink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(XmppUplink.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /**
+     * Stanzas sent between two requests for the server's count of what it received (XEP-0198 {@code <r/>}). Smack asks
+     * after every 5 (and every message); the count only lets Smack forget its copies of stanzas the server has, kept
+     * for a resumed stream, while the publisher's items are confirmed by their own answers. Each request costs the
+     * server an answer, and makes it ask us in turn. At 32, Smack keeps at most a few hundred kilobytes of copies.
+     */
+    static final int STANZAS_PER_ACK_REQUEST = 32;
 
     private final XmppConfig config;
     private final List<SessionListener> listeners;
@@ -206,6 +214,7 @@ public final class XmppUplink implements AutoCloseable {
                 }
                 // Stream management with resumption, where the server offers it: a dropped session is resumed, not restarted.
                 c.setUseStreamManagementResumption(true);
+                c.addRequestAckPredicate(new AfterXStanzas(STANZAS_PER_ACK_REQUEST));
                 // Where the server no longer knows a dropped stream, Smack would send what it had not acked on a fresh
                 // session bound on the old connection, which the uplink then closes; the publisher sends its unconfirmed
                 // items on the next session instead (same ids), so Smack's copies are only dropped.
