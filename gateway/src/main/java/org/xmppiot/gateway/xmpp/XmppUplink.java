@@ -28,8 +28,8 @@ public final class XmppUplink implements AutoCloseable {
     /**
      * Stanzas sent between two requests for the server's count of what it received (XEP-0198 {@code <r/>}). Smack asks
      * after every 5 (and every message); the count only lets Smack forget its copies of stanzas the server has, kept
-     * for a resumed stream, while the publisher's items are confirmed by their own answers. Each request costs the
-     * server an answer, and makes it ask us in turn. At 32, Smack keeps at most a few hundred kilobytes of copies.
+     * for a resumed stream, while the publisher's items are confirmed by their own answers; each request costs the
+     * server an answer and us a read of it. At 32, Smack keeps at most a few hundred kilobytes of copies.
      */
     static final int STANZAS_PER_ACK_REQUEST = 32;
 
