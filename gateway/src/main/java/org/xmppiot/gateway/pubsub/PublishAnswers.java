@@ -26,7 +26,7 @@ import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
  *
  * @param <T> what the caller keeps with each publish
  */
-final class PublishAnswers<T> implements AutoCloseable {
+final class PublishAnswers<T> implements AutoCloseable, GuardedTcpConnection.AnswerTaker {
 
     /** A publish and its answer: null when the server confirmed it (in {@code roundTripNanos}), else why not. */
     record Answer<T>(T publish, Exception error, long roundTripNanos) {
@@ -44,7 +44,7 @@ final class PublishAnswers<T> implements AutoCloseable {
     PublishAnswers(GuardedTcpConnection connection, Consumer<Answer<T>> onAnswer) {
         this.connection = connection;
         this.onAnswer = onAnswer;
-        this.untap = connection.takeAnswers(this::take);
+        this.untap = connection.takeAnswers(this);
     }
 
     /** Sends {@code request}; its answer (or the session's end) goes to {@code onAnswer}. */
@@ -62,8 +62,15 @@ final class PublishAnswers<T> implements AutoCloseable {
         }
     }
 
+    /** A publish's result needs no parsing: that it came is all it says. */
+    @Override
+    public boolean takesResultWithoutContent(String id) {
+        return expected.containsKey(id);
+    }
+
     /** Runs on the reader thread for every answer read: true for the answers to our publishes, which it takes. */
-    private boolean take(IQ iq) {
+    @Override
+    public boolean take(IQ iq) {
         if (iq.isRequestIQ() || iq.getStanzaId() == null) {
             return false;
         }

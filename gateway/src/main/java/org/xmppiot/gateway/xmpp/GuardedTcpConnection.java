@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 import javax.xml.namespace.QName;
 
 import org.jivesoftware.smack.SmackException.NotConnectedException;
+import org.jivesoftware.smack.sm.StreamManagementException.StreamManagementNotEnabledException;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.ErrorIQ;
 import org.jivesoftware.smack.packet.IQ;
@@ -40,6 +41,9 @@ import org.jxmpp.jid.Jid;
  * <li>Nothing bounds what answering costs: here replies to strangers are rationed by {@link StrangerReplies}, and
  * stanzas from other accounts over {@link #MAX_STANZA_CHARS} are refused before they are parsed.</li>
  * </ul>
+ * Beyond those, it costs less per stanza: the writer encodes in chunks ({@link StanzaWriter}), a burst of publishes
+ * goes out in one write ({@link #beginBurst}), answers to our publishes skip Smack's dispatch ({@link #takeAnswers}),
+ * and the server's ack requests are answered with what we send anyway ({@link AckRequestTap}).
  */
 public final class GuardedTcpConnection extends XMPPTCPConnection {
 
@@ -56,13 +60,38 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
     /** Who takes answers on the reader thread before Smack dispatches them ({@link #takeAnswers}). */
-    private final List<Predicate<IQ>> answerTakers = new CopyOnWriteArrayList<>();
+    private final List<AnswerTaker> answerTakers = new CopyOnWriteArrayList<>();
+
+    /** Takes answers (IQ results and errors) on the reader thread, before Smack dispatches them. */
+    public interface AnswerTaker {
+        /**
+         * Whether a result with this id is one it would take whatever it holds: such a result is read past, not parsed,
+         * and {@link #take} gets it with its addresses and id only.
+         */
+        boolean takesResultWithoutContent(String id);
+
+        /** Takes {@code answer} (true), or leaves it to Smack (false). Must only queue what it takes. */
+        boolean take(IQ answer);
+    }
     /** True while a sender puts several stanzas in Smack's queue at once. */
     private volatile boolean bursting;
     /** The writer's wait for the rest of a burst, to end when the burst is in. */
     private final AtomicReference<BundleAndDefer> heldWriter = new AtomicReference<>();
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
+    /**
+     * Stanzas read after an ack request the gateway has not answered yet, beyond which it is answered at once: the server
+     * keeps what it sent until we ack it, so this bounds what it holds for us when we send nothing.
+     */
+    private static final int MAX_READ_WHILE_ACK_OWED = 100;
+    /** The server asked for our count ({@link AckRequestTap}) and has no answer yet. */
+    private final AtomicBoolean ackOwed = new AtomicBoolean();
+    /** Stanzas read since the request we owe an answer to. Reader thread only. */
+    private int readWhileAckOwed;
+
+    static {
+        AckRequestTap.install();
+    }
 
     public GuardedTcpConnection(XMPPTCPConnectionConfiguration config) {
         super(config);
@@ -122,6 +151,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      */
     @Override
     protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
+        takeAckRequests(stream);
         StanzaHead head = StanzaHead.of(stream);
         RecordedStanza stanza = RecordedStanza.read(stream);
         if (stanza.chars() > MAX_STANZA_CHARS && isAnotherAccount(head.from())) {
@@ -132,6 +162,13 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             if (head.isIqRequest()) {
                 answerLater(head.error(StanzaError.Condition.not_acceptable));
             }
+            return;
+        }
+        if (head.isResult() && takesResultWithoutContent(head.id())) {
+            // An answer to one of our publishes: its content (the node and item id we sent) tells nothing new, and
+            // parsing it was much of what reading the stream cost. Processed as Smack would (the time the server was
+            // last heard, then the takers), with its head only.
+            processStanza(head.emptyResult());
             return;
         }
         droppedCurrent = false;
@@ -146,6 +183,41 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         if (droppedCurrent && head.isIqRequest()) {
             // Every request gets an answer (RFC 6120 8.2.3), also one we could not read.
             answerLater(head.error(StanzaError.Condition.bad_request));
+        }
+    }
+
+    /**
+     * Once stream management is on, the server's ack requests on this stream are answered here instead of by Smack as it
+     * reads them (a writer wake-up and a write for each): with the next stanza sent, in the same write, or by
+     * {@link #answerOwedAckRequest} within the liveness check. Each stream gets a new parser; its first stanza arms it.
+     */
+    private void takeAckRequests(XmlPullParser stream) {
+        if (stream instanceof AckRequestTap tap && !tap.takesAckRequests() && isSmEnabled()) {
+            tap.takeAckRequests(() -> {
+                ackOwed.set(true);
+                readWhileAckOwed = 0;
+            });
+        }
+        if (ackOwed.get() && ++readWhileAckOwed > MAX_READ_WHILE_ACK_OWED) {
+            answerOwedAckRequest();
+        }
+    }
+
+    /**
+     * Answers the server's ack request if one is still unanswered. Called after each stanza sent, and periodically for
+     * a gateway that sends nothing: servers wait long for an answer (ejabberd 60 s, Prosody 30 s before it even notes
+     * the delay) but do not ask again until they have one.
+     */
+    void answerOwedAckRequest() {
+        if (!ackOwed.getAndSet(false)) {
+            return;
+        }
+        try {
+            sendSmAcknowledgement();
+        } catch (StreamManagementNotEnabledException | NotConnectedException e) {
+            // The stream is gone; a resumed one counts anew and the server asks again.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -170,8 +242,8 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             return;
         }
         if (stanza instanceof IQ iq && !iq.isRequestIQ()) {
-            for (Predicate<IQ> taker : answerTakers) {
-                if (taker.test(iq)) {
+            for (AnswerTaker taker : answerTakers) {
+                if (taker.take(iq)) {
                     return;
                 }
             }
@@ -185,9 +257,18 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
      * it: a thread wake-up per answer that answers to our own publishes, taken here, do without. {@code taker} must only
      * queue what it takes. Returns what removes it.
      */
-    public Runnable takeAnswers(Predicate<IQ> taker) {
+    public Runnable takeAnswers(AnswerTaker taker) {
         answerTakers.add(taker);
         return () -> answerTakers.remove(taker);
+    }
+
+    private boolean takesResultWithoutContent(String id) {
+        for (AnswerTaker taker : answerTakers) {
+            if (taker.takesResultWithoutContent(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -222,6 +303,8 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             stanza = bareError(error.getStanzaId(), error.getTo(), error.getFrom(), error.getError());
         }
         super.sendStanzaInternal(stanza);
+        // Queued behind the stanza, the answer goes out in the write that wakes the writer anyway.
+        answerOwedAckRequest();
     }
 
     /** A handler that answers internal-server-error where the one it wraps throws, instead of leaving the request unanswered. */

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.ping.packet.Ping;
 import org.xmppiot.gateway.config.XmppConfig;
 
@@ -16,11 +15,12 @@ import org.xmppiot.gateway.config.XmppConfig;
  * fills, and nothing is read from it ever), so the server is pinged (XEP-0199) when it has said nothing for
  * {@code keepalive}, or for {@code stall-after} while something we sent waits for an answer; a ping without an
  * answer within {@code ping-timeout} declares the session dead. Any answer, an error too, is a sign of life. An
- * idle gateway thus sends one small ping a minute, a busy one none (the server's answers are the sign).
+ * idle gateway thus sends one small ping a minute, a busy one none (the server's answers are the sign). The same check
+ * answers a stream-management ack request the server made while the gateway had nothing to send.
  */
 final class SessionLiveness implements AutoCloseable {
 
-    private final XMPPTCPConnection connection;
+    private final GuardedTcpConnection connection;
     private final XmppConfig.Liveness settings;
     private final String server;
     private final Consumer<String> onDead;
@@ -37,7 +37,7 @@ final class SessionLiveness implements AutoCloseable {
      * on the sending thread; a Smack without them needs another way to know when we last sent.
      */
     @SuppressWarnings("deprecation")
-    SessionLiveness(XMPPTCPConnection connection, String server, XmppConfig.Liveness settings, ScheduledExecutorService scheduler,
+    SessionLiveness(GuardedTcpConnection connection, String server, XmppConfig.Liveness settings, ScheduledExecutorService scheduler,
             Consumer<String> onDead) {
         this.connection = connection;
         this.settings = settings;
@@ -51,7 +51,12 @@ final class SessionLiveness implements AutoCloseable {
     }
 
     private void check() {
-        if (closed || pinging) {
+        if (closed) {
+            return;
+        }
+        // A gateway that sends nothing answers the server's ack request here, not with its next stanza.
+        connection.answerOwedAckRequest();
+        if (pinging) {
             return;
         }
         long heard = Math.max(connection.getLastStanzaReceived(), started);

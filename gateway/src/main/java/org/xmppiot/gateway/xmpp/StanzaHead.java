@@ -1,6 +1,8 @@
 package org.xmppiot.gateway.xmpp;
 
+import org.jivesoftware.smack.packet.EmptyResultIQ;
 import org.jivesoftware.smack.packet.ErrorIQ;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jxmpp.jid.Jid;
@@ -30,6 +32,21 @@ record StanzaHead(String kind, String type, String id, Jid from, Jid to) {
     /** An IQ get or set with an id and a sender: a request that is owed an answer. */
     boolean isIqRequest() {
         return "iq".equals(kind) && id != null && from != null && ("get".equals(type) || "set".equals(type));
+    }
+
+    /** An IQ result with an id: an answer that says only that its request succeeded (what it holds aside). */
+    boolean isResult() {
+        return "iq".equals(kind) && "result".equals(type) && id != null;
+    }
+
+    /** This result with its addresses and id, without its content. */
+    @SuppressWarnings("deprecation") // Smack 4.4 has no builder for an empty result other than from its request.
+    IQ emptyResult() {
+        EmptyResultIQ result = new EmptyResultIQ();
+        result.setStanzaId(id);
+        result.setFrom(from);
+        result.setTo(to);
+        return result;
     }
 
     /** An error answer to this request with only the condition. */

@@ -22,6 +22,8 @@ public final class TcpRelay implements AutoCloseable {
     private volatile boolean dropToClient;
     private volatile boolean dropToServer;
     private final java.util.concurrent.atomic.AtomicLong droppedToClient = new java.util.concurrent.atomic.AtomicLong();
+    /** Told every chunk relayed: whether it went to the server, and its bytes as ISO-8859-1 text. */
+    private volatile java.util.function.BiConsumer<Boolean, String> watcher = (toServer, text) -> { };
 
     public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -62,6 +64,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Bytes from the server that were dropped on their way to the client. */
     public long droppedToClient() {
         return droppedToClient.get();
+    }
+
+    /** From now on {@code watcher} is told every chunk relayed (on the relay's threads), before it is passed on. */
+    public void watch(java.util.function.BiConsumer<Boolean, String> watcher) {
+        this.watcher = watcher;
     }
 
     /** Whether bytes from the client to the server are thrown away. */
@@ -114,6 +121,7 @@ public final class TcpRelay implements AutoCloseable {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (!(toServer ? dropToServer : dropToClient)) {
+                        watcher.accept(toServer, new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
                         out.write(buffer, 0, n);
                         out.flush();
                     } else if (!toServer) {
