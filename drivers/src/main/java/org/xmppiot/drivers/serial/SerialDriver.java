@@ -59,11 +59,14 @@ final class SerialDriver implements Driver {
         if (supervisor != null) {
             throw new IllegalStateException("driver for " + thingId + " already started");
         }
+        // Made once: a lambda made per read costs an allocation through the runtime in code compiled by C1 alone.
+        java.util.function.Consumer<byte[]> frames = frame -> handle(frame, sink);
+        java.util.function.BiConsumer<String, byte[]> rejects =
+                (kind, sample) -> rejections.count(kind, () -> describe(kind) + " '" + printable(sample) + "'");
         supervisor = new SerialPortSupervisor(thingId, settings, new SerialPortSupervisor.Listener() {
             @Override
             public void bytes(byte[] buf, int length) {
-                framer.accept(buf, length, frame -> handle(frame, sink),
-                        (kind, sample) -> rejections.count(kind, () -> describe(kind) + " '" + printable(sample) + "'"));
+                framer.accept(buf, length, frames, rejects);
             }
 
             @Override

@@ -123,38 +123,61 @@ final class SerialPortSupervisor implements AutoCloseable {
 
     /** Reads until the device is gone or the supervisor closes; returns why it stopped. */
     private String readUntilGone(SerialPort p, byte[] buf) {
-        long gather = gatherNanos(settings);
-        long lastData = System.nanoTime() - 2 * gather;
-        long previousData = lastData - 2 * gather;
-        while (!closed) {
-            // Busy when the last two reads brought bytes less than one and a half gathering times apart: then the port is
-            // left until a gathering time after the last bytes. A device slower than that is read as each frame comes
-            // (pausing would cost a second wake-up per frame for nothing).
-            long wait = gather - (System.nanoTime() - lastData);
-            if (lastData - previousData < gather + gather / 2 && wait > 0 && !pause(Duration.ofNanos(wait))) {
-                return "closed";
-            }
-            int n;
+        ReadTimes times = new ReadTimes(gatherNanos(settings));
+        String stopped = null;
+        while (!closed && stopped == null) {
+            stopped = readOnce(p, buf, times);
+        }
+        return stopped == null ? "closed" : stopped;
+    }
+
+    /** When the last two reads brought bytes. */
+    private static final class ReadTimes {
+        final long gather;
+        long lastData;
+        long previousData;
+
+        ReadTimes(long gather) {
+            this.gather = gather;
+            this.lastData = System.nanoTime() - 2 * gather;
+            this.previousData = lastData - 2 * gather;
+        }
+    }
+
+    /**
+     * One read and what it brought; null to go on, else why reading stopped. A method of its own so that it is compiled:
+     * the JIT compiler the package runs with (C1 alone) compiles a loop only after tens of thousands of rounds, and a
+     * device at 25 lines a second took half an hour to get there, read by the interpreter meanwhile.
+     */
+    private String readOnce(SerialPort p, byte[] buf, ReadTimes times) {
+        // Busy when the last two reads brought bytes less than one and a half gathering times apart: then the port is
+        // left until a gathering time after the last bytes. A device slower than that is read as each frame comes
+        // (pausing would cost a second wake-up per frame for nothing).
+        long gather = times.gather;
+        long wait = gather - (System.nanoTime() - times.lastData);
+        if (times.lastData - times.previousData < gather + gather / 2 && wait > 0 && !pause(Duration.ofNanos(wait))) {
+            return "closed";
+        }
+        int n;
+        try {
+            n = p.readBytes(buf, buf.length);
+        } catch (RuntimeException e) {
+            return "read failed: " + e.getMessage();
+        }
+        if (n < 0) {
+            return "device gone (read error " + p.getLastErrorCode() + ")";
+        }
+        if (n > 0) {
+            times.previousData = times.lastData;
+            times.lastData = System.nanoTime();
             try {
-                n = p.readBytes(buf, buf.length);
+                listener.bytes(buf, n);
             } catch (RuntimeException e) {
-                return "read failed: " + e.getMessage();
-            }
-            if (n < 0) {
-                return "device gone (read error " + p.getLastErrorCode() + ")";
-            }
-            if (n > 0) {
-                previousData = lastData;
-                lastData = System.nanoTime();
-                try {
-                    listener.bytes(buf, n);
-                } catch (RuntimeException e) {
-                    // A bug in framing or mapping must not stop reading the port.
-                    log.warn("thing={} serial data handling failed: {}", thingId, e.toString());
-                }
+                // A bug in framing or mapping must not stop reading the port.
+                log.warn("thing={} serial data handling failed: {}", thingId, e.toString());
             }
         }
-        return "closed";
+        return null;
     }
 
     /** How long a busy port is left between reads: {@link #GATHER_NANOS}, less on a line fast enough to fill the buffer sooner. */
