@@ -16,7 +16,7 @@
 # Usage: power-cut.sh TARGET-DIR WORK-DIR [CYCLES]
 #   TARGET-DIR  where the build left xmpp-iot-gateway_*_all.deb
 #   WORK-DIR    made (and deleted afterwards unless KEEP_VM is set) by this script
-# Needs root (debootstrap, chroot) and Debian's package mirror (DEBIAN_MIRROR). KVM is used when /dev/kvm is usable,
+# Needs root (debootstrap, chroot) and Debian's package mirror (DEBIAN_MIRROR). KVM is used where a guest kernel starts under it (vm_pick_accel),
 # plain emulation otherwise. The guest's root file system is made once and kept in XMPP_IOT_GATEWAY_VM_CACHE
 # (default /var/cache/xmpp-iot-gateway-vm). POWERCUT_SYNC=OFF runs the gateway with SQLite's synchronous=OFF (commits
 # not flushed), which the checks must catch. POWERCUT_BOOT_LIMIT=S fails a boot (with KVM) whose readings reach the

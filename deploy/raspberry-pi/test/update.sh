@@ -13,7 +13,7 @@
 # Usage: update.sh TARGET-DIR WORK-DIR
 #   TARGET-DIR  where the build left xmpp-iot-gateway_*_all.deb
 #   WORK-DIR    made (and deleted afterwards unless KEEP_VM is set) by this script
-# Needs root (debootstrap, chroot); KVM when /dev/kvm is usable, plain emulation otherwise. The guest's root file system
+# Needs root (debootstrap, chroot); KVM where a guest kernel starts under it, plain emulation otherwise. The guest's root file system
 # is shared with power-cut.sh (XMPP_IOT_GATEWAY_VM_CACHE, default /var/cache/xmpp-iot-gateway-vm).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

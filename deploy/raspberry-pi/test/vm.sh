@@ -127,10 +127,31 @@ vm_image() {
     mkfs.ext4 -q -F -L root -d "$root" "$work/disk.raw" 3G
     rm -rf "$root"
     log "guest image made ($(du -h "$work/disk.raw" | cut -f1) used)"
+    vm_pick_accel
 }
 
+# KVM where it works, plain emulation (TCG) elsewhere. Some hosts offer a /dev/kvm (nested virtualisation) under which a
+# guest kernel never starts: seen with QEMU's default CPU model hanging before its first console line, and -cpu host
+# aborting on an MSR. So the guest's kernel is started once under KVM without a root file system: where KVM works it
+# panics within seconds ("VFS: Unable to mount root fs") and QEMU exits (panic=-1 reboots, -no-reboot ends). Sets accel.
 accel=tcg
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
+vm_pick_accel() {
+    accel=tcg
+    if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+        log "no usable /dev/kvm: plain emulation (TCG)"
+        return 0
+    fi
+    local probe="$work/kvm-probe.log"
+    : > "$probe"
+    timeout 60 qemu-system-x86_64 -accel kvm -m 256 -smp 1 -display none -monitor none -no-reboot \
+        -kernel "$work/vmlinuz" -append "console=ttyS0 panic=-1" -serial "file:$probe" > "$work/kvm-probe-qemu.log" 2>&1 || true
+    if grep -a -q "Kernel panic" "$probe"; then
+        accel=kvm
+        log "KVM works: the guest runs under it"
+    else
+        log "KVM is offered but a guest kernel does not start under it ($(grep -a -v '^$' "$work/kvm-probe-qemu.log" | tail -n 1 | cut -c1-160)); plain emulation (TCG)"
+    fi
+}
 
 # vm_aim_server: the server a guest asks, every half second from boot on, what to aim its power cut at; it answers with
 # what vm_aim left (once) or closes at once. It holds its port for the whole run: a port found free and bound again at
