@@ -3,6 +3,7 @@ package org.xmppiot.core.bus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.xmppiot.core.model.Reading;
@@ -16,7 +17,13 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
 
     private final List<BusSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final LatestValueCache latest = new LatestValueCache();
-    /** Measurements published (status readings, with their negative sequences, are not counted). */
+    /**
+     * Held while a reading is published. A lock, not the bus's monitor: several drivers' threads publish, and once they
+     * met, a monitor stays inflated and every entry goes through the VM (in code compiled by C1 alone, as the package
+     * runs), where this lock is one compare-and-set.
+     */
+    private final ReentrantLock order = new ReentrantLock();
+    /** Measurements published (status readings, with their negative sequences, are not counted). Under {@link #order}. */
     private long measurements;
 
     @Override
@@ -29,13 +36,18 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      * publish (a driver's readings and its thing's status reported from another thread). Offering never
      * waits, so the lock is held only for as long as the cache update and the offers take.
      */
-    public synchronized void publish(Reading reading) {
-        if (reading.sequence() >= 0) {
-            measurements++;
-        }
-        latest.update(reading);
-        for (BusSubscription s : subscriptions) {
-            s.offer(reading);
+    public void publish(Reading reading) {
+        order.lock();
+        try {
+            if (reading.sequence() >= 0) {
+                measurements++;
+            }
+            latest.update(reading);
+            for (BusSubscription s : subscriptions) {
+                s.offer(reading);
+            }
+        } finally {
+            order.unlock();
         }
     }
 
@@ -73,13 +85,23 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      * Runs {@code action} on {@code subscription}'s thread once it has handed over every reading published before this
      * call, and before any published after (see {@link BusSubscription#mark}).
      */
-    public synchronized void afterPublished(BusSubscription subscription, Runnable action) {
-        subscription.mark(action);
+    public void afterPublished(BusSubscription subscription, Runnable action) {
+        order.lock();
+        try {
+            subscription.mark(action);
+        } finally {
+            order.unlock();
+        }
     }
 
     /** Measurements taken by the things' drivers since start (status changes not counted). */
-    public synchronized long measurements() {
-        return measurements;
+    public long measurements() {
+        order.lock();
+        try {
+            return measurements;
+        } finally {
+            order.unlock();
+        }
     }
 
     public LatestValueCache latest() {

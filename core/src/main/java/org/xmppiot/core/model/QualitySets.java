@@ -22,6 +22,12 @@ final class QualitySets {
             return NONE;
         }
         if (flags.size() == 1) {
+            // Usually one of the shared sets already (Field.readout passes one): kept without an iterator.
+            for (Set<Quality> shared : SINGLE) {
+                if (shared == flags) {
+                    return flags;
+                }
+            }
             return single(flags.iterator().next());
         }
         return Collections.unmodifiableSet(EnumSet.copyOf(flags));

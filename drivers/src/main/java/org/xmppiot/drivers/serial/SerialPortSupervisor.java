@@ -72,7 +72,9 @@ final class SerialPortSupervisor implements AutoCloseable {
 
     private void run() {
         Duration wait = FIRST_RETRY;
-        byte[] buf = new byte[4096];
+        // No larger than a gathering pause lets wait: jSerialComm copies the whole array into native memory and back on
+        // every read, whatever the read brings.
+        byte[] buf = new byte[GATHER_MAX_BYTES];
         while (!closed) {
             SerialPort p = open();
             if (p == null) {
@@ -136,6 +138,8 @@ final class SerialPortSupervisor implements AutoCloseable {
         final long gather;
         long lastData;
         long previousData;
+        /** The last read filled the buffer: more is waiting, read on at once. */
+        boolean full;
 
         ReadTimes(long gather) {
             this.gather = gather;
@@ -155,7 +159,8 @@ final class SerialPortSupervisor implements AutoCloseable {
         // (pausing would cost a second wake-up per frame for nothing).
         long gather = times.gather;
         long wait = gather - (System.nanoTime() - times.lastData);
-        if (times.lastData - times.previousData < gather + gather / 2 && wait > 0 && !pause(Duration.ofNanos(wait))) {
+        if (!times.full && times.lastData - times.previousData < gather + gather / 2 && wait > 0
+                && !pause(Duration.ofNanos(wait))) {
             return "closed";
         }
         int n;
@@ -167,6 +172,7 @@ final class SerialPortSupervisor implements AutoCloseable {
         if (n < 0) {
             return "device gone (read error " + p.getLastErrorCode() + ")";
         }
+        times.full = n == buf.length;
         if (n > 0) {
             times.previousData = times.lastData;
             times.lastData = System.nanoTime();

@@ -101,6 +101,31 @@ class SerialDriverTest {
     }
 
     @Test
+    void aBurstLongerThanOneReadArrivesWholeAndInOrder() throws Exception {
+        try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
+            List<Reading> got = new CopyOnWriteArrayList<>();
+            SerialDriver d = driver(device.port(), FRAME_MAPPING);
+            d.start(measurementsTo(got));
+            try {
+                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+                // Several kibibytes at once: more than one read takes, and the kernel's tty buffer holds them all.
+                StringBuilder burst = new StringBuilder();
+                for (int i = 0; i < 150; i++) {
+                    burst.append("frame ").append(i).append(" value=").append(i % 100).append(".5\n");
+                }
+                assertThat(burst.length()).isGreaterThan(2 * 1024);
+                device.send(burst.toString());
+                Await.until("every frame of the burst", () -> got.size() >= 150);
+                assertThat(got).extracting(SerialDriverTest::number).containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 150).boxed().toList());
+                assertThat(d.stats().rejected()).isEmpty();
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    @Test
     void garbageBetweenFramesIsCountedAndEveryValidFrameIsRead() throws Exception {
         try (SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             List<Reading> got = new CopyOnWriteArrayList<>();
