@@ -34,6 +34,12 @@ public final class BusSubscription implements AutoCloseable {
     private final int maxBatch;
     private final long gatherNanos;
     private long lastBatchStart = System.nanoTime() - Long.MAX_VALUE / 2;
+    /**
+     * True while readings keep coming (the subscription's thread only): the thread then sleeps out each gathering time
+     * and takes what came, instead of waiting to be woken by the first reading and then sleeping (two wake-ups a batch
+     * instead of one).
+     */
+    private boolean busy;
     private final Consumer<List<Reading>> consumer;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
@@ -144,61 +150,69 @@ public final class BusSubscription implements AutoCloseable {
 
     private void run() {
         List<Reading> batch = new ArrayList<>();
-        // True while readings keep coming: the thread then sleeps out each gathering time and takes what came, instead
-        // of waiting to be woken by the first reading and then sleeping (two wake-ups a batch instead of one).
-        boolean busy = false;
-        while (!closed || !queue.isEmpty()) {
-            Reading first;
-            if (busy && !closed) {
-                if (!sleepOutGathering()) {
-                    return;
-                }
-                first = queue.poll();
-                busy = first != null;
-            } else {
-                try {
-                    // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
-                    first = closed ? queue.poll() : queue.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (first != null && first != WAKE && first.thingId() == MARK) { // Nothing to hand over before it: no reason to wait.
-                    runMark(first);
-                    pending.decrementAndGet();
-                    continue;
-                }
-                // Waiting before the queue is drained lets what arrives meanwhile join this batch.
-                if (first != null && first != WAKE && !closed && !sleepOutGathering()) {
-                    return;
-                }
+        boolean goOn = true;
+        while (goOn && (!closed || !queue.isEmpty())) {
+            goOn = handNextBatch(batch);
+        }
+    }
+
+    /**
+     * Waits for readings and hands one batch over; false when the thread is to end. A method of its own so that it is
+     * compiled: C1 alone, as the package runs, compiles a loop only after tens of thousands of rounds, and this one
+     * turns a few dozen times a second.
+     */
+    private boolean handNextBatch(List<Reading> batch) {
+        Reading first;
+        if (busy && !closed) {
+            if (!sleepOutGathering()) {
+                return false;
             }
-            if (first == null || first == WAKE) {
-                continue;
-            }
-            busy = gatherNanos > 0;
-            lastBatchStart = System.nanoTime();
-            batch.clear();
-            batch.add(first);
-            queue.drainTo(batch, maxBatch - 1);
-            if (closed) {
-                batch.removeIf(r -> r == WAKE); // Only close() puts it there; never counted as pending either.
-            }
+            first = queue.poll();
+            busy = first != null;
+        } else {
             try {
-                // Marks split the batch: what came before one is handed over before it runs.
-                int from = 0;
-                for (int i = 0; i < batch.size(); i++) {
-                    if (batch.get(i).thingId() == MARK) {
-                        hand(batch.subList(from, i));
-                        runMark(batch.get(i));
-                        from = i + 1;
-                    }
-                }
-                hand(batch.subList(from, batch.size()));
-            } finally {
-                pending.addAndGet(-batch.size());
+                // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
+                first = closed ? queue.poll() : queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (first != null && first != WAKE && first.thingId() == MARK) { // Nothing to hand over before it: no reason to wait.
+                runMark(first);
+                pending.decrementAndGet();
+                return true;
+            }
+            // Waiting before the queue is drained lets what arrives meanwhile join this batch.
+            if (first != null && first != WAKE && !closed && !sleepOutGathering()) {
+                return false;
             }
         }
+        if (first == null || first == WAKE) {
+            return true;
+        }
+        busy = gatherNanos > 0;
+        lastBatchStart = System.nanoTime();
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        if (closed) {
+            batch.removeIf(r -> r == WAKE); // Only close() puts it there; never counted as pending either.
+        }
+        try {
+            // Marks split the batch: what came before one is handed over before it runs.
+            int from = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).thingId() == MARK) {
+                    hand(batch.subList(from, i));
+                    runMark(batch.get(i));
+                    from = i + 1;
+                }
+            }
+            hand(batch.subList(from, batch.size()));
+        } finally {
+            pending.addAndGet(-batch.size());
+        }
+        return true;
     }
 
     /** Sleeps until a gathering time has passed since the last batch began; false when interrupted. */

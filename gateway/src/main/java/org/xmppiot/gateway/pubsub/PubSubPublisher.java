@@ -201,41 +201,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                expireUnanswered();
-                handleResults();
-                flushConfirmed(false);
-                GuardedTcpConnection connection = uplink.awaitReady(Duration.ZERO);
-                boolean sent = false;
-                // A session the server just dropped fails every send at once: wait for the next one instead.
-                if (connection != null && connection.isConnected()) {
-                    if (connection != session) {
-                        newSession(connection);
-                    }
-                    BareJid service = target.get();
-                    if (service != null) {
-                        // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
-                        // item is not held back, which would cost the writer a second wake-up.
-                        boolean several = !backlogDone || memory.size() + resend.size() + begun.size() > 1;
-                        if (several) {
-                            connection.beginBurst();
-                        }
-                        try {
-                            sent = fillWindow(connection, service);
-                        } finally {
-                            if (several) {
-                                connection.endBurst();
-                            }
-                        }
-                    } else {
-                        takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
-                    }
-                }
-                idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
-                        && memory.isEmpty() && begun.isEmpty();
-                slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
-                if (!sent) {
-                    sleepUntilWoken();
-                }
+                round();
             } catch (InterruptedException e) {
                 break;
             } catch (SQLException | RuntimeException e) {
@@ -249,6 +215,49 @@ public final class PubSubPublisher implements AutoCloseable {
         }
         handleResults();
         flushConfirmed(true);
+    }
+
+    /**
+     * One round: results taken, confirmed readings marked, what fits the window sent, then a sleep if nothing went out.
+     * A method of its own so that it is compiled: C1 alone, as the package runs, compiles a loop only after tens of
+     * thousands of rounds, and this one turns a few dozen times a second.
+     */
+    private void round() throws InterruptedException, SQLException {
+        expireUnanswered();
+        handleResults();
+        flushConfirmed(false);
+        GuardedTcpConnection connection = uplink.awaitReady(Duration.ZERO);
+        boolean sent = false;
+        // A session the server just dropped fails every send at once: wait for the next one instead.
+        if (connection != null && connection.isConnected()) {
+            if (connection != session) {
+                newSession(connection);
+            }
+            BareJid service = target.get();
+            if (service != null) {
+                // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
+                // item is not held back, which would cost the writer a second wake-up.
+                boolean several = !backlogDone || memory.size() + resend.size() + begun.size() > 1;
+                if (several) {
+                    connection.beginBurst();
+                }
+                try {
+                    sent = fillWindow(connection, service);
+                } finally {
+                    if (several) {
+                        connection.endBurst();
+                    }
+                }
+            } else {
+                takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
+            }
+        }
+        idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
+                && memory.isEmpty() && begun.isEmpty();
+        slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
+        if (!sent) {
+            sleepUntilWoken();
+        }
     }
 
     /** Publishes unanswered for {@link #ANSWER_TIMEOUT_MILLIS} are sent again; looked for once a second. */
