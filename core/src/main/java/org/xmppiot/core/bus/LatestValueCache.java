@@ -24,13 +24,18 @@ public final class LatestValueCache {
     private final Map<String, Map<String, LatestField>> byThing = new ConcurrentHashMap<>();
 
     void update(Reading reading) {
-        Map<String, LatestField> fields = byThing.computeIfAbsent(reading.thingId(), id -> new LinkedHashMap<>());
+        Map<String, LatestField> fields = byThing.get(reading.thingId());
+        if (fields == null) {
+            fields = byThing.computeIfAbsent(reading.thingId(), id -> new LinkedHashMap<>());
+        }
+        Instant at = reading.timestamp();
         synchronized (fields) {
             for (Field f : reading.fields()) {
-                LatestField previous = fields.get(f.name());
-                // Drivers may deliver out of order after a replay; never let an older value win.
-                if (previous == null || !previous.timestamp().isAfter(reading.timestamp())) {
-                    fields.put(f.name(), new LatestField(f, reading.timestamp(), reading.sequence()));
+                // One map operation a field: put, and only when the value replaced was newer put that back. Drivers may
+                // deliver out of order after a replay; an older value never wins. (A key put again keeps its place.)
+                LatestField previous = fields.put(f.name(), new LatestField(f, at, reading.sequence()));
+                if (previous != null && previous.timestamp().isAfter(at)) {
+                    fields.put(f.name(), previous);
                 }
             }
         }

@@ -18,16 +18,17 @@ final class QualitySets {
     }
 
     static Set<Quality> of(Set<Quality> flags) {
+        // Usually one of the shared sets already (Field.readout passes one): kept as it is, found by identity, without a
+        // call through the Set interface (several kinds of sets come here, so such calls are not inlined).
+        for (Set<Quality> shared : SINGLE) {
+            if (shared == flags) {
+                return flags;
+            }
+        }
         if (flags == null || flags.isEmpty()) {
             return NONE;
         }
         if (flags.size() == 1) {
-            // Usually one of the shared sets already (Field.readout passes one): kept without an iterator.
-            for (Set<Quality> shared : SINGLE) {
-                if (shared == flags) {
-                    return flags;
-                }
-            }
             return single(flags.iterator().next());
         }
         return Collections.unmodifiableSet(EnumSet.copyOf(flags));
