@@ -153,6 +153,14 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     protected void parseAndProcessStanza(XmlPullParser stream) throws XmlPullParserException, IOException, InterruptedException {
         takeAckRequests(stream);
         StanzaHead head = StanzaHead.of(stream);
+        if (head.isResult() && !isAnotherAccount(head.from()) && takesResultWithoutContent(head.id())) {
+            // An answer to one of our publishes: its content (the node and item id we sent) tells nothing new, and
+            // parsing it was much of what reading the stream cost. Read past without keeping its events, and processed
+            // as Smack would (the time the server was last heard, then the takers), with its head only.
+            RecordedStanza.skip(stream);
+            processStanza(head.emptyResult());
+            return;
+        }
         RecordedStanza stanza = RecordedStanza.read(stream);
         if (stanza.chars() > MAX_STANZA_CHARS && isAnotherAccount(head.from())) {
             // Refused before any provider sees it: nothing anyone asks of the gateway needs this much. Servers'
@@ -165,10 +173,7 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             return;
         }
         if (head.isResult() && takesResultWithoutContent(head.id())) {
-            // An answer to one of our publishes: its content (the node and item id we sent) tells nothing new, and
-            // parsing it was much of what reading the stream cost. Processed as Smack would (the time the server was
-            // last heard, then the takers), with its head only.
-            processStanza(head.emptyResult());
+            processStanza(head.emptyResult()); // The same, from another account (its size judged above).
             return;
         }
         droppedCurrent = false;

@@ -88,6 +88,18 @@ final class RecordedStanza {
         }
     }
 
+    /** Reads past the stanza whose start tag {@code stream} is at, keeping nothing, leaving the stream at its end tag. */
+    static void skip(XmlPullParser stream) throws XmlPullParserException, IOException {
+        int top = stream.getDepth();
+        XmlPullParser.Event type = stream.getEventType();
+        while (type != XmlPullParser.Event.END_ELEMENT || stream.getDepth() != top) {
+            if (type == XmlPullParser.Event.END_DOCUMENT) {
+                throw new XmlPullParserException("the stream ended inside a stanza");
+            }
+            type = stream.next();
+        }
+    }
+
     private static List<String[]> withDefault(List<String[]> declarations, String namespace) {
         for (String[] d : declarations) {
             if (d[0].isEmpty()) {
