@@ -102,6 +102,8 @@ public final class PubSubPublisher implements AutoCloseable {
     private volatile boolean idle;
     /** Items wait for a free slot in the window: an answer that frees one wakes the publisher. */
     private volatile boolean slotWanted = true;
+    /** Items held in memory for sending, as of the last round. */
+    private volatile int heldItems;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
     // Owned by the publisher thread alone.
@@ -251,7 +253,10 @@ public final class PubSubPublisher implements AutoCloseable {
             } else {
                 takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
             }
+        } else {
+            takeBegun(); // No session: the same, however long the outage lasts.
         }
+        heldItems = memory.size();
         idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
                 && memory.isEmpty() && begun.isEmpty();
         slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
@@ -545,6 +550,14 @@ public final class PubSubPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Items of this run held in memory for sending: beyond the items still open, at most about {@code MEMORY_READINGS}
+     * readings' worth, connected or not; the rest waits in the store.
+     */
+    public int heldItems() {
+        return heldItems + begun.size();
     }
 
     /** Readings the server confirmed. */
