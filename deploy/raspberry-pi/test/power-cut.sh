@@ -98,8 +98,7 @@ port=$(sed -n 's/.*powercut.aim_port=\([0-9]*\).*/\1/p' /proc/cmdline)
 ref=/run/powercut-aim
 cut() {
     local now=${EPOCHREALTIME/./}
-    echo "POWERCUT-CUT $((now / 1000)) $aim: $1" > /dev/ttyS0
-    echo b > /proc/sysrq-trigger
+    vm-cut-power "POWERCUT-CUT $((now / 1000)) $aim: $1"
 }
 store() { runuser -u xmpp-iot-gateway -- sqlite3 -cmd '.timeout 10000' "$db" "$@"; }
 until { read -r aim <&3; } 2>/dev/null 3<>"/dev/tcp/10.0.2.2/$port"; do sleep 0.5; done
@@ -153,7 +152,7 @@ aim_at() { # aim_at WHAT: the guest cuts its own power at WHAT; the time of the 
     wait "$qemu_pid" 2>/dev/null || true
     vm_aim '' # Not taken (the guest never asked): not for the next boot either.
     local at
-    at=$(sed -n 's/^POWERCUT-CUT \([0-9]*\) .*/\1/p' "$work/console-$cycle.log" | head -1)
+    at=$(vm_said POWERCUT-CUT "$work/console-$cycle.log" | sed -n '1s/^POWERCUT-CUT \([0-9]*\) .*/\1/p')
     if [ -n "$at" ]; then
         echo "$at" >> "$work/cuts.txt"
     else
@@ -200,7 +199,7 @@ for cycle in $(seq 1 "$cycles"); do
         how="plug pulled at a random moment"
     else
         aim_at "$aim"
-        how=$(sed -n 's/^POWERCUT-CUT [0-9]* //p' "$work/console-$cycle.log" | tr -d '\r')
+        how=$(vm_said POWERCUT-CUT "$work/console-$cycle.log" | sed 's/^POWERCUT-CUT [0-9]* //')
         how=${how:-"no aimed cut: plug pulled"}
     fi
     kill -CONT "$prosody_pid"

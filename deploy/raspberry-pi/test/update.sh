@@ -116,8 +116,7 @@ port=$(sed -n 's/.*update.aim_port=\([0-9]*\).*/\1/p' /proc/cmdline)
 until { read -r _ <&3; } 2>/dev/null 3<>"/dev/tcp/10.0.2.2/$port"; do sleep 0.5; done
 until grep -qs '^stage=installing$' /var/lib/xmpp-iot-gateway-update/in-progress && pgrep -x dpkg >/dev/null; do sleep 0.05; done
 sleep "0.$((RANDOM % 10))"
-echo "UPDATE-CUT $(date +%s%3N) while dpkg installs" > /dev/ttyS0
-echo b > /proc/sysrq-trigger
+vm-cut-power "UPDATE-CUT $(date +%s%3N) while dpkg installs"
 EOF
 chmod 0755 "$root/usr/local/sbin/update-report" "$root/usr/local/sbin/update-aim"
 # What the helper says goes to the console too ("xmpp-iot-gateway-update: ..." lines).
@@ -178,7 +177,7 @@ while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do s
 kill -9 "$qemu_pid" "$cli_pid" 2>/dev/null || true
 wait "$qemu_pid" "$cli_pid" 2>/dev/null || true
 vm_aim ''
-cut=$(sed -n 's/^UPDATE-CUT \([0-9]*\) .*/\1/p' "$work/console-1.log" | head -1)
+cut=$(vm_said UPDATE-CUT "$work/console-1.log" | sed -n '1s/^UPDATE-CUT \([0-9]*\) .*/\1/p')
 if [ -n "$cut" ]; then
     pass "the power was cut while dpkg installed $v1"
     echo "$cut" > "$work/cuts.txt"

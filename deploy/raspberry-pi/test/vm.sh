@@ -111,6 +111,21 @@ things:
     fields:
       - { name: level, unit: cm, waveform: sine, min: 0, max: 200, period: 1m, decimals: 1 }
 EOF
+    # The guest's power cut: an immediate reset without sync (sysrq b; QEMU runs with -no-reboot). What it says first
+    # goes through the kernel's log, whose serial console has written it out when the write returns: a line written to
+    # /dev/ttyS0 itself may still wait in the tty's buffer when the reset comes, and be lost.
+    cat > "$root/usr/local/sbin/vm-cut-power" <<'EOF'
+#!/bin/bash
+echo "<2>$*" > /dev/kmsg
+echo b > /proc/sysrq-trigger
+EOF
+    chmod 0755 "$root/usr/local/sbin/vm-cut-power"
+}
+
+# vm_said WORD FILE: what the guest's console log FILE says from WORD on, in each line where WORD stands: after the kernel
+# log's time stamp, or after part of a line the tty was still sending when the kernel's console wrote its own.
+vm_said() {
+    sed -n "s/.*\($1 .*\)/\1/p" "$2" | tr -d '\r'
 }
 
 # vm_unit NAME AFTER|BEFORE COMMAND: a small unit of the guest, started at boot around the gateway's service.
