@@ -228,6 +228,8 @@ public final class PubSubPublisher implements AutoCloseable {
         expireUnanswered();
         handleResults();
         flushConfirmed(false);
+        // Every round, connected or not: memory stays bounded however long an outage lasts; the rest waits in the store.
+        takeBegun();
         GuardedTcpConnection connection = uplink.awaitReady(Duration.ZERO);
         boolean sent = false;
         // A session the server just dropped fails every send at once: wait for the next one instead.
@@ -239,7 +241,7 @@ public final class PubSubPublisher implements AutoCloseable {
             if (service != null) {
                 // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
                 // item is not held back, which would cost the writer a second wake-up.
-                boolean several = !backlogDone || memory.size() + resend.size() + begun.size() > 1;
+                boolean several = !backlogDone || memory.size() + resend.size() > 1;
                 if (several) {
                     connection.beginBurst();
                 }
@@ -250,11 +252,7 @@ public final class PubSubPublisher implements AutoCloseable {
                         connection.endBurst();
                     }
                 }
-            } else {
-                takeBegun(); // Held back: memory stays bounded, the rest waits in the store.
             }
-        } else {
-            takeBegun(); // No session: the same, however long the outage lasts.
         }
         heldItems = memory.size();
         idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
@@ -317,7 +315,6 @@ public final class PubSubPublisher implements AutoCloseable {
                 }
             }
         }
-        takeBegun();
         // Memory only after the store's older entries: a node gets its items in the order they were taken.
         while (backlogDone && awaiting.size() < liveWindow && !memory.isEmpty()) {
             OutboxItem item = memory.poll();
