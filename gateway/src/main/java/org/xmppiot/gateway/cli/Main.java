@@ -7,6 +7,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.gateway.GatewayStartException;
 import org.xmppiot.gateway.store.StoreException;
+import org.xmppiot.gateway.xmpp.SmackManagers;
 
 import picocli.CommandLine;
 
@@ -22,6 +23,8 @@ public final class Main {
 
     /** Runs one command line; returns the exit code (0 ok, 1 failed at run time, 2 bad configuration or usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // Before anything starts Smack: the extension managers the gateway has no use for stay out of every connection.
+        SmackManagers.leaveOutUnused();
         if (Arrays.asList(args).contains("--debug")) {
             // Read by LogSetup; must be set before the first logger exists.
             System.setProperty("xmppiot.log.level", "DEBUG");

@@ -30,6 +30,9 @@ public final class XmppConnectionFactory {
     /** Only salted challenge-response logins: the password itself never crosses the wire. */
     static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-1");
 
+    static {
+        SmackManagers.leaveOutUnused();
+    }
 
     private XmppConnectionFactory() {
     }
