@@ -33,14 +33,12 @@ public final class SmackManagers {
     }
 
     /**
-     * Leaves them out, if Smack has not started yet in this process; the entry point calls this first, and the
-     * connection factory again for other callers. False if Smack had already started (they are then in place).
+     * Leaves them out, if Smack has not started yet in this process (once started, it has loaded them): the entry
+     * point calls this first, and the connection factory again for other callers.
      */
-    public static synchronized boolean leaveOutUnused() {
-        if (SmackConfiguration.isSmackInitialized()) {
-            return LEFT_OUT.stream().allMatch(SmackConfiguration::isDisabledSmackClass);
+    public static synchronized void leaveOutUnused() {
+        if (!SmackConfiguration.isSmackInitialized()) {
+            SmackConfiguration.addDisabledSmackClasses(LEFT_OUT.toArray(String[]::new));
         }
-        SmackConfiguration.addDisabledSmackClasses(LEFT_OUT.toArray(String[]::new));
-        return true;
     }
 }

@@ -41,10 +41,15 @@ class SmackManagersTest {
                   tls: disabled
                 """, StandardCharsets.UTF_8);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path log = dir.resolve("child.log");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SmackManagersTest.class.getName(), config.toString()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
+                SmackManagersTest.class.getName(), config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = child.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as("the child JVM ends: " + output).isTrue();
         assertThat(child.exitValue()).as(output).isZero();
         List<String> features = output.lines().filter(l -> l.startsWith("feature ")).map(l -> l.substring(8)).toList();
         assertThat(features).as(output).contains("http://jabber.org/protocol/disco#info", "urn:xmpp:ping", "urn:xmpp:time",
