@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = {
         "Start a throwaway Prosody on 127.0.0.1, the gateway with simulated sensors, and a watcher",
         "that prints the readings arriving from the server. Ctrl-C stops everything it started.",
-        "Needs Prosody installed (apt-get install prosody), and socat for --serial."})
+        "Needs Prosody installed (apt-get install prosody), socat for --serial, openssl for --tls."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", paramLabel = "N", description = "Stop by itself after N seconds (default: run until Ctrl-C).")
@@ -38,6 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--serial", description = "Make the second thing a simulated Arduino on a pseudo-terminal, read by the serial driver (needs socat).")
     boolean serial;
 
+    @Option(names = "--tls", description = {"Have Prosody offer STARTTLS with a certificate from a throwaway CA (needs openssl):",
+            "the gateway and the watcher require TLS and verify the certificate, as with a real server."})
+    boolean tls;
+
     @Spec
     CommandSpec spec;
 
@@ -45,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("demo: starting a throwaway Prosody on 127.0.0.1 ...");
-        DemoEnvironment env = DemoEnvironment.start(serial);
+        err.println("demo: starting a throwaway Prosody on 127.0.0.1" + (tls ? " with STARTTLS" : "") + " ...");
+        DemoEnvironment env = DemoEnvironment.start(serial, tls);
         Gateway gateway = null;
         ReadingWatcher watcher = null;
         CountDownLatch stop = new CountDownLatch(1);

@@ -56,4 +56,19 @@ class DemoCommandTest {
         assertThat(port.find()).as(err.toString()).isTrue();
         assertThat(Files.exists(Path.of(port.group(1)))).as("pseudo-terminal left behind").isFalse();
     }
+
+    @Test
+    void withTlsTheServerRequiresEncryptionAndBothAccountsVerifyItsCertificate() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"demo", "--tls", "--seconds", "6"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        // The server refuses clients that do not encrypt: readings at the watcher mean both accounts logged in over TLS.
+        assertThat(out.toString().lines()).anyMatch(l -> l.matches("watcher: \\S+Z greenhouse temperature=\\d+\\.\\d °C humidity=\\d+ %"));
+        // The configuration it printed: TLS required, verified against the throwaway CA, which is gone afterwards.
+        assertThat(err.toString()).contains("tls: required").doesNotContain("tls: disabled");
+        Matcher ca = Pattern.compile("ca-file: (/\\S+)").matcher(err.toString());
+        assertThat(ca.find()).as(err.toString()).isTrue();
+        assertThat(Files.exists(Path.of(ca.group(1)))).as("throwaway CA left behind").isFalse();
+    }
 }

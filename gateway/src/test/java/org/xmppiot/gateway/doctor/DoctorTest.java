@@ -61,8 +61,8 @@ class DoctorTest {
                     .anyMatch(l -> l.matches("ok +login +gateway@localhost logged in with SCRAM, password from .*gateway.password"))
                     .anyMatch(l -> l.matches("ok +clock +this machine's clock is [+-]\\d+\\.\\d s from the server's"))
                     .anyMatch(l -> l.equals("ok    pubsub   gateway@localhost may create nodes on pubsub.localhost: the gateway publishes there"))
-                    // The test CA's certificates last two days.
-                    .anyMatch(l -> l.matches("WARN +tls +the server's certificate \\(CN=localhost issued by CN=xmpp-iot-gateway test CA\\) is valid until "
+                    // The throwaway CA's certificates last two days.
+                    .anyMatch(l -> l.matches("WARN +tls +the server's certificate \\(CN=localhost issued by CN=xmpp-iot-gateway throwaway CA\\) is valid until "
                             + "\\d{4}-\\d\\d-\\d\\d"))
                     .anyMatch(l -> l.endsWith("fix: renew the server's certificate soon"))
                     .noneMatch(l -> l.startsWith("FAIL"));

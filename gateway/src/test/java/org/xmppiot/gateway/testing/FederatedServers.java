@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.core.testing.Await;
 import org.xmppiot.simulators.WatchedProcess;
 
@@ -29,10 +30,10 @@ public final class FederatedServers implements AutoCloseable {
     private static final String PROSODY_USER = "prosody";
 
     private final Path dir;
-    private final TestCertificates certificates;
+    private final ThrowawayCertificates certificates;
     private final Map<String, Path> configs = new LinkedHashMap<>();
 
-    private FederatedServers(Path dir, TestCertificates certificates) {
+    private FederatedServers(Path dir, ThrowawayCertificates certificates) {
         this.dir = dir;
         this.certificates = certificates;
     }
@@ -40,7 +41,7 @@ public final class FederatedServers implements AutoCloseable {
     /** Starts a server per host in {@code ns} (whose loopback has the hosts' addresses) and waits for each to listen. */
     public static FederatedServers start(Namespace ns, Host... hosts) throws Exception {
         Path dir = Files.createTempDirectory("xmpp-iot-federation-");
-        FederatedServers servers = new FederatedServers(dir, TestCertificates.create("ca-only.invalid"));
+        FederatedServers servers = new FederatedServers(dir, ThrowawayCertificates.create("ca-only.invalid"));
         try {
             StringBuilder names = new StringBuilder();
             for (Host h : hosts) {
@@ -72,7 +73,7 @@ public final class FederatedServers implements AutoCloseable {
     private void configure(Host h) throws IOException, InterruptedException {
         Path home = dir.resolve(h.domain());
         Files.createDirectories(home.resolve("data"));
-        TestCertificates.Issued issued = certificates.issue(h.domain(), h.domain(), "*." + h.domain());
+        ThrowawayCertificates.Issued issued = certificates.issue(h.domain(), h.domain(), "*." + h.domain());
         Files.copy(issued.certificate(), home.resolve("tls.crt"));
         Files.copy(issued.key(), home.resolve("tls.key"));
         Path config = home.resolve("prosody.cfg.lua");

@@ -11,6 +11,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.demo.ProsodyServer;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
@@ -25,7 +26,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
     private final String[] pubsubAdmins;
     private String certificateName;
     private ProsodyServer.ItemStorage itemStorage = ProsodyServer.ItemStorage.FILES;
-    private TestCertificates certificates;
+    private ThrowawayCertificates certificates;
     private ProsodyServer server;
     /** Gateways started by {@link #startGateway}, closed after the class and before the server stops. */
     private final java.util.List<org.xmppiot.gateway.Gateway> gateways = new java.util.ArrayList<>();
@@ -86,7 +87,7 @@ public final class ProsodyExtension implements BeforeAllCallback, AfterAllCallba
             options = options.withInvites();
         }
         if (certificateName != null) {
-            certificates = TestCertificates.create(certificateName);
+            certificates = ThrowawayCertificates.create(certificateName);
             options = options.withTls(certificates.serverCertificate(), certificates.serverKey());
         }
         server = ProsodyServer.start(options);

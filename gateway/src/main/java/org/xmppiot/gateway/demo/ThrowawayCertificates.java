@@ -1,4 +1,4 @@
-package org.xmppiot.gateway.testing;
+package org.xmppiot.gateway.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A throwaway CA and one server certificate it signed, made with openssl in a temp directory. */
-public final class TestCertificates implements AutoCloseable {
+/**
+ * A throwaway CA and one server certificate it signed, made with openssl in a temp directory (valid two days): for the
+ * demo's server with STARTTLS, and for tests and benchmarks of TLS. Closing it deletes the keys.
+ */
+public final class ThrowawayCertificates implements AutoCloseable {
 
     private final Path dir;
 
-    private TestCertificates(Path dir) {
+    private ThrowawayCertificates(Path dir) {
         this.dir = dir;
     }
 
@@ -22,12 +25,12 @@ public final class TestCertificates implements AutoCloseable {
     public record Issued(Path certificate, Path key) {
     }
 
-    public static TestCertificates create(String hostName) throws IOException, InterruptedException {
+    public static ThrowawayCertificates create(String hostName) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("xmpp-iot-certs-");
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=xmpp-iot-gateway test CA",
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=xmpp-iot-gateway throwaway CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                 "-keyout", "ca.key", "-out", "ca.pem");
-        TestCertificates certificates = new TestCertificates(dir);
+        ThrowawayCertificates certificates = new ThrowawayCertificates(dir);
         certificates.issue("server", hostName);
         return certificates;
     }
@@ -47,7 +50,13 @@ public final class TestCertificates implements AutoCloseable {
 
     private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = Stream.concat(Stream.of("openssl"), Stream.of(args)).toList();
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("openssl makes the throwaway certificates and could not be run (apt-get install openssl): "
+                    + e.getMessage(), e);
+        }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("openssl " + String.join(" ", args) + " failed: " + output);
