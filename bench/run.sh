@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/packages.sh
-install_missing prosody:prosody prosodyctl:prosody socat:socat strace:strace javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox chromium:chromium ejabberdctl:ejabberd
+install_missing prosody:prosody prosodyctl:prosody socat:socat openssl:openssl strace:strace javac:openjdk-17-jdk-headless mvn:maven node:nodejs npm:npm gnuplot:gnuplot-nox chromium:chromium ejabberdctl:ejabberd
 # The Modbus comparison polls a pymodbus slave with the gateway and with a pymodbus client.
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || install_packages python3-pymodbus
 

@@ -18,10 +18,18 @@ final class BenchXmpp {
 
     private final ProsodyServer server;
     private final Path dir;
+    /** The CA that issued the server's certificate, for STARTTLS with verification; null for plain XMPP on loopback. */
+    private final Path caFile;
 
     BenchXmpp(ProsodyServer server, Path dir) throws IOException, InterruptedException {
+        this(server, dir, null);
+    }
+
+    /** Accounts on a server that offers STARTTLS with a certificate {@code caFile} issued: every connection verifies it. */
+    BenchXmpp(ProsodyServer server, Path dir, Path caFile) throws IOException, InterruptedException {
         this.server = server;
         this.dir = dir;
+        this.caFile = caFile;
         server.register(GATEWAY, password(GATEWAY));
         server.register(READER, password(READER));
     }
@@ -49,11 +57,12 @@ final class BenchXmpp {
                   password-file: %s
                   server: 127.0.0.1
                   port: %d
-                  tls: disabled
+                  %s
                   connect-timeout: 10s
                   pubsub:
                     service: %s
-                """.formatted(user, ProsodyServer.DOMAIN, pw, server.port(), ProsodyServer.PUBSUB_SERVICE);
+                """.formatted(user, ProsodyServer.DOMAIN, pw, server.port(),
+                caFile == null ? "tls: disabled" : "tls: required\n  ca-file: " + caFile, ProsodyServer.PUBSUB_SERVICE);
     }
 
     /** A logged-in connection of {@code user}. */

@@ -11,12 +11,15 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.xmppiot.gateway.demo.ProsodyServer;
+import org.xmppiot.gateway.demo.ThrowawayCertificates;
 
 /**
  * Start to first publish with the package's JVM options, with and without the class-data archive the package makes
  * at installation (as its postinst does: the class list it ships, archived with {@code -Xshare:dump}), and with the
  * archive packages made before (the classes {@code check-config} loads, under {@code -XX:ArchiveClassesAtExit}):
- * from starting the JVM to the subscriber's first item, a fresh store and node each round, median of the rounds.
+ * from starting the JVM to the subscriber's first item, a fresh store and node each round, median of the rounds. Then
+ * the same over STARTTLS with the server's certificate checked (what every server but one on loopback needs), without
+ * and with the package's archive.
  *
  * <pre>java -cp ... org.xmppiot.bench.StartBench REPO WORK [rounds]</pre>
  */
@@ -42,13 +45,20 @@ public final class StartBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         ProsodyServer.Options options = ProsodyServer.Options.withPubSubAdmins("gateway@localhost")
                 .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
+        Path jar = repo.resolve("gateway/target/xmpp-iot-gateway.jar");
+        List<String> rows = new ArrayList<>();
         try (ProsodyServer server = ProsodyServer.start(options)) {
-            StartBench bench = new StartBench(repo.resolve("gateway/target/xmpp-iot-gateway.jar"), GatewayPeer.launcherOptions(repo),
-                    work, rounds, repo);
-            for (String row : bench.run(new BenchXmpp(server, work))) {
-                System.out.println(row);
-            }
+            rows.addAll(new StartBench(jar, GatewayPeer.launcherOptions(repo), work, rounds, repo).run(new BenchXmpp(server, work)));
         }
+        // As a gateway talks to any server but one on loopback: STARTTLS, the certificate checked against its CA.
+        Path tls = Files.createDirectories(work.resolve("tls"));
+        try (ThrowawayCertificates certificates = ThrowawayCertificates.create(ProsodyServer.DOMAIN);
+             ProsodyServer server = ProsodyServer.start(options.withTls(certificates.serverCertificate(), certificates.serverKey())
+                     .requiringEncryption())) {
+            rows.addAll(new StartBench(jar, GatewayPeer.launcherOptions(repo), tls, rounds, repo)
+                    .runOverTls(new BenchXmpp(server, tls, certificates.caCertificate())));
+        }
+        rows.forEach(System.out::println);
     }
 
     /** The result rows: without an archive, with the one packages made before, with the one the package makes now. */
@@ -73,6 +83,13 @@ public final class StartBench {
             rows.add(row("an archive of a whole run of this configuration, " + mib(run), xmpp, PackageArchive.sharing(run)));
         }
         return rows;
+    }
+
+    /** The rows over STARTTLS: without an archive, with the one the package makes. */
+    List<String> runOverTls(BenchXmpp xmpp) throws Exception {
+        Path listed = PackageArchive.make(repo, jar, jvmOptions, work.resolve("classes.jsa"));
+        return List.of(row("over STARTTLS with certificate checks, no class-data archive", xmpp, List.of()),
+                row("over STARTTLS with certificate checks, the package's archive, " + mib(listed), xmpp, PackageArchive.sharing(listed)));
     }
 
     private static String mib(Path archive) throws java.io.IOException {
