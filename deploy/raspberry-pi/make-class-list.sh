@@ -2,8 +2,9 @@
 # Writes src/deb/classes.lst: the classes the gateway loads while it runs (the demo: a Prosody on 127.0.0.1,
 # simulated things, readings stored and published, a watcher), under the package's JVM options. The package's
 # postinst archives them once (class-data sharing), so that every start maps them instead of loading them.
-# The demo speaks plain XMPP on loopback: with this list a start over STARTTLS is as quick as a plain one (StartBench's
-# STARTTLS rows), and the some 600 classes a TLS session adds would only take memory in every start without TLS.
+# The demo speaks plain XMPP on loopback: with this list a start over STARTTLS takes 0.0-0.2 s more than a plain one
+# (StartBench's STARTTLS rows); a list from `demo --tls`, some 600 classes more, did not reliably shorten that and took
+# 1-3 MiB more in every start without TLS (bench/README.md, "Start over STARTTLS").
 # Run it again after changes that add or rename many classes: bash deploy/raspberry-pi/make-class-list.sh
 # (classes missing from the list only load the usual way; names no longer there are skipped).
 set -euo pipefail
