@@ -47,29 +47,33 @@ public final class StartBench {
                 .withItemStorage(ProsodyServer.ItemStorage.MEMORY);
         Path jar = repo.resolve("gateway/target/xmpp-iot-gateway.jar");
         List<String> rows = new ArrayList<>();
+        // What the package's postinst does: this JVM archives the class list shipped with the package.
+        List<String> jvm = GatewayPeer.launcherOptions(repo);
+        Path listed = PackageArchive.make(repo, jar, jvm, work.resolve("classes.jsa"));
         try (ProsodyServer server = ProsodyServer.start(options)) {
-            rows.addAll(new StartBench(jar, GatewayPeer.launcherOptions(repo), work, rounds, repo).run(new BenchXmpp(server, work)));
+            rows.addAll(new StartBench(jar, jvm, work, rounds, repo).run(new BenchXmpp(server, work), listed));
         }
         // As a gateway talks to any server but one on loopback: STARTTLS, the certificate checked against its CA.
         Path tls = Files.createDirectories(work.resolve("tls"));
         try (ThrowawayCertificates certificates = ThrowawayCertificates.create(ProsodyServer.DOMAIN);
              ProsodyServer server = ProsodyServer.start(options.withTls(certificates.serverCertificate(), certificates.serverKey())
                      .requiringEncryption())) {
-            rows.addAll(new StartBench(jar, GatewayPeer.launcherOptions(repo), tls, rounds, repo)
-                    .runOverTls(new BenchXmpp(server, tls, certificates.caCertificate())));
+            rows.addAll(new StartBench(jar, jvm, tls, rounds, repo)
+                    .runOverTls(new BenchXmpp(server, tls, certificates.caCertificate()), listed));
         }
         rows.forEach(System.out::println);
     }
 
-    /** The result rows: without an archive, with the one packages made before, with the one the package makes now. */
-    List<String> run(BenchXmpp xmpp) throws Exception {
+    /**
+     * The result rows: without an archive, with the one packages made before, with the one the package makes now
+     * ({@code listed}).
+     */
+    List<String> run(BenchXmpp xmpp, Path listed) throws Exception {
         Path commandLine = work.resolve("check-config.jsa");
         Files.deleteIfExists(commandLine);
         Path config = config(xmpp, "archive");
         PackageArchive.dump(command(List.of("-XX:ArchiveClassesAtExit=" + commandLine, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
                 "check-config", "--config", config.toString()), commandLine);
-        // What the package's postinst does: this JVM archives the class list shipped with the package.
-        Path listed = PackageArchive.make(repo, jar, jvmOptions, work.resolve("classes.jsa"));
         List<String> rows = new ArrayList<>();
         rows.add(row("package's JVM options, no class-data archive", xmpp, List.of()));
         rows.add(row("an archive of the classes check-config loads (packages before 2026-12-03), " + mib(commandLine), xmpp,
@@ -85,9 +89,8 @@ public final class StartBench {
         return rows;
     }
 
-    /** The rows over STARTTLS: without an archive, with the one the package makes. */
-    List<String> runOverTls(BenchXmpp xmpp) throws Exception {
-        Path listed = PackageArchive.make(repo, jar, jvmOptions, work.resolve("classes.jsa"));
+    /** The rows over STARTTLS: without an archive, with the one the package makes ({@code listed}). */
+    List<String> runOverTls(BenchXmpp xmpp, Path listed) throws Exception {
         return List.of(row("over STARTTLS with certificate checks, no class-data archive", xmpp, List.of()),
                 row("over STARTTLS with certificate checks, the package's archive, " + mib(listed), xmpp, PackageArchive.sharing(listed)));
     }

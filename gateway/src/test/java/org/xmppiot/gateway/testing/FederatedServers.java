@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.core.testing.Await;
+import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.simulators.WatchedProcess;
 
 /**

@@ -11,9 +11,9 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.gateway.config.GatewayConfigLoader;
 import org.xmppiot.gateway.demo.ProsodyServer;
+import org.xmppiot.gateway.demo.ThrowawayCertificates;
 import org.xmppiot.gateway.xmpp.XmppConnectionFactory;
 
 /**
