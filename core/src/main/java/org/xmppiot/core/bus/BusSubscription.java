@@ -35,11 +35,12 @@ public final class BusSubscription implements AutoCloseable {
     private final long gatherNanos;
     private long lastBatchStart = System.nanoTime() - Long.MAX_VALUE / 2;
     /**
-     * True while readings keep coming (the subscription's thread only): the thread then sleeps out each gathering time
-     * and takes what came, instead of waiting to be woken by the first reading and then sleeping (two wake-ups a batch
-     * instead of one).
+     * True while readings keep coming (the subscription's thread only): the thread then sleeps out each gathering time,
+     * takes in the inputs drivers left waiting ({@link InputGathering}) and takes what came, instead of waiting to be
+     * woken by the first reading and then sleeping (two wake-ups a batch instead of one).
      */
     private boolean busy;
+    private final InputGathering gathering;
     private final Consumer<List<Reading>> consumer;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
@@ -59,7 +60,8 @@ public final class BusSubscription implements AutoCloseable {
     /** What each place holder in the queue runs when the thread gets to it (or when it is dropped). */
     private final Map<Reading, Runnable> marks = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    BusSubscription(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer, Runnable onClose) {
+    BusSubscription(String name, int capacity, int maxBatch, Duration gather, InputGathering gathering,
+            Consumer<List<Reading>> consumer, Runnable onClose) {
         if (capacity < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("capacity and batch size must be at least 1, were " + capacity + " and " + maxBatch);
         }
@@ -67,6 +69,7 @@ public final class BusSubscription implements AutoCloseable {
         this.capacity = capacity;
         this.maxBatch = maxBatch;
         this.gatherNanos = gather.toNanos();
+        this.gathering = gathering;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.consumer = consumer;
         this.onClose = onClose;
@@ -151,8 +154,24 @@ public final class BusSubscription implements AutoCloseable {
     private void run() {
         List<Reading> batch = new ArrayList<>();
         boolean goOn = true;
-        while (goOn && (!closed || !queue.isEmpty())) {
-            goOn = handNextBatch(batch);
+        try {
+            while (goOn && (!closed || !queue.isEmpty())) {
+                goOn = handNextBatch(batch);
+            }
+        } finally {
+            setBusy(false); // Whatever it held goes back to its drivers.
+        }
+    }
+
+    /** Begins or ends a run of batches; held inputs are collected only during one. */
+    private void setBusy(boolean now) {
+        if (now != busy) {
+            busy = now;
+            if (now) {
+                gathering.started(gatherNanos);
+            } else {
+                gathering.stopped(gatherNanos);
+            }
         }
     }
 
@@ -167,8 +186,16 @@ public final class BusSubscription implements AutoCloseable {
             if (!sleepOutGathering()) {
                 return false;
             }
+            boolean holding = gathering.collect(gatherNanos);
             first = queue.poll();
-            busy = first != null;
+            if (first == null) {
+                if (holding) {
+                    lastBatchStart = System.nanoTime(); // Keeps to its rounds: held inputs wait for them.
+                } else {
+                    setBusy(false);
+                }
+                return true;
+            }
         } else {
             try {
                 // Blocks until a reading comes (or close() wakes it): nothing wakes the thread while nothing happens.
@@ -190,7 +217,7 @@ public final class BusSubscription implements AutoCloseable {
         if (first == null || first == WAKE) {
             return true;
         }
-        busy = gatherNanos > 0;
+        setBusy(gatherNanos > 0);
         lastBatchStart = System.nanoTime();
         batch.clear();
         batch.add(first);

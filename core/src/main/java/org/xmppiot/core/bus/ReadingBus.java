@@ -7,6 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.xmppiot.core.model.Reading;
+import org.xmppiot.core.spi.HeldInput;
 import org.xmppiot.core.spi.ReadingSink;
 
 /**
@@ -17,6 +18,7 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
 
     private final List<BusSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final LatestValueCache latest = new LatestValueCache();
+    private final InputGathering gathering = new InputGathering();
     /**
      * Held while a reading is published. A lock, not the bus's monitor: several drivers' threads publish, and once they
      * met, a monitor stays inflated and every entry goes through the VM (in code compiled by C1 alone, as the package
@@ -29,6 +31,17 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
     @Override
     public void accept(Reading reading) {
         publish(reading);
+    }
+
+    /** Held inputs are taken in by subscribers with a gathering time (see {@link #subscribeInBatches(String, int, int, Duration, Consumer)}). */
+    @Override
+    public boolean hold(HeldInput input, Duration maxWait) {
+        return gathering.hold(input, maxWait);
+    }
+
+    /** Inputs held now: taken in before each batch instead of read by their drivers' threads. */
+    public int heldInputs() {
+        return gathering.heldCount();
     }
 
     /**
@@ -74,7 +87,8 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
      */
     public BusSubscription subscribeInBatches(String name, int capacity, int maxBatch, Duration gather, Consumer<List<Reading>> consumer) {
         BusSubscription[] holder = new BusSubscription[1];
-        BusSubscription subscription = new BusSubscription(name, capacity, maxBatch, gather, consumer, () -> subscriptions.remove(holder[0]));
+        BusSubscription subscription = new BusSubscription(name, capacity, maxBatch, gather, gathering, consumer,
+                () -> subscriptions.remove(holder[0]));
         holder[0] = subscription;
         subscriptions.add(subscription);
         subscription.start();

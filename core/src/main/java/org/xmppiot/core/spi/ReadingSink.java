@@ -1,5 +1,7 @@
 package org.xmppiot.core.spi;
 
+import java.time.Duration;
+
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
 
@@ -17,5 +19,16 @@ public interface ReadingSink {
      * every view. Saying the same status again is harmless. Sinks that keep no status ignore it.
      */
     default void status(String thingId, ThingStatus status) {
+    }
+
+    /**
+     * Offers a busy device's input to be taken in before each batch by a subscriber that gathers readings anyway (the
+     * store, by {@code pubsub.item-interval}), so that the frames wait where they are instead of waking the driver's
+     * thread one by one. True when taken: the driver then leaves the input alone until {@link HeldInput#handBack}.
+     * False (the default) when no subscriber gathers now, or only for longer than {@code maxWait}, the longest its
+     * input may wait without loss.
+     */
+    default boolean hold(HeldInput input, Duration maxWait) {
+        return false;
     }
 }

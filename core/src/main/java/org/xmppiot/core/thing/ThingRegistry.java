@@ -1,5 +1,6 @@
 package org.xmppiot.core.thing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -26,6 +27,7 @@ import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.CommandRejectedException;
 import org.xmppiot.core.spi.Driver;
 import org.xmppiot.core.spi.DriverContext;
+import org.xmppiot.core.spi.HeldInput;
 import org.xmppiot.core.spi.ReadingSink;
 
 /**
@@ -256,6 +258,11 @@ public final class ThingRegistry implements ReadingSink, DriverContext, AutoClos
         synchronized (s) {
             bus.accept(new Reading(reading.thingId(), ++s[0], reading.timestamp(), reading.fields()));
         }
+    }
+
+    @Override
+    public boolean hold(HeldInput input, Duration maxWait) {
+        return bus.hold(input, maxWait);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.xmppiot.drivers.serial;
 
 import org.xmppiot.drivers.common.SerialLine;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.xmppiot.core.model.Quality;
 import org.xmppiot.core.model.Reading;
 import org.xmppiot.core.model.ThingStatus;
 import org.xmppiot.core.spi.Driver;
+import org.xmppiot.core.spi.HeldInput;
 import org.xmppiot.core.spi.FrameMapper;
 import org.xmppiot.core.spi.FrameRejectedException;
 import org.xmppiot.core.spi.Poll;
@@ -41,7 +43,10 @@ final class SerialDriver implements Driver {
     private SerialPortSupervisor supervisor;
     private Poller poller;
     private long sequence;
-    /** The fields of the last reading, re-sent flagged missing when the device goes away. Reader thread only. */
+    /**
+     * The fields of the last reading, re-sent flagged missing when the device goes away. Only the thread that reads the
+     * port touches it: the supervisor's, or the bus's while it holds the port (handed over under the supervisor's lock).
+     */
     private List<Field> lastFields;
 
     /** {@code poll} is null for devices that send by themselves. */
@@ -67,6 +72,11 @@ final class SerialDriver implements Driver {
             @Override
             public void bytes(byte[] buf, int length) {
                 framer.accept(buf, length, frames, rejects);
+            }
+
+            @Override
+            public boolean hold(HeldInput input, Duration maxWait) {
+                return sink.hold(input, maxWait);
             }
 
             @Override

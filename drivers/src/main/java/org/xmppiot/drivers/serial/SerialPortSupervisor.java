@@ -1,8 +1,11 @@
 package org.xmppiot.drivers.serial;
 
+import org.xmppiot.core.spi.HeldInput;
 import org.xmppiot.drivers.common.SerialLine;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
@@ -23,6 +26,11 @@ final class SerialPortSupervisor implements AutoCloseable {
         void bytes(byte[] buf, int length);
 
         void stateChanged(PortState state);
+
+        /** Offers the port's input to be taken in by the bus while the device is busy (see {@link org.xmppiot.core.spi.ReadingSink#hold}). */
+        default boolean hold(HeldInput input, Duration maxWait) {
+            return false;
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(SerialPortSupervisor.class);
@@ -39,6 +47,15 @@ final class SerialPortSupervisor implements AutoCloseable {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A gathering pause never leaves more than this many bytes waiting: the kernel's buffer for a tty is 4 KiB. */
     private static final int GATHER_MAX_BYTES = 1024;
+    /**
+     * Frames this close together make a device busy enough to be offered to the bus: read by the bus's gathering
+     * thread before each batch, it costs no wake-up per frame. Slower devices are read as each frame comes.
+     */
+    private static final long HOLD_BELOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** After the bus declined, the next offer waits this long (nothing gathers, or not often enough for this line). */
+    private static final long OFFER_AGAIN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Held input never waits for more than this many bytes: half the kernel's buffer, whatever the line's speed. */
+    private static final int HELD_MAX_BYTES = 2048;
 
     private final String thingId;
     private final SerialLine settings;
@@ -47,6 +64,14 @@ final class SerialPortSupervisor implements AutoCloseable {
     private volatile SerialPort port;
     private volatile PortState state = new PortState(PortState.Kind.WAITING, "not opened yet");
     private volatile boolean closed;
+    /**
+     * Held by whoever reads the port while the bus holds its input: the bus's gathering thread in a round, this
+     * supervisor's thread otherwise. Guards {@link PortHold#active}.
+     */
+    private final ReentrantLock reading = new ReentrantLock();
+    private final Condition handedBack = reading.newCondition();
+    /** The bus declined an offer: none before this time. Supervisor's thread only. */
+    private long nextOffer = System.nanoTime();
 
     SerialPortSupervisor(String thingId, SerialLine settings, Listener listener) {
         this.thingId = thingId;
@@ -129,8 +154,128 @@ final class SerialPortSupervisor implements AutoCloseable {
         String stopped = null;
         while (!closed && stopped == null) {
             stopped = readOnce(p, buf, times);
+            if (stopped == null && busyEnoughToHold(times)) {
+                stopped = leaveToBus(p, buf, times);
+            }
         }
         return stopped == null ? "closed" : stopped;
+    }
+
+    /** The last two reads brought frames less than {@link #HOLD_BELOW_NANOS} apart, the last of them just now. */
+    private boolean busyEnoughToHold(ReadTimes times) {
+        long now = System.nanoTime();
+        return times.lastData - times.previousData < HOLD_BELOW_NANOS && now - times.lastData < HOLD_BELOW_NANOS
+                && now - nextOffer >= 0;
+    }
+
+    /**
+     * Offers the port to the bus and, when taken, waits until it is handed back. Null to go on reading, else why
+     * reading stopped.
+     */
+    private String leaveToBus(SerialPort p, byte[] buf, ReadTimes times) {
+        PortHold hold = new PortHold(p, buf);
+        hold.active = true; // Seen by the bus's thread through the lock the bus takes the input under.
+        if (!listener.hold(hold, heldMaxWait(settings))) {
+            nextOffer = System.nanoTime() + OFFER_AGAIN_AFTER_NANOS;
+            return null;
+        }
+        reading.lock();
+        try {
+            while (hold.active && !closed) {
+                handedBack.await();
+            }
+            hold.active = false;
+        } catch (InterruptedException e) {
+            hold.active = false;
+            return "closed";
+        } finally {
+            reading.unlock();
+        }
+        // Read again as when the port was opened: the next frame at once, a pause only once the device is busy again.
+        times.lastData = System.nanoTime() - 2 * times.gather;
+        times.previousData = times.lastData - 2 * times.gather;
+        times.full = false;
+        return hold.gone;
+    }
+
+    /**
+     * The port while the bus holds it: read before each of the bus's batches, on the bus's thread, with what is
+     * waiting (the port's timeouts stay as they are: a read of no more than is available returns at once).
+     */
+    private final class PortHold implements HeldInput {
+        private final SerialPort port;
+        private final byte[] buf;
+        /** Under {@link #reading}. */
+        boolean active;
+        /** Why reading stopped while held; the supervisor's thread takes it up. Under {@link #reading}. */
+        String gone;
+
+        PortHold(SerialPort port, byte[] buf) {
+            this.port = port;
+            this.buf = buf;
+        }
+
+        @Override
+        public boolean collect() {
+            reading.lock();
+            try {
+                if (!active || closed) {
+                    return false;
+                }
+                return readWaiting();
+            } finally {
+                reading.unlock();
+            }
+        }
+
+        /** Reads what is waiting; true if anything was. On a failure hands the port back to the supervisor's thread. */
+        private boolean readWaiting() {
+            boolean any = false;
+            while (true) {
+                int available = port.bytesAvailable();
+                if (available <= 0) {
+                    if (available < 0) {
+                        stop("device gone (error " + port.getLastErrorCode() + " while asking what is waiting)");
+                    }
+                    return any;
+                }
+                int n;
+                try {
+                    n = port.readBytes(buf, Math.min(available, buf.length));
+                } catch (RuntimeException e) {
+                    stop("read failed: " + e.getMessage());
+                    return any;
+                }
+                if (n < 0) {
+                    stop("device gone (read error " + port.getLastErrorCode() + ")");
+                    return any;
+                }
+                if (n > 0) {
+                    any = true;
+                    hand(buf, n);
+                }
+                if (n < buf.length) {
+                    return any;
+                }
+            }
+        }
+
+        private void stop(String why) {
+            gone = why;
+            active = false;
+            handedBack.signal();
+        }
+
+        @Override
+        public void handBack() {
+            reading.lock();
+            try {
+                active = false;
+                handedBack.signal();
+            } finally {
+                reading.unlock();
+            }
+        }
     }
 
     /** When the last two reads brought bytes. */
@@ -176,22 +321,34 @@ final class SerialPortSupervisor implements AutoCloseable {
         if (n > 0) {
             times.previousData = times.lastData;
             times.lastData = System.nanoTime();
-            try {
-                listener.bytes(buf, n);
-            } catch (RuntimeException e) {
-                // A bug in framing or mapping must not stop reading the port.
-                log.warn("thing={} serial data handling failed: {}", thingId, e.toString());
-            }
+            hand(buf, n);
         }
         return null;
     }
 
+    private void hand(byte[] buf, int n) {
+        try {
+            listener.bytes(buf, n);
+        } catch (RuntimeException e) {
+            // A bug in framing or mapping must not stop reading the port.
+            log.warn("thing={} serial data handling failed: {}", thingId, e.toString());
+        }
+    }
+
     /** How long a busy port is left between reads: {@link #GATHER_NANOS}, less on a line fast enough to fill the buffer sooner. */
     static long gatherNanos(SerialLine line) {
+        return Math.min(GATHER_NANOS, fillNanos(line, GATHER_MAX_BYTES));
+    }
+
+    /** The longest the bus may leave this port's bytes waiting: the time {@link #HELD_MAX_BYTES} take on the line. */
+    static Duration heldMaxWait(SerialLine line) {
+        return Duration.ofNanos(fillNanos(line, HELD_MAX_BYTES));
+    }
+
+    private static long fillNanos(SerialLine line, int bytes) {
         long bitsPerByte = 1L + line.dataBits() + (line.stopBits() == SerialPort.ONE_STOP_BIT ? 1 : 2)
                 + (line.parity() == SerialPort.NO_PARITY ? 0 : 1);
-        long fill = TimeUnit.SECONDS.toNanos(1) * GATHER_MAX_BYTES * bitsPerByte / Math.max(1, line.baud());
-        return Math.min(GATHER_NANOS, fill);
+        return TimeUnit.SECONDS.toNanos(1) * bytes * bitsPerByte / Math.max(1, line.baud());
     }
 
     private void change(PortState next) {

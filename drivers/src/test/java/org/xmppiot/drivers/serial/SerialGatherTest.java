@@ -39,4 +39,17 @@ class SerialGatherTest {
                     .isGreaterThan(timeFor(512, 1 + 8 + 1 + 2, baud));
         }
     }
+
+    @Test
+    void theBusMayLeaveABusyPortUnreadOnlyForAsLongAsHalfTheKernelsBufferTakesToFill() {
+        for (int baud : new int[] {9600, 115_200, 921_600}) {
+            long maxWait = SerialPortSupervisor.heldMaxWait(line(baud, SerialPort.NO_PARITY, SerialPort.ONE_STOP_BIT)).toNanos();
+            assertThat(maxWait).as("%d baud", baud).isEqualTo(timeFor(2048, 1 + 8 + 1, baud));
+        }
+        // So a 115200 baud line may be left to the store's default 50 ms batches, a 921600 baud one is read by its own thread.
+        assertThat(SerialPortSupervisor.heldMaxWait(line(115_200, SerialPort.NO_PARITY, SerialPort.ONE_STOP_BIT)))
+                .isGreaterThan(java.time.Duration.ofMillis(50));
+        assertThat(SerialPortSupervisor.heldMaxWait(line(921_600, SerialPort.NO_PARITY, SerialPort.ONE_STOP_BIT)))
+                .isLessThan(java.time.Duration.ofMillis(50));
+    }
 }
