@@ -38,7 +38,8 @@ class SerialDriverTest {
         return (SerialDriver) new SerialDriverFactory().create(new ThingConfig("bench", "bench", "serial", section));
     }
 
-    private static final String FRAME_MAPPING = """
+    /** Lines such as {@code frame 7 value=1.5}: fields {@code n} and {@code v}. */
+    static final String FRAME_MAPPING = """
             mapping:
               type: regex
               pattern: '^frame (?<n>\\d+) value=(?<v>-?\\d+\\.\\d)$'

@@ -13,7 +13,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xmppiot.core.bus.ReadingBus;
-import org.xmppiot.core.config.ConfigException;
 import org.xmppiot.core.config.ConfigNode;
 import org.xmppiot.core.config.ThingConfig;
 import org.xmppiot.core.config.YamlConfigReader;
@@ -43,16 +42,20 @@ class SerialHeldByBusTest {
     private final List<Reading> stored = new CopyOnWriteArrayList<>();
     private final List<ThingStatus> statuses = new CopyOnWriteArrayList<>();
 
-    private SerialDriver driver(Path port) throws ConfigException {
-        ConfigNode section = YamlConfigReader.read("thing.yaml", "id: bench\nport: " + port + "\nbaud: 115200\n" + """
-                mapping:
-                  type: regex
-                  pattern: '^frame (?<n>\\d+) value=(?<v>-?\\d+\\.\\d)$'
-                  fields:
-                    - { name: n, type: integer }
-                    - { name: v, unit: V }
-                """);
-        return (SerialDriver) new SerialDriverFactory().create(new ThingConfig("bench", "bench", "serial", section));
+    /** A serial thing on {@code device}'s port, started on {@code bus} and connected. */
+    private SerialDriver startedOn(ReadingBus bus, SerialDeviceSimulator device) throws Exception {
+        ConfigNode section = YamlConfigReader.read("thing.yaml",
+                "id: bench\nport: " + device.port() + "\nbaud: 115200\n" + SerialDriverTest.FRAME_MAPPING);
+        SerialDriver d = (SerialDriver) new SerialDriverFactory().create(new ThingConfig("bench", "bench", "serial", section));
+        d.start(watched(bus));
+        Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
+        return d;
+    }
+
+    /** Makes the device send 25 frames a second, as in the bench, numbered from 0 by {@code next}; and waits for the bus to hold its port. */
+    private static void playUntilHeld(ReadingBus bus, SerialDeviceSimulator device, AtomicLong next) throws Exception {
+        device.play(() -> ("frame " + next.getAndIncrement() + " value=1.5\n").getBytes(StandardCharsets.US_ASCII), Duration.ofMillis(40));
+        Await.until("the bus to hold the port", () -> bus.heldInputs() == 1);
     }
 
     /** The bus, as the registry passes it on, noting on which thread each reading was handed over. */
@@ -82,10 +85,6 @@ class SerialHeldByBusTest {
         return ((FieldValue.IntegerValue) r.field("n").value()).value();
     }
 
-    private static java.util.function.Supplier<byte[]> framesFrom(AtomicLong next) {
-        return () -> ("frame " + next.getAndIncrement() + " value=1.5\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
     private List<Long> storedNumbers() {
         return stored.stream().filter(r -> r.sequence() >= 0 && r.field("n") != null
                 && r.field("n").quality().contains(Quality.AUTOMATIC_READOUT)).map(SerialHeldByBusTest::number).toList();
@@ -95,13 +94,10 @@ class SerialHeldByBusTest {
     void aBusyDeviceIsReadBeforeEachBatchWithEveryFrameInOrderAndByItsOwnThreadAgainOnceQuiet() throws Exception {
         try (ReadingBus bus = new ReadingBus(); SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             bus.subscribeInBatches("store", 10_000, 500, ITEM_INTERVAL, stored::addAll);
-            SerialDriver d = driver(device.port());
-            d.start(watched(bus));
+            SerialDriver d = startedOn(bus, device);
             try {
-                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 AtomicLong next = new AtomicLong();
-                device.play(framesFrom(next), Duration.ofMillis(40)); // 25 frames a second, as in the bench
-                Await.until("the bus to hold the port", () -> bus.heldInputs() == 1);
+                playUntilHeld(bus, device, next);
                 // Held, the port is read by the thread that forms the store's batches, which wakes for them anyway.
                 Await.until("100 frames read by the bus's thread",
                         () -> publishedOn.stream().filter("bus-store"::equals).count() >= 100);
@@ -129,12 +125,11 @@ class SerialHeldByBusTest {
         try (ReadingBus bus = new ReadingBus(); SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             // item-interval 0: batches as readings come, so nobody waits on a clock that could take the port in.
             bus.subscribeInBatches("store", 10_000, 500, Duration.ZERO, stored::addAll);
-            SerialDriver d = driver(device.port());
-            d.start(watched(bus));
+            SerialDriver d = startedOn(bus, device);
             try {
-                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
                 AtomicLong next = new AtomicLong();
-                device.play(framesFrom(next), Duration.ofMillis(40));
+                device.play(() -> ("frame " + next.getAndIncrement() + " value=1.5\n").getBytes(StandardCharsets.US_ASCII),
+                        Duration.ofMillis(40));
                 Await.until("50 frames stored", () -> storedNumbers().size() >= 50);
                 device.stopPlaying();
                 assertThat(bus.heldInputs()).isZero();
@@ -152,13 +147,9 @@ class SerialHeldByBusTest {
     void aDeviceUnpluggedWhileHeldGoesOfflineAndIsReadAgainOnceBack() throws Exception {
         try (ReadingBus bus = new ReadingBus(); SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             bus.subscribeInBatches("store", 10_000, 500, ITEM_INTERVAL, stored::addAll);
-            SerialDriver d = driver(device.port());
-            d.start(watched(bus));
+            SerialDriver d = startedOn(bus, device);
             try {
-                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
-                AtomicLong next = new AtomicLong();
-                device.play(framesFrom(next), Duration.ofMillis(40));
-                Await.until("the bus to hold the port", () -> bus.heldInputs() == 1);
+                playUntilHeld(bus, device, new AtomicLong());
                 device.unplug();
                 Await.until("the thing to go offline", () -> statuses.size() >= 2);
                 assertThat(statuses.get(1).state()).isEqualTo(ThingStatus.State.OFFLINE);
@@ -183,13 +174,9 @@ class SerialHeldByBusTest {
     void closingTheDriverWhileHeldEndsItsThreadAndTheBusLetsGoOfThePort() throws Exception {
         try (ReadingBus bus = new ReadingBus(); SerialDeviceSimulator device = SerialDeviceSimulator.start(dir)) {
             bus.subscribeInBatches("store", 10_000, 500, ITEM_INTERVAL, stored::addAll);
-            SerialDriver d = driver(device.port());
-            d.start(watched(bus));
-            AtomicLong next = new AtomicLong();
+            SerialDriver d = startedOn(bus, device);
             try {
-                Await.until("the port to open", () -> d.stats().port().kind() == PortState.Kind.CONNECTED);
-                device.play(framesFrom(next), Duration.ofMillis(40));
-                Await.until("the bus to hold the port", () -> bus.heldInputs() == 1);
+                playUntilHeld(bus, device, new AtomicLong());
             } finally {
                 d.close();
             }
