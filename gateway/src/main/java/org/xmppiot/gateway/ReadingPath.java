@@ -43,6 +43,8 @@ final class ReadingPath {
                 publisher::offer, publisher::wake, config.store().commitInterval(), config.store().confirmedCommitInterval(), MAX_COMMIT);
         // Readings that come faster than the item interval are taken in one batch per interval: a thing's node then gets
         // an item per interval instead of one per reading, and this thread wakes once per batch, not per reading.
+        // A held-up bus thread reads no serial port: they go back to their own threads first.
+        writer.beforeHoldingUp(bus::handBackHeldInputs);
         storing = bus.subscribeInBatches("store", config.busQueueCapacity(), MAX_COMMIT, config.xmpp().pubsub().itemInterval(), writer);
     }
 

@@ -50,12 +50,14 @@ final class InputGathering {
     /** The gathering times of the subscribers that gather now (in a run of batches), one entry each. */
     private final List<Long> gathering = new ArrayList<>();
     private final List<Held> round = new ArrayList<>();
+    /** Set when a gathering thread said it is about to wait; nothing is held again until a round has been made. */
+    private boolean refusing;
 
     boolean hold(HeldInput input, Duration maxWait) {
         long max = maxWait.toNanos();
         state.lock();
         try {
-            if (!gathersWithin(max)) {
+            if (refusing || !gathersWithin(max)) {
                 return false;
             }
             held.add(new Held(input, max));
@@ -95,6 +97,24 @@ final class InputGathering {
     }
 
     /**
+     * A gathering thread is about to wait for longer than inputs may (its consumer holds it up): every input goes back to
+     * its driver's thread at once, whose readings then queue on the bus as any others (counted when dropped), and none
+     * is held again until a gathering thread makes its next round.
+     */
+    void handBackAll() {
+        List<Held> back;
+        state.lock();
+        try {
+            refusing = true;
+            back = new ArrayList<>(held);
+            held.clear();
+        } finally {
+            state.unlock();
+        }
+        back.forEach(InputGathering::handBack);
+    }
+
+    /**
      * Takes in every held input that may wait as long as {@code gatherNanos}, on the calling subscriber's thread; the
      * readings go onto the bus as any driver's do. True while such inputs stay held (the caller keeps to its rounds, even
      * if this one brought nothing, so that they are collected again). Another subscriber already in a round makes this
@@ -108,6 +128,7 @@ final class InputGathering {
             round.clear();
             state.lock();
             try {
+                refusing = false;
                 for (Held h : held) {
                     if (h.maxWaitNanos >= gatherNanos) {
                         round.add(h);

@@ -39,6 +39,15 @@ public final class ReadingBus implements ReadingSink, AutoCloseable {
         return gathering.hold(input, maxWait);
     }
 
+    /**
+     * For a batching consumer about to hold up its subscription's thread (a store whose commits cannot keep up): the
+     * inputs that thread would take in go back to their drivers' threads first, so that nothing waits unread in a device's
+     * buffer meanwhile; none is held again until a subscriber makes its next round.
+     */
+    public void handBackHeldInputs() {
+        gathering.handBackAll();
+    }
+
     /** Inputs held now: taken in before each batch instead of read by their drivers' threads. */
     public int heldInputs() {
         return gathering.heldCount();

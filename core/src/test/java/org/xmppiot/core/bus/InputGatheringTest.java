@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,6 +136,36 @@ class InputGatheringTest {
             assertThat(input.handedBack.get()).isEqualTo(1);
             assertThat(bus.heldInputs()).isZero();
             assertThat(bus.hold(new Input(bus), Duration.ofSeconds(1))).as("nobody gathers any more").isFalse();
+        }
+    }
+
+    @Test
+    void aConsumerAboutToHoldUpItsThreadHasEverythingHandedBackAndNothingIsHeldAgainUntilTheThreadMovesOn() throws Exception {
+        try (ReadingBus bus = new ReadingBus()) {
+            CountDownLatch release = new CountDownLatch(1);
+            bus.subscribeInBatches("store", 10_000, 500, GATHER, batch -> {
+                if (batch.stream().anyMatch(r -> r.thingId().equals("hold-up"))) {
+                    bus.handBackHeldInputs(); // As a store whose commits cannot keep up does before it waits.
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            Input input = new Input(bus);
+            holdWhileBusy(bus, input, Duration.ofSeconds(1));
+            bus.publish(reading("hold-up", 1));
+            Await.until("the held input handed back", () -> input.handedBack.get() == 1);
+            assertThat(bus.heldInputs()).isZero();
+            // The subscriber still counts as gathering, but its thread waits: nothing is left to it meanwhile.
+            Input another = new Input(bus);
+            assertThat(bus.hold(another, Duration.ofSeconds(1))).isFalse();
+            int rounds = input.collectedOn.size();
+            release.countDown();
+            holdWhileBusy(bus, another, Duration.ofSeconds(1));
+            Await.until("the new input taken in", () -> !another.collectedOn.isEmpty());
+            assertThat(input.collectedOn).as("the one handed back is not taken in again").hasSize(rounds);
         }
     }
 }

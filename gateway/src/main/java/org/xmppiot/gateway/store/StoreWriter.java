@@ -46,6 +46,8 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     private final List<String> destinations;
     private final Consumer<List<OutboxItem>> newItems;
     private final Runnable afterCommit;
+    /** Run on the bus thread before commits that cannot keep up hold it up (see {@link #beforeHoldingUp(Runnable)}). */
+    private volatile Runnable beforeHoldingUp = () -> { };
     private final long commitIntervalNanos;
     private final long confirmedCommitIntervalNanos;
     private final int maxCommit;
@@ -104,6 +106,14 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     }
 
     /** Called on the store's bus thread with what queued since the last call. */
+    /**
+     * {@code action} runs on the bus thread before commits that cannot keep up hold it up: the bus then hands the inputs
+     * that thread takes in (busy serial ports) back to their drivers, which read them meanwhile.
+     */
+    public void beforeHoldingUp(Runnable action) {
+        this.beforeHoldingUp = action;
+    }
+
     @Override
     public void accept(List<Reading> readings) {
         if (readings.isEmpty()) {
@@ -120,6 +130,13 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
                 begun.add(item);
             }
             taken.add(new ReadingStore.Pending(r, item));
+        }
+        boolean holdingUp;
+        synchronized (lock) {
+            holdingUp = uncommitted.size() >= 2 * maxCommit && !closed;
+        }
+        if (holdingUp) {
+            beforeHoldingUp.run(); // Outside the lock: it takes the bus's own.
         }
         synchronized (lock) {
             try {

@@ -25,7 +25,8 @@ import org.xmppiot.gateway.testing.StoreFile;
 
 /**
  * Commits wait longer for readings the server confirmed, never for those it did not, and the history shows every
- * reading whether committed or not. Commits are seen as another process sees them, in the SQLite file.
+ * reading whether committed or not; commits that cannot keep up hold up the bus thread, telling it first. Commits are
+ * seen as another process sees them, in the SQLite file.
  */
 class ConfirmedCommitIntervalTest {
 
@@ -155,6 +156,30 @@ class ConfirmedCommitIntervalTest {
             }
             assertThat(StoreFile.rows(db())).as("committed on close").isEqualTo(40);
             assertThat(store.history("meter", Instant.EPOCH, Instant.now(), 100)).hasSize(40);
+        }
+    }
+
+    @Test
+    void commitsThatCannotKeepUpSaySoBeforeTheyHoldUpTheBusThreadAndLoseNothing() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, server(new CopyOnWriteArrayList<>(), new boolean[] {false}),
+                     () -> { }, Duration.ofMillis(10), 10)) {
+            writer.beforeHoldingUp(told::incrementAndGet); // The gateway hands the busy serial ports back here.
+            Thread bus = new Thread(() -> {
+                for (int i = 1; i <= 50; i++) {
+                    writer.accept(List.of(reading(i)));
+                }
+            }, "bus-store");
+            synchronized (store) { // Commits are made under the store's lock: none can be made meanwhile.
+                bus.start();
+                // At most 10 in the stuck commit and 20 waiting: the bus thread is held up before the 50th.
+                Await.until("the bus thread held up, told first",
+                        () -> told.get() > 0 && bus.getState() == Thread.State.TIMED_WAITING);
+            }
+            bus.join(Await.GENEROUS.toMillis());
+            assertThat(bus.isAlive()).as("the bus thread goes on once commits do").isFalse();
+            Await.until("all 50 readings committed", () -> StoreFile.rows(db()) == 50);
         }
     }
 }
