@@ -239,18 +239,12 @@ public final class PubSubPublisher implements AutoCloseable {
             }
             BareJid service = target.get();
             if (service != null) {
-                // Several items to send (a batch's, one per thing): they go out together, one write for all. A lone
-                // item is not held back, which would cost the writer a second wake-up.
-                boolean several = !backlogDone || memory.size() + resend.size() > 1;
-                if (several) {
-                    connection.beginBurst();
-                }
+                // The items of a round (a batch's, one per thing) go out together: one writer wake-up, one write.
+                connection.beginBurst();
                 try {
                     sent = fillWindow(connection, service);
                 } finally {
-                    if (several) {
-                        connection.endBurst();
-                    }
+                    connection.endBurst();
                 }
             }
         }

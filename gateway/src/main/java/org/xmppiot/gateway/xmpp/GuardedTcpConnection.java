@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.xml.namespace.QName;
 
@@ -18,7 +18,6 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smack.tcp.BundleAndDefer;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.xml.XmlPullParser;
@@ -55,8 +54,6 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     /** The largest stanza read from another account; a replace-config document with a hundred things is about 20,000. */
     public static final int MAX_STANZA_CHARS = 128 * 1024;
     private static final int WRITE_BUFFER_CHARS = 8 * 1024;
-    /** The longest the writer holds back a stanza for the rest of a burst ({@link #beginBurst}); bursts end far sooner. */
-    private static final int BURST_HOLD_MILLIS = 20;
 
     private volatile StrangerReplies strangers = StrangerReplies.none();
     /** Who takes answers on the reader thread before Smack dispatches them ({@link #takeAnswers}). */
@@ -73,10 +70,10 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         /** Takes {@code answer} (true), or leaves it to Smack (false). Must only queue what it takes. */
         boolean take(IQ answer);
     }
-    /** True while a sender puts several stanzas in Smack's queue at once. */
-    private volatile boolean bursting;
-    /** The writer's wait for the rest of a burst, to end when the burst is in. */
-    private final AtomicReference<BundleAndDefer> heldWriter = new AtomicReference<>();
+    /** The thread that puts several stanzas in Smack's queue at once ({@link #beginBurst}), or null. */
+    private volatile Thread burstThread;
+    /** The lock of Smack's writer queue, held by {@link #burstThread} from its burst's first stanza to its end. */
+    private ReentrantLock heldQueueLock;
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
     /**
@@ -100,36 +97,31 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
             droppedCurrent = true;
             UnparsableStanzas.INSTANCE.handleUnparsableStanza(unparsable);
         });
-        setBundleandDeferCallback(this::holdForBurst);
     }
 
     /**
-     * Several stanzas follow (the publisher's items of one batch): Smack's writer, which wakes for the first, waits for
-     * the rest and writes them all with one flush, instead of a wake-up, an encrypted record and a system call each.
-     * Call {@link #endBurst} when they are in, in a finally block.
+     * Several stanzas follow (the publisher's items of one batch), sent from this thread: they go into Smack's writer
+     * queue while this thread holds the queue's lock, so the writer thread, woken by the first, runs only once the
+     * burst is in and writes them all with one flush: one wake-up of the writer, one encrypted record and one system
+     * call for the burst instead of one each (or two wake-ups with Smack's own bundle-and-defer wait). Other threads'
+     * sends wait meanwhile; a burst is a few stanzas built from memory. Call {@link #endBurst} in a finally block.
      */
     public void beginBurst() {
-        bursting = true;
+        burstThread = Thread.currentThread();
     }
 
     public void endBurst() {
-        bursting = false;
-        BundleAndDefer held = heldWriter.getAndSet(null);
+        burstThread = null;
+        ReentrantLock held = heldQueueLock;
         if (held != null) {
-            held.stopCurrentBundleAndDefer();
+            heldQueueLock = null;
+            held.unlock();
         }
     }
 
-    /** Smack asks, on its writer thread, whether to wait before writing a stanza that came to an empty queue. */
-    private int holdForBurst(BundleAndDefer held) {
-        if (!bursting) {
-            return 0;
-        }
-        heldWriter.set(held);
-        if (!bursting) { // The burst ended meanwhile, perhaps before it could see this wait.
-            held.stopCurrentBundleAndDefer();
-        }
-        return BURST_HOLD_MILLIS;
+    /** Whether {@link #beginBurst} holds the writer back: false only with a Smack whose writer queue it does not know. */
+    public static boolean holdsWriterForBursts() {
+        return SmackWriterQueue.LOCK_KNOWN;
     }
 
     /** From now on, replies to anyone {@code limits} does not know are rationed. */
@@ -306,6 +298,13 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         }
         if (stanza instanceof ErrorIQ error && error.getChildElementName() != null) {
             stanza = bareError(error.getStanzaId(), error.getTo(), error.getFrom(), error.getError());
+        }
+        if (heldQueueLock == null && Thread.currentThread() == burstThread) {
+            // Taken at the burst's first stanza, not at its start: nobody waits while the publisher reads the store.
+            heldQueueLock = SmackWriterQueue.lockOf(packetWriter);
+            if (heldQueueLock != null) {
+                heldQueueLock.lock();
+            }
         }
         super.sendStanzaInternal(stanza);
         // Queued behind the stanza, the answer goes out in the write that wakes the writer anyway.
