@@ -87,6 +87,11 @@ public final class PubSubPublisher implements AutoCloseable {
     /** Where items go; null while the service refuses the nodes. */
     private final java.util.function.Supplier<BareJid> target;
     private final Thread thread;
+    /**
+     * Held through each round, by the publisher's thread or by the thread that hands items over
+     * ({@link #sendFromMemoryNow}); what the rounds own is guarded by it.
+     */
+    private final ReentrantLock roundLock = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
@@ -106,7 +111,7 @@ public final class PubSubPublisher implements AutoCloseable {
     private volatile int heldItems;
     private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
 
-    // Owned by the publisher thread alone.
+    // Owned by whoever holds roundLock.
     private GuardedTcpConnection session;
     /** The answers to this session's publishes. */
     private PublishAnswers<Flight> answers;
@@ -183,10 +188,15 @@ public final class PubSubPublisher implements AutoCloseable {
         thread.start();
     }
 
-    /** Items have begun (their first readings just came): each is sent as soon as a slot is free. */
+    /**
+     * Items have begun (their first readings just came): each is sent as soon as a slot is free, on the calling thread
+     * when only items from memory are due ({@link #sendFromMemoryNow}), else by the publisher's thread.
+     */
     public void offer(List<OutboxItem> items) {
         begun.addAll(items);
-        wake();
+        if (!sendFromMemoryNow()) {
+            wake();
+        }
     }
 
     /** There is something new in the outbox; called after each store commit. */
@@ -203,7 +213,16 @@ public final class PubSubPublisher implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                round();
+                boolean sent;
+                roundLock.lockInterruptibly();
+                try {
+                    sent = round();
+                } finally {
+                    roundLock.unlock();
+                }
+                if (!sent) {
+                    sleepUntilWoken();
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (SQLException | RuntimeException e) {
@@ -212,19 +231,66 @@ public final class PubSubPublisher implements AutoCloseable {
                 pause();
             }
         }
-        if (answers != null) {
-            answers.close();
+        roundLock.lock();
+        try {
+            if (answers != null) {
+                answers.close();
+            }
+            handleResults();
+            flushConfirmed(true);
+        } finally {
+            roundLock.unlock();
         }
-        handleResults();
-        flushConfirmed(true);
     }
 
     /**
-     * One round: results taken, confirmed readings marked, what fits the window sent, then a sleep if nothing went out.
+     * The round for a batch's new items, on the thread that hands them over (the store's bus thread, which wakes for each
+     * batch anyway), instead of waking the publisher's thread for it: when that thread is between rounds and nothing but
+     * items from memory is due on the current session. Nothing here waits: the store's backlog, items to send again, a
+     * new session and confirmations to write are the publisher thread's, which is woken for them. False when it did not
+     * take the round.
+     */
+    private boolean sendFromMemoryNow() {
+        if (!roundLock.tryLock()) {
+            return false;
+        }
+        try {
+            GuardedTcpConnection connection = session;
+            if (closed || connection == null || !connection.isConnected() || uplink.awaitReady(Duration.ZERO) != connection) {
+                return false;
+            }
+            BareJid service = target.get();
+            expireUnanswered();
+            handleResults();
+            if (service == null || !backlogDone || !resend.isEmpty()) {
+                return false;
+            }
+            takeBegun();
+            if (!backlogDone) {
+                return false; // Memory left its oldest items to the store: read back on the publisher's thread.
+            }
+            noteState(!sendRound(connection, service));
+            if (!confirmed.isEmpty() && System.nanoTime() - lastAckFlush >= ACK_FLUSH_NANOS) {
+                wake(); // The confirmations are written on the publisher's thread, in their batch.
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (SQLException | RuntimeException e) {
+            return false; // The publisher's thread meets it again, and says so.
+        } finally {
+            roundLock.unlock();
+        }
+    }
+
+    /**
+     * One round: results taken, confirmed readings marked, what fits the window sent; true if anything went out (else
+     * the thread sleeps until woken).
      * A method of its own so that it is compiled: C1 alone, as the package runs, compiles a loop only after tens of
      * thousands of rounds, and this one turns a few dozen times a second.
      */
-    private void round() throws InterruptedException, SQLException {
+    private boolean round() throws InterruptedException, SQLException {
         expireUnanswered();
         handleResults();
         flushConfirmed(false);
@@ -239,22 +305,28 @@ public final class PubSubPublisher implements AutoCloseable {
             }
             BareJid service = target.get();
             if (service != null) {
-                // The items of a round (a batch's, one per thing) go out together: one writer wake-up, one write.
-                connection.beginBurst();
-                try {
-                    sent = fillWindow(connection, service);
-                } finally {
-                    connection.endBurst();
-                }
+                sent = sendRound(connection, service);
             }
         }
-        heldItems = memory.size();
-        idle = connection != null && !sent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty()
-                && memory.isEmpty() && begun.isEmpty();
-        slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
-        if (!sent) {
-            sleepUntilWoken();
+        noteState(connection != null && !sent);
+        return sent;
+    }
+
+    /** The items of a round (a batch's, one per thing) go out together: one writer wake-up, one write. */
+    private boolean sendRound(GuardedTcpConnection connection, BareJid service) throws SQLException {
+        connection.beginBurst();
+        try {
+            return fillWindow(connection, service);
+        } finally {
+            connection.endBurst();
         }
+    }
+
+    /** What others read of the rounds: items held, whether all is done, whether an answer that frees a slot must wake us. */
+    private void noteState(boolean nothingSent) {
+        heldItems = memory.size();
+        idle = nothingSent && awaiting.isEmpty() && resend.isEmpty() && confirmed.isEmpty() && memory.isEmpty() && begun.isEmpty();
+        slotWanted = !memory.isEmpty() || !backlogDone || !resend.isEmpty();
     }
 
     /** Publishes unanswered for {@link #ANSWER_TIMEOUT_MILLIS} are sent again; looked for once a second. */

@@ -105,7 +105,6 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         this.committer.start();
     }
 
-    /** Called on the store's bus thread with what queued since the last call. */
     /**
      * {@code action} runs on the bus thread before commits that cannot keep up hold it up: the bus then hands the inputs
      * that thread takes in (busy serial ports) back to their drivers, which read them meanwhile.
@@ -114,6 +113,7 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
         this.beforeHoldingUp = action;
     }
 
+    /** Called on the store's bus thread with what queued since the last call. */
     @Override
     public void accept(List<Reading> readings) {
         if (readings.isEmpty()) {
