@@ -72,7 +72,9 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
     }
     /** The thread that puts several stanzas in Smack's queue at once ({@link #beginBurst}), or null. */
     private volatile Thread burstThread;
-    /** The lock of Smack's writer queue, held by {@link #burstThread} from its burst's first stanza to its end. */
+    /** The lock of Smack's writer queue (the same for the connection's life), once looked up; null where unknown. */
+    private volatile ReentrantLock writerQueueLock;
+    /** That lock while {@link #burstThread} holds it, from its burst's first stanza to its end. */
     private ReentrantLock heldQueueLock;
     /** Set by the reader thread while it parses one stanza, when that stanza was dropped. */
     private boolean droppedCurrent;
@@ -301,7 +303,10 @@ public final class GuardedTcpConnection extends XMPPTCPConnection {
         }
         if (heldQueueLock == null && Thread.currentThread() == burstThread) {
             // Taken at the burst's first stanza, not at its start: nobody waits while the publisher reads the store.
-            heldQueueLock = SmackWriterQueue.lockOf(packetWriter);
+            if (writerQueueLock == null) {
+                writerQueueLock = SmackWriterQueue.lockOf(packetWriter);
+            }
+            heldQueueLock = writerQueueLock;
             if (heldQueueLock != null) {
                 heldQueueLock.lock();
             }
