@@ -100,7 +100,7 @@ public final class SensorDataFields implements ExtensionElement {
         xml.rightAngleBracket();
         // The readings are written as one piece of text: through Smack's builder each name, value and quote would be a
         // piece of its own, kept in a list until the stanza is written (some 30 objects a field, on every publish).
-        xml.append(readingsXml());
+        xml.append(readingsXml(new StringBuilder(estimatedLength())));
         if (delayedSince != null) {
             xml.halfOpenElement("delay").xmlnsAttribute(DELAY_NAMESPACE).attribute("stamp", delayedSince.toString()).closeEmptyElement();
         }
@@ -108,9 +108,29 @@ public final class SensorDataFields implements ExtensionElement {
         return xml;
     }
 
-    private StringBuilder readingsXml() {
+    /**
+     * This element as text with its namespace declared, as {@link #toXML} writes it inside a foreign element: for a stanza
+     * whose XML is made once as it is sent (a publish), without Smack's builder.
+     */
+    public StringBuilder appendTo(StringBuilder out) {
+        out.append("<fields xmlns='").append(NAMESPACE).append("' seqnr='").append(seqnr).append('\'');
+        if (done) {
+            out.append(" done='true'");
+        }
+        readingsXml(out.append('>'));
+        if (delayedSince != null) {
+            out.append("<delay xmlns='").append(DELAY_NAMESPACE).append("' stamp='").append(delayedSince).append("'/>");
+        }
+        return out.append("</fields>");
+    }
+
+    /** About how many characters the readings take as XML: a builder this large grows once at most. */
+    public int estimatedLength() {
         int fields = readings.isEmpty() ? 0 : readings.get(0).fields().size();
-        StringBuilder out = new StringBuilder(64 + readings.size() * (48 + 96 * fields)); // Grown once at most.
+        return 64 + readings.size() * (48 + 96 * fields);
+    }
+
+    private StringBuilder readingsXml(StringBuilder out) {
         String openNode = null;
         for (Reading r : readings) {
             // Consecutive readings of one thing share its node element, a timestamp each.
@@ -166,7 +186,8 @@ public final class SensorDataFields implements ExtensionElement {
         out.append("/>");
     }
 
-    private static StringBuilder attribute(StringBuilder out, String name, String value) {
+    /** {@code name='value'} after a space, the value escaped as {@link #escaped} does. */
+    public static StringBuilder attribute(StringBuilder out, String name, String value) {
         out.append(' ').append(name).append("='");
         return escaped(out, value).append('\'');
     }

@@ -17,12 +17,8 @@ import java.util.function.Consumer;
 
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
-import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.pubsub.PayloadItem;
-import org.jivesoftware.smackx.pubsub.PublishItem;
-import org.jivesoftware.smackx.pubsub.packet.PubSub;
 import org.jxmpp.jid.BareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -427,8 +423,7 @@ public final class PubSubPublisher implements AutoCloseable {
             delayed.incrementAndGet();
         }
         SensorDataFields payload = new SensorDataFields(first.sequence(), true, flight.readings(), late ? taken : null);
-        PayloadItem<SensorDataFields> published = new PayloadItem<>(itemId(first), node, payload);
-        PubSub request = PubSub.createPubsubPacket(service, IQ.Type.set, new PublishItem<>(node, published));
+        PublishRequest request = new PublishRequest(service, node, itemId(first), payload);
         awaiting.add(flight);
         answers.send(request, flight);
     }

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.filter.IQReplyFilter;
-import org.jivesoftware.smack.filter.StanzaFilter;
 import org.jivesoftware.smack.packet.IQ;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
 import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
 
 /**
@@ -21,7 +22,7 @@ import org.xmppiot.gateway.xmpp.GuardedTcpConnection;
  * The answers are taken before Smack dispatches them ({@link GuardedTcpConnection#takeAnswers}: Smack would wake a
  * pooled thread for each). Each answer to an expected publish goes to {@code onAnswer} (which must only queue it and
  * wake its thread when needed). An answer counts
- * only from the address the publish went to, as Smack's {@link IQReplyFilter} decides. Publishes left without an
+ * only from the address the publish went to, as Smack's {@link IQReplyFilter} decides ({@link #answersFrom}). Publishes left without an
  * answer are given up by {@link #expire}.
  *
  * @param <T> what the caller keeps with each publish
@@ -32,7 +33,7 @@ final class PublishAnswers<T> implements AutoCloseable, GuardedTcpConnection.Ans
     record Answer<T>(T publish, Exception error, long roundTripNanos) {
     }
 
-    private record Expected<T>(T publish, StanzaFilter replyFrom, long sentAt) {
+    private record Expected<T>(T publish, Jid to, long sentAt) {
     }
 
     private final Map<String, Expected<T>> expected = new ConcurrentHashMap<>();
@@ -49,7 +50,7 @@ final class PublishAnswers<T> implements AutoCloseable, GuardedTcpConnection.Ans
 
     /** Sends {@code request}; its answer (or the session's end) goes to {@code onAnswer}. */
     void send(IQ request, T publish) {
-        expected.put(request.getStanzaId(), new Expected<>(publish, new IQReplyFilter(request, connection), System.nanoTime()));
+        expected.put(request.getStanzaId(), new Expected<>(publish, request.getTo(), System.nanoTime()));
         try {
             connection.sendStanza(request);
         } catch (Exception e) { // Not connected, or stopped while the writer's queue was full.
@@ -75,7 +76,7 @@ final class PublishAnswers<T> implements AutoCloseable, GuardedTcpConnection.Ans
             return false;
         }
         Expected<T> e = expected.get(iq.getStanzaId());
-        if (e == null || !e.replyFrom().accept(iq) || !expected.remove(iq.getStanzaId(), e)) {
+        if (e == null || !answersFrom(e.to(), iq.getFrom(), connection.getUser()) || !expected.remove(iq.getStanzaId(), e)) {
             return false;
         }
         long roundTrip = System.nanoTime() - e.sentAt();
@@ -86,6 +87,19 @@ final class PublishAnswers<T> implements AutoCloseable, GuardedTcpConnection.Ans
             onAnswer.accept(new Answer<>(e.publish(), error, roundTrip));
         }
         return true;
+    }
+
+    /**
+     * Whether an answer from {@code from} can answer a request sent to {@code to}, as Smack's {@link IQReplyFilter} decides
+     * for a request with an address (a publish always has one): from that address; for one to our own bare JID (our PEP
+     * service), also without an address, as our server answers for us. Decided from the two addresses, without the
+     * filter objects Smack builds for every request.
+     */
+    static boolean answersFrom(Jid to, Jid from, EntityFullJid local) {
+        if (from == null) {
+            return to == null || (local != null && to.equals(local.asBareJid()));
+        }
+        return from.equals(to);
     }
 
     /** Gives up on the publishes sent more than {@code timeoutNanos} ago: each goes to {@code onAnswer} with a timeout. */

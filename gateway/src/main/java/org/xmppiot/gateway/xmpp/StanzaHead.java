@@ -21,9 +21,33 @@ record StanzaHead(String kind, String type, String id, Jid from, Jid to) {
                 jid(parser.getAttributeValue("", "from")), jid(parser.getAttributeValue("", "to")));
     }
 
+    /** An address as read and as parsed. */
+    private record Known(String text, Jid jid) {
+    }
+
+    /**
+     * The addresses read last, a few: a session's stanzas come from and go to few addresses (its server, the pub/sub
+     * service, itself), and jxmpp builds a new string for each one it looks up in its own cache. Shared by the readers of
+     * all sessions; a slot overwritten meanwhile only costs a lookup.
+     */
+    private static final Known[] RECENT = new Known[4];
+    private static int nextSlot;
+
     private static Jid jid(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (Known k : RECENT) {
+            if (k != null && k.text().equals(text)) {
+                return k.jid();
+            }
+        }
         try {
-            return text == null ? null : JidCreate.from(text);
+            Jid parsed = JidCreate.from(text);
+            int slot = nextSlot;
+            RECENT[slot] = new Known(text, parsed);
+            nextSlot = (slot + 1) % RECENT.length;
+            return parsed;
         } catch (XmppStringprepException e) {
             return null;
         }
