@@ -69,6 +69,15 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
      * came}; the first says how long the oldest has waited.
      */
     private final ArrayDeque<long[]> arrivals = new ArrayDeque<>();
+    /**
+     * Guarded by lock: the commit thread looks again within the commit interval anyway, so readings that come need not
+     * wake it. Set while readings keep coming and all that wait were confirmed: it then looks once per commit interval
+     * instead of being woken by the next batch and again at that batch's deadline (at 100 readings/s, 5 wake-ups a second
+     * instead of 10).
+     */
+    private boolean looksSoon;
+    /** Guarded by lock: how many readings had been taken when the commit thread last looked. */
+    private long takenWhenLooked;
     /** Guarded by lock: the readings of the commit under way, in the store's history until it is done. */
     private List<ReadingStore.Pending> inFlight = List.of();
     private boolean closed;
@@ -147,8 +156,9 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            // None known to be unconfirmed: the commit thread waits for the confirmed commit interval, or for nothing.
-            boolean noDeadline = uncommitted.size() == confirmedAhead;
+            // None known to be unconfirmed: the commit thread waits for the confirmed commit interval, or for nothing,
+            // unless it looks again soon anyway.
+            boolean noDeadline = uncommitted.size() == confirmedAhead && !looksSoon;
             uncommitted.addAll(taken);
             arrivals.add(new long[] {uncommitted.size(), System.nanoTime()});
             this.taken.addAndGet(taken.size());
@@ -214,9 +224,13 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
     /**
      * How long the readings waiting may wait still: 0 to commit now, {@link Long#MAX_VALUE} when none waits. Guarded by
      * lock. The oldest reading the server has not confirmed sets the deadline: the commit interval after it came. Readings
-     * found confirmed stay counted as such ({@link #confirmedAhead}): a confirmation is never taken back.
+     * found confirmed stay counted as such ({@link #confirmedAhead}): a confirmation is never taken back. Each call is a
+     * look ({@link #looksSoon}).
      */
     private long nanosToCommit() {
+        long sinceLooked = taken.get() - takenWhenLooked;
+        takenWhenLooked = taken.get();
+        looksSoon = false;
         if (uncommitted.isEmpty()) {
             return Long.MAX_VALUE;
         }
@@ -230,8 +244,13 @@ public final class StoreWriter implements Consumer<List<Reading>>, AutoCloseable
             confirmedAhead++;
         }
         if (confirmedAhead == uncommitted.size()) {
-            return uncommitted.size() < MOST_HELD_CONFIRMED ? untilConfirmedDue
-                    : Math.max(0, commitIntervalNanos - waited);
+            if (uncommitted.size() >= MOST_HELD_CONFIRMED) {
+                return Math.max(0, commitIntervalNanos - waited);
+            }
+            // Readings came since the last look: more will, each due a commit interval after it came unless confirmed
+            // by then. Looking again within that interval keeps every deadline without being woken for each batch.
+            looksSoon = sinceLooked > 0 && commitIntervalNanos < untilConfirmedDue;
+            return looksSoon ? commitIntervalNanos : untilConfirmedDue;
         }
         long untilDue = commitIntervalNanos - (now - arrivalOf(confirmedAhead));
         return untilDue <= 0 ? 0 : Math.min(untilDue, untilConfirmedDue);

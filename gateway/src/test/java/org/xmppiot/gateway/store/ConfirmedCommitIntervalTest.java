@@ -88,6 +88,36 @@ class ConfirmedCommitIntervalTest {
     }
 
     @Test
+    void anUnconfirmedReadingAmongSteadyConfirmedOnesIsCommittedByItsOwnDeadline() throws Exception {
+        // Readings every 0.3 commit intervals, each confirmed at once: the commit thread then looks once per commit
+        // interval instead of being woken by each batch. One the server never confirms comes between two looks, and
+        // confirmed ones keep coming after it: it is still committed by its commit interval, not the confirmed one.
+        List<OutboxItem> items = new CopyOnWriteArrayList<>();
+        boolean[] confirming = {true};
+        long step = COMMIT_INTERVAL.multipliedBy(3).dividedBy(10).toMillis();
+        try (ReadingStore store = open();
+             StoreWriter writer = new StoreWriter(store, 50, PUBSUB, server(items, confirming), () -> { }, COMMIT_INTERVAL, LONG, 10_000)) {
+            int seq = 0;
+            for (int i = 0; i < 10; i++) {
+                writer.accept(List.of(reading(++seq)));
+                Thread.sleep(step);
+            }
+            assertThat(StoreFile.rows(db())).as("confirmed readings, three commit intervals on").isZero();
+
+            confirming[0] = false;
+            writer.accept(List.of(reading(++seq)));
+            confirming[0] = true;
+            int unconfirmed = seq;
+            long deadline = System.nanoTime() + Await.GENEROUS.toNanos();
+            while (StoreFile.rows(db()) < unconfirmed && System.nanoTime() < deadline) {
+                writer.accept(List.of(reading(++seq)));
+                Thread.sleep(step);
+            }
+            assertThat(StoreFile.rows(db())).as("the unconfirmed reading committed, with those before it").isGreaterThanOrEqualTo(unconfirmed);
+        }
+    }
+
+    @Test
     void readingsComingSteadilyAndConfirmedARoundTripLaterKeepWaiting() throws Exception {
         // A reading every 0.45 commit intervals, each confirmed 0.15 later, as a server does: when the commit interval of
         // one is up, a newer one came 0.1 before and is not confirmed yet, but it has its own interval to go.
