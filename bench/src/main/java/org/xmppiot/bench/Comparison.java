@@ -27,11 +27,19 @@ public final class Comparison {
     static final Duration WARMUP = Duration.ofSeconds(3);
     /**
      * The first step after a peer starts warms up longer: both runtimes compile their hot code in their first
-     * seconds (the gateway's compiler thread took a third of its CPU at 100 readings/s in a 3 s warm-up), a one-off
-     * cost that a steady-state figure per reading must not carry.
+     * seconds (the gateway's compiler thread took a third of its CPU at 100 readings/s in a 3 s warm-up, and with the
+     * package's C1-only options still 1-3 ms a second 20-30 s after start), a one-off cost that a steady-state figure
+     * per reading must not carry.
      */
-    static final Duration FIRST_WARMUP = Duration.ofSeconds(Long.getLong("bench.first-warmup", 20));
+    static final Duration FIRST_WARMUP = Duration.ofSeconds(Long.getLong("bench.first-warmup", 60));
     static final Duration WINDOW = Duration.ofSeconds(10);
+    /**
+     * The first step (100 readings/s) is measured longer: there a reading's share of periodic work is largest and a
+     * 10 s window holds one instance of it or none (the store commits readings the server confirmed every 25 s at this
+     * rate, at some 15 ms each; the package's serial collector runs a full collection about once a minute, some 20 ms).
+     * Two commit periods carry their share exactly.
+     */
+    static final Duration FIRST_WINDOW = Duration.ofSeconds(Long.getLong("bench.first-window", 50));
     static final Duration DRAIN = Duration.ofSeconds(15);
 
     private final Path work;
@@ -158,9 +166,11 @@ public final class Comparison {
                 long neverDelivered = feed.sent() - recorder.received();
                 idleRssMiB.put(peer.name(), ProcessStats.rssMiB(process.pid(), false));
                 Duration warmup = FIRST_WARMUP;
+                Duration window = FIRST_WINDOW;
                 for (double rate : rates) {
-                    StepResult r = step(peer, process, feed, recorder, rate, neverDelivered, warmup);
+                    StepResult r = step(peer, process, feed, recorder, rate, neverDelivered, warmup, window);
                     warmup = WARMUP;
+                    window = WINDOW;
                     steps.add(r);
                     System.out.printf("   offered %6.0f/s delivered %7.1f/s p50 %8.1f ms p99 %8.1f ms max %8.1f ms cpu %6.1f us/reading (Prosody %6.1f) rss %6.1f MiB%s%n",
                             r.offered(), r.delivered(), r.p50(), r.p99(), r.max(), r.cpuMicrosPerReading(), r.serverCpuMicrosPerReading(), r.rssMiB(), r.keptUp() ? "" : "  (fell behind)");
@@ -191,7 +201,7 @@ public final class Comparison {
     }
 
     private StepResult step(Peer peer, Process process, DeviceFeed feed, LatencyRecorder recorder, double rate, long neverDelivered,
-            Duration warmup) throws Exception {
+            Duration warmup, Duration window) throws Exception {
         feed.offer(rate);
         Thread.sleep(warmup.toMillis());
         long sent0 = feed.sent();
@@ -200,7 +210,7 @@ public final class Comparison {
         double server0 = ProcessStats.treeCpuSeconds(xmpp.serverPid());
         recorder.startWindow();
         long t0 = System.nanoTime();
-        Thread.sleep(WINDOW.toMillis());
+        Thread.sleep(window.toMillis());
         LatencyRecorder.Window w = recorder.endWindow();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long sent = feed.sent() - sent0;

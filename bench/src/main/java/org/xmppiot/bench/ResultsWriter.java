@@ -48,7 +48,8 @@ final class ResultsWriter {
                 .append(Comparison.DEVICES).append(" devices on socat pseudo-terminals share each offered rate; each step is ")
                 .append(Comparison.WARMUP.toSeconds()).append(" s warm-up (").append(Comparison.FIRST_WARMUP.toSeconds())
                 .append(" s for a peer's first step, while its runtime compiles) and ").append(Comparison.WINDOW.toSeconds())
-                .append(" s measured; a peer that delivers under 95 % of what was offered, or has not caught up ")
+                .append(" s measured (").append(Comparison.FIRST_WINDOW.toSeconds())
+                .append(" s for the first step, 100 readings/s, so that it carries its share of periodic work such as the store's commits); a peer that delivers under 95 % of what was offered, or has not caught up ")
                 .append(Comparison.DRAIN.toSeconds()).append(" s later, is not tried at higher rates.\n\n");
         md.append("## Peers\n\n");
         c.descriptions.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
