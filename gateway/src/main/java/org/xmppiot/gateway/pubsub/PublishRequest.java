@@ -14,8 +14,8 @@ import org.xmppiot.gateway.iotdata.SensorDataFields;
  */
 final class PublishRequest extends IQ {
 
-    static final String ELEMENT = "pubsub";
-    static final String NAMESPACE = PubSubNamespace.basic.getXmlns();
+    private static final String ELEMENT = "pubsub";
+    private static final String NAMESPACE = PubSubNamespace.basic.getXmlns();
 
     /** Everything inside {@code <pubsub>}. */
     private final String content;
