@@ -92,26 +92,17 @@ public final class SensorDataFields implements ExtensionElement {
         return NAMESPACE;
     }
 
+    /**
+     * Written as one piece of text ({@link #appendTo}): through Smack's builder each name, value and quote would be a piece
+     * of its own, kept in a list until the stanza is written (some 30 objects a field). Its namespace is always declared:
+     * no element of this namespace encloses it.
+     */
     @Override
     public XmlStringBuilder toXML(XmlEnvironment enclosing) {
-        XmlStringBuilder xml = new XmlStringBuilder(this, enclosing);
-        xml.attribute("seqnr", seqnr);
-        xml.optBooleanAttribute("done", done);
-        xml.rightAngleBracket();
-        // The readings are written as one piece of text: through Smack's builder each name, value and quote would be a
-        // piece of its own, kept in a list until the stanza is written (some 30 objects a field, on every publish).
-        xml.append(readingsXml(new StringBuilder(estimatedLength())));
-        if (delayedSince != null) {
-            xml.halfOpenElement("delay").xmlnsAttribute(DELAY_NAMESPACE).attribute("stamp", delayedSince.toString()).closeEmptyElement();
-        }
-        xml.closeElement(this);
-        return xml;
+        return new XmlStringBuilder().append(appendTo(new StringBuilder(estimatedLength() + 96)));
     }
 
-    /**
-     * This element as text with its namespace declared, as {@link #toXML} writes it inside a foreign element: for a stanza
-     * whose XML is made once as it is sent (a publish), without Smack's builder.
-     */
+    /** This element as text, its namespace declared: also what a publish holds, written once as it is made. */
     public StringBuilder appendTo(StringBuilder out) {
         out.append("<fields xmlns='").append(NAMESPACE).append("' seqnr='").append(seqnr).append('\'');
         if (done) {
